@@ -1,0 +1,1 @@
+"""People: residents (居民) and their identity handling."""

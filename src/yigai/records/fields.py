@@ -1,0 +1,112 @@
+"""Declarative record-set definitions: fields, keys, partitioning and cross-field checks.
+
+A :class:`RecordSet` is the single description of one kind of record (its Arrow schema,
+what ingestion validates, what the warehouse partitions by). Ingestion, the synthetic
+generator and the indicator engine all read these definitions; none restates them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import pyarrow as pa
+
+
+class Kind(StrEnum):
+    STRING = "string"
+    ENUM = "enum"  # a string from a closed list of codes
+    INT = "int"
+    MONEY = "money"  # integer fen (分) in storage; yuan with at most 2 decimals on input
+    FLOAT = "float"  # clinical readings only (blood pressure, glucose), never money
+    BOOL = "bool"
+    DATE = "date"
+    TIMESTAMP = "timestamp"
+
+
+ARROW_TYPES: dict[Kind, pa.DataType] = {
+    Kind.STRING: pa.string(),
+    Kind.ENUM: pa.string(),
+    Kind.INT: pa.int64(),
+    Kind.MONEY: pa.int64(),
+    Kind.FLOAT: pa.float64(),
+    Kind.BOOL: pa.bool_(),
+    Kind.DATE: pa.date32(),
+    Kind.TIMESTAMP: pa.timestamp("s"),
+}
+
+#: Name of the partition column added to every partitioned record set (``yyyymm``).
+MONTH_COLUMN = "month"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a record set.
+
+    ``zh``/``en`` are the labels shown in error reports and exports. ``personal`` marks
+    personal information (个人信息): stored only pseudonymised or masked.
+    """
+
+    name: str
+    kind: Kind
+    zh: str
+    en: str
+    required: bool = True
+    choices: tuple[str, ...] | None = None
+    min: float | None = None
+    max: float | None = None
+    personal: bool = False
+
+    @property
+    def arrow_type(self) -> pa.DataType:
+        return ARROW_TYPES[self.kind]
+
+    def arrow_field(self) -> pa.Field:
+        return pa.field(self.name, self.arrow_type, nullable=not self.required)
+
+
+@dataclass(frozen=True)
+class RowCheck:
+    """A cross-field rule. ``bad_rows`` returns a boolean array, True where a row breaks it."""
+
+    column: str  # the column the error is reported against
+    zh: str
+    en: str
+    bad_rows: Callable[[pa.Table], pa.ChunkedArray | pa.Array]
+
+
+@dataclass(frozen=True)
+class RecordSet:
+    """A kind of record: registry (no partition) or event records partitioned by month."""
+
+    name: str
+    zh: str
+    en: str
+    fields: tuple[Field, ...]
+    key: tuple[str, ...]
+    partition_by: str | None = None  # a DATE field whose month partitions the data
+    checks: tuple[RowCheck, ...] = field(default=())
+    #: foreign keys: column -> record set whose key it must match
+    references: tuple[tuple[str, str], ...] = field(default=())
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"{self.name} has no field {name!r}")
+
+    @property
+    def names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    @property
+    def partitioned(self) -> bool:
+        return self.partition_by is not None
+
+    def arrow_schema(self) -> pa.Schema:
+        """The stored schema: declared fields, plus ``month`` (int32 ``yyyymm``) if partitioned."""
+        fields = [f.arrow_field() for f in self.fields]
+        if self.partitioned:
+            fields.append(pa.field(MONTH_COLUMN, pa.int32(), nullable=False))
+        return pa.schema(fields)

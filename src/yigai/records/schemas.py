@@ -1,0 +1,380 @@
+"""The record sets yigai holds, as declarative schemas.
+
+Registries (no partition): ``org_units``, ``community_members``, ``residents``, ``staff``.
+Records of care and work (partitioned by month of a date field): ``encounters``,
+``referrals``, ``contracts``, ``chronic_cases``, ``followups``.
+
+Personal information never reaches the warehouse in clear: identity numbers arrive as
+``id_number`` and are stored as ``person_id`` (a keyed hash, 假名化) plus ``id_masked``;
+names are stored masked. See :mod:`yigai.people.identity`.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from yigai.orgs.model import InstitutionType, OrgKind, Ownership, PolicyLevel
+from yigai.records.fields import Field, Kind, RecordSet, RowCheck
+
+S, E, I, M, F, B, D, T = (
+    Kind.STRING,
+    Kind.ENUM,
+    Kind.INT,
+    Kind.MONEY,
+    Kind.FLOAT,
+    Kind.BOOL,
+    Kind.DATE,
+    Kind.TIMESTAMP,
+)
+
+
+def _codes(enum: type) -> tuple[str, ...]:
+    return tuple(member.value for member in enum)
+
+
+def _later_than(later: str, earlier: str) -> RowCheck:
+    return RowCheck(
+        later,
+        f"{later} 早于 {earlier}",
+        f"{later} is before {earlier}",
+        lambda t: pc.fill_null(pc.less(t[later], t[earlier]), False),
+    )
+
+
+# ---------------------------------------------------------------- registries
+
+ORG_UNITS = RecordSet(
+    name="org_units",
+    zh="组织机构",
+    en="org units",
+    fields=(
+        Field("org_id", S, "机构编码", "org unit id"),
+        Field("parent_id", S, "上级编码", "parent id", required=False),
+        Field("kind", E, "层级", "kind", choices=_codes(OrgKind)),
+        Field("name", S, "名称", "name"),
+        Field("inst_type", E, "机构类别", "institution type", False, _codes(InstitutionType)),
+        Field("level", E, "医保支付级别", "policy level", False, _codes(PolicyLevel)),
+        Field("ownership", E, "举办主体", "ownership", False, _codes(Ownership)),
+        Field("division_code", S, "行政区划代码", "division code", required=False),
+        Field("beds", I, "编制床位", "beds", required=False, min=0),
+        Field("agri_population", I, "农业人口", "agricultural population", False, min=0),
+    ),
+    key=("org_id",),
+    checks=(
+        RowCheck(
+            "inst_type",
+            "机构必须填写机构类别、医保支付级别和举办主体",
+            "an institution needs inst_type, level and ownership",
+            lambda t: pc.and_(
+                pc.equal(t["kind"], OrgKind.INSTITUTION.value),
+                pc.or_(
+                    pc.or_(pc.is_null(t["inst_type"]), pc.is_null(t["level"])),
+                    pc.is_null(t["ownership"]),
+                ),
+            ),
+        ),
+    ),
+)
+
+COMMUNITY_MEMBERS = RecordSet(
+    name="community_members",
+    zh="医共体成员单位",
+    en="community membership",
+    fields=(
+        Field("community_id", S, "医共体编码", "community id"),
+        Field("institution_id", S, "成员机构编码", "institution id"),
+        Field("role", E, "角色", "role", choices=("lead", "member")),
+        Field("valid_from", D, "加入日期", "joined on"),
+        Field("valid_to", D, "退出日期", "left on", required=False),
+    ),
+    key=("community_id", "institution_id", "valid_from"),
+    checks=(_later_than("valid_to", "valid_from"),),
+    references=(("community_id", "org_units"), ("institution_id", "org_units")),
+)
+
+POPULATION_GROUPS: tuple[tuple[str, str, str], ...] = (
+    ("hypertension", "高血压患者", "hypertension"),
+    ("diabetes", "2型糖尿病患者", "type-2 diabetes"),
+    ("severe_mental", "严重精神障碍患者", "severe mental disorder"),
+    ("tuberculosis", "肺结核患者", "tuberculosis"),
+    ("disabled", "残疾人", "disabled"),
+    ("poverty", "建档立卡贫困人口", "registered poor"),
+    ("special_family", "计划生育特殊家庭", "special family-planning family"),
+    ("pregnant", "孕产妇", "pregnant or postpartum"),
+)
+
+RESIDENTS = RecordSet(
+    name="residents",
+    zh="居民",
+    en="residents",
+    fields=(
+        Field("person_id", S, "居民标识（假名）", "person id (pseudonym)", personal=True),
+        Field("id_masked", S, "身份证号（脱敏）", "identity number (masked)", personal=True),
+        Field("name_masked", S, "姓名（脱敏）", "name (masked)", False, personal=True),
+        Field("sex", E, "性别", "sex", choices=("M", "F")),
+        Field("birth_date", D, "出生日期", "birth date"),
+        Field("home_unit_id", S, "属地机构", "home institution (catchment)"),
+        Field("scheme", E, "参保类型", "insurance scheme", choices=("resident", "employee", "none")),
+        Field("registered_on", D, "常住登记日期", "resident since"),
+        Field("left_on", D, "迁出/死亡日期", "left or died on", required=False),
+        Field("health_record_on", D, "建档日期", "health record opened", required=False),
+        Field("health_record_electronic", B, "电子健康档案", "electronic health record", False),
+        *(Field(f"grp_{code}", B, zh, en, required=False) for code, zh, en in POPULATION_GROUPS),
+    ),
+    key=("person_id",),
+    checks=(_later_than("left_on", "registered_on"),),
+    references=(("home_unit_id", "org_units"),),
+)
+
+STAFF = RecordSet(
+    name="staff",
+    zh="卫生人员",
+    en="staff",
+    fields=(
+        Field("staff_id", S, "人员编码", "staff id"),
+        Field("institution_id", S, "所在机构", "institution"),
+        Field(
+            "profession",
+            E,
+            "专业类别",
+            "profession",
+            choices=(
+                "doctor",  # 执业（助理）医师
+                "nurse",  # 注册护士
+                "pharmacist",  # 药师
+                "technician",  # 技师
+                "village_doctor",  # 乡村医生
+                "public_health",  # 公共卫生人员
+                "management",  # 管理人员
+                "worker",  # 工勤技能人员
+                "other",
+            ),
+        ),
+        Field("is_gp", B, "全科医生", "general practitioner"),
+        Field(
+            "title",
+            E,
+            "职称",
+            "title",
+            choices=("none", "junior", "intermediate", "associate_senior", "senior"),
+        ),
+        Field(
+            "education",
+            E,
+            "学历",
+            "education",
+            choices=("secondary", "junior_college", "bachelor", "master", "doctorate"),
+        ),
+        Field("post_type", E, "岗位类别", "post type", choices=("professional", "management", "worker")),
+        Field("established", B, "在编", "in establishment (编制)"),
+        Field("joined_on", D, "入职日期", "joined on"),
+        Field("left_on", D, "离职日期", "left on", required=False),
+    ),
+    key=("staff_id",),
+    checks=(_later_than("left_on", "joined_on"),),
+    references=(("institution_id", "org_units"),),
+)
+
+# ---------------------------------------------------------------- records of care
+
+COST_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("cost_drug_western_fen", "西药费", "western drugs"),
+    ("cost_drug_patent_fen", "中成药费", "Chinese patent medicines"),
+    ("cost_herbal_fen", "中药饮片费", "herbal pieces"),
+    ("cost_material_fen", "卫生材料费", "medical materials"),
+    ("cost_exam_fen", "检查费", "examinations"),
+    ("cost_lab_fen", "化验费", "laboratory tests"),
+    ("cost_treatment_fen", "治疗及手术费", "treatment and surgery"),
+    ("cost_service_fen", "诊察护理费", "consultation and nursing"),
+    ("cost_bed_fen", "床位费", "beds"),
+    ("cost_other_fen", "其他费", "other"),
+)
+
+
+def _cost_total_mismatch(t: pa.Table) -> pa.Array:
+    parts = [t[name] for name, _, _ in COST_FIELDS]
+    total = parts[0]
+    for part in parts[1:]:
+        total = pc.add(total, part)
+    return pc.fill_null(pc.not_equal(total, t["cost_total_fen"]), True)
+
+
+ENCOUNTERS = RecordSet(
+    name="encounters",
+    zh="就诊记录",
+    en="encounters",
+    fields=(
+        Field("encounter_id", S, "就诊流水号", "encounter id"),
+        Field("person_id", S, "居民标识（假名）", "person id (pseudonym)", personal=True),
+        Field("institution_id", S, "就诊机构", "institution"),
+        Field("care_type", E, "就诊类型", "care type", choices=("outpatient", "emergency", "inpatient")),
+        Field("visit_date", D, "就诊/入院日期", "visit or admission date"),
+        Field("discharge_date", D, "出院日期", "discharge date", required=False),
+        Field("event_date", D, "统计日期（门诊为就诊日，住院为出院日）", "statistics date"),
+        Field("diagnosis_code", S, "主要诊断（ICD-10）", "principal diagnosis (ICD-10)"),
+        Field("procedure_code", S, "主要手术操作（ICD-9-CM-3）", "principal procedure", False),
+        Field("department", S, "科室", "department", required=False),
+        Field("is_tcm", B, "中医诊疗", "TCM service"),
+        Field("booking", E, "挂号方式", "booking", choices=("walk_in", "appointment", "referral")),
+        Field("referral_id", S, "转诊单号", "referral id", required=False),
+        *(Field(name, M, zh, en, min=0) for name, zh, en in COST_FIELDS),
+        Field("cost_total_fen", M, "医疗总费用", "total cost", min=0),
+        Field("out_of_scope_fen", M, "政策范围外费用", "out-of-policy-scope cost", min=0),
+    ),
+    key=("encounter_id",),
+    partition_by="event_date",
+    checks=(
+        RowCheck("cost_total_fen", "总费用不等于各分项之和", "total is not the sum of cost lines", _cost_total_mismatch),
+        RowCheck(
+            "out_of_scope_fen",
+            "政策范围外费用大于总费用",
+            "out-of-scope cost exceeds total",
+            lambda t: pc.fill_null(pc.greater(t["out_of_scope_fen"], t["cost_total_fen"]), True),
+        ),
+        RowCheck(
+            "discharge_date",
+            "住院记录缺少出院日期",
+            "an inpatient record needs a discharge date",
+            lambda t: pc.and_(pc.equal(t["care_type"], "inpatient"), pc.is_null(t["discharge_date"])),
+        ),
+        _later_than("discharge_date", "visit_date"),
+        RowCheck(
+            "event_date",
+            "统计日期应为门诊就诊日或住院出院日",
+            "event_date must be the visit date (outpatient) or the discharge date (inpatient)",
+            lambda t: pc.fill_null(
+                pc.not_equal(
+                    t["event_date"],
+                    pc.if_else(pc.equal(t["care_type"], "inpatient"), t["discharge_date"], t["visit_date"]),
+                ),
+                True,
+            ),
+        ),
+    ),
+    references=(("person_id", "residents"), ("institution_id", "org_units")),
+)
+
+REFERRAL_STATES = ("requested", "accepted", "arrived", "completed", "rejected", "cancelled", "expired")
+
+REFERRALS = RecordSet(
+    name="referrals",
+    zh="双向转诊",
+    en="referrals",
+    fields=(
+        Field("referral_id", S, "转诊单号", "referral id"),
+        Field("person_id", S, "居民标识（假名）", "person id (pseudonym)", personal=True),
+        Field("direction", E, "转诊方向", "direction", choices=("up", "down")),
+        Field("from_institution_id", S, "转出机构", "from institution"),
+        Field("to_institution_id", S, "转入机构", "to institution"),
+        Field("reason", S, "转诊原因", "reason", required=False),
+        Field("green_channel", B, "绿色通道（签约居民）", "green channel"),
+        Field("by_family_doctor", B, "家庭医生团队转诊", "referred by family-doctor team"),
+        Field("requested_on", D, "申请日期", "requested on"),
+        Field("status", E, "状态", "status", choices=REFERRAL_STATES),
+        Field("accepted_on", D, "接收日期", "accepted on", required=False),
+        Field("arrived_on", D, "到达日期", "arrived on", required=False),
+        Field("completed_on", D, "完成日期", "completed on", required=False),
+    ),
+    key=("referral_id",),
+    partition_by="requested_on",
+    checks=(_later_than("accepted_on", "requested_on"), _later_than("completed_on", "requested_on")),
+    references=(
+        ("person_id", "residents"),
+        ("from_institution_id", "org_units"),
+        ("to_institution_id", "org_units"),
+    ),
+)
+
+CONTRACTS = RecordSet(
+    name="contracts",
+    zh="家庭医生签约",
+    en="family-doctor contracts",
+    fields=(
+        Field("contract_id", S, "签约协议号", "contract id"),
+        Field("person_id", S, "居民标识（假名）", "person id (pseudonym)", personal=True),
+        Field("institution_id", S, "签约机构", "contracting institution"),
+        Field("team_id", S, "家庭医生团队", "family-doctor team"),
+        Field("package", E, "服务包", "service package", choices=("basic", "personalised")),
+        Field("signed_on", D, "签约日期", "signed on"),
+        Field("valid_from", D, "生效日期", "valid from"),
+        Field("valid_to", D, "到期日期", "valid to"),
+    ),
+    key=("contract_id",),
+    partition_by="signed_on",
+    checks=(_later_than("valid_to", "valid_from"),),
+    references=(("person_id", "residents"), ("institution_id", "org_units")),
+)
+
+CHRONIC_CASES = RecordSet(
+    name="chronic_cases",
+    zh="慢病管理档案",
+    en="chronic-disease cases",
+    fields=(
+        Field("case_id", S, "管理档案号", "case id"),
+        Field("person_id", S, "居民标识（假名）", "person id (pseudonym)", personal=True),
+        Field("disease", E, "病种", "disease", choices=("hypertension", "diabetes")),
+        Field("institution_id", S, "管理机构", "managing institution"),
+        Field("screened_on", D, "筛查日期", "screened on", required=False),
+        Field("confirmed_on", D, "确诊日期", "confirmed on"),
+        Field("managed_from", D, "纳入管理日期", "under management from"),
+        Field("closed_on", D, "结案日期", "closed on", required=False),
+    ),
+    key=("case_id",),
+    partition_by="managed_from",
+    checks=(_later_than("closed_on", "managed_from"),),
+    references=(("person_id", "residents"), ("institution_id", "org_units")),
+)
+
+FOLLOWUPS = RecordSet(
+    name="followups",
+    zh="慢病随访",
+    en="chronic-disease follow-ups",
+    fields=(
+        Field("followup_id", S, "随访编号", "follow-up id"),
+        Field("case_id", S, "管理档案号", "case id"),
+        Field("person_id", S, "居民标识（假名）", "person id (pseudonym)", personal=True),
+        Field("disease", E, "病种", "disease", choices=("hypertension", "diabetes")),
+        Field("institution_id", S, "随访机构", "institution"),
+        Field("followup_date", D, "随访日期", "follow-up date"),
+        Field("mode", E, "随访方式", "mode", choices=("clinic", "home", "phone")),
+        Field("sbp", I, "收缩压 mmHg", "systolic BP mmHg", required=False, min=40, max=300),
+        Field("dbp", I, "舒张压 mmHg", "diastolic BP mmHg", required=False, min=20, max=200),
+        Field("fasting_glucose", F, "空腹血糖 mmol/L", "fasting glucose mmol/L", False, min=0.5, max=40),
+        Field(
+            "classification",
+            E,
+            "此次随访分类",
+            "classification",
+            choices=("controlled", "uncontrolled", "adverse_reaction", "complication"),
+        ),
+        Field("action", E, "处置", "action", choices=("continue", "adjust", "refer")),
+        Field("next_due", D, "下次随访日期", "next follow-up due", required=False),
+    ),
+    key=("followup_id",),
+    partition_by="followup_date",
+    references=(("person_id", "residents"), ("institution_id", "org_units")),
+)
+
+ALL: tuple[RecordSet, ...] = (
+    ORG_UNITS,
+    COMMUNITY_MEMBERS,
+    RESIDENTS,
+    STAFF,
+    ENCOUNTERS,
+    REFERRALS,
+    CONTRACTS,
+    CHRONIC_CASES,
+    FOLLOWUPS,
+)
+
+BY_NAME: dict[str, RecordSet] = {rs.name: rs for rs in ALL}
+
+
+def get(name: str) -> RecordSet:
+    """The record set called ``name``; a bilingual error lists the known names."""
+    try:
+        return BY_NAME[name]
+    except KeyError:
+        known = ", ".join(BY_NAME)
+        raise KeyError(f"未知的记录集 {name!r}（可选：{known}） / unknown record set {name!r}") from None

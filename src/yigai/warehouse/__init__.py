@@ -1,0 +1,1 @@
+"""yigai.warehouse"""

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from yigai.orgs.model import InstitutionType, OrgKind, Ownership, PolicyLevel
+from yigai.policy.claims import CLAIMS
 from yigai.records.fields import Field, Kind, RecordSet, RowCheck
 
 S, E, I, M, F, B, D, T = (
@@ -366,6 +367,7 @@ ALL: tuple[RecordSet, ...] = (
     CONTRACTS,
     CHRONIC_CASES,
     FOLLOWUPS,
+    CLAIMS,  # adjudicated claims, defined by yigai.policy.claims
 )
 
 BY_NAME: dict[str, RecordSet] = {rs.name: rs for rs in ALL}

@@ -1,0 +1,144 @@
+"""Benchmark: scalar reference vs vectorised claim adjudication on the same synthetic claims.
+
+``run(n_claims)`` builds ``n_claims`` deterministic synthetic claims (about 8 per person,
+in 2024, with referral links, assistance groups and costs that reach the caps), adjudicates
+them with both paths in the same process and returns rows, seconds, claims per second and
+the speed ratio (target: vectorised ≥ 50× scalar). It also checks that both paths agree to
+the fen on the claims the scalar path ran. ``scalar_limit`` caps how many claims (whole
+persons) the slow scalar path runs when ``n_claims`` is large; its rate is then measured on
+that subset. Run: ``python benchmarks/bench_adjudication.py 1000000``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import time
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from yigai.policy.adjudication import ClaimInput, adjudicate
+from yigai.policy.adjudication_vectorised import adjudicate_table
+from yigai.policy.scheme import LEVELS, SchemeBook
+
+REGION = "hubei_xiaogan"
+COMPARED = ("eligible_fen", "deductible_fen", "fund_fen", "critical_fen", "assistance_fen", "patient_fen")
+
+
+def synthetic_claims(n_claims: int, seed: int = 20240101) -> pa.Table:
+    """Deterministic claims sorted by person and date (the order does not matter to either path)."""
+    rng = np.random.default_rng(seed)
+    n_persons = max(1, n_claims // 8)
+    person = np.sort(rng.integers(0, n_persons, n_claims))
+    day = rng.integers(0, 366, n_claims)
+    order = np.lexsort((day, person))
+    person, day = person[order], day[order]
+    inpatient = rng.random(n_claims) < 0.15
+    care = np.where(inpatient, "inpatient", np.where(rng.random(n_claims) < 0.1, "emergency", "outpatient"))
+    level = np.array(LEVELS)[rng.choice(len(LEVELS), n_claims, p=[0.25, 0.3, 0.25, 0.1, 0.05, 0.05])]
+    in_county = level != "out_of_county"
+    total = np.where(
+        inpatient,
+        rng.lognormal(np.log(800_000), 1.0, n_claims),
+        rng.lognormal(np.log(8_000), 0.8, n_claims),
+    ).astype(np.int64)
+    out_of_scope = (total * rng.uniform(0, 0.2, n_claims)).astype(np.int64)
+    encounter = np.char.add("E", np.arange(n_claims).astype(str))
+    same_person_before = np.r_[False, person[1:] == person[:-1]]
+    link = inpatient & same_person_before & np.r_[False, inpatient[:-1]] & (rng.random(n_claims) < 0.3)
+    referred_from = np.where(link, np.r_[encounter[:1], encounter[:-1]], None)
+    poverty = (person % 20) == 0
+    special = (person % 50) == 1
+    return pa.table(
+        {
+            "encounter_id": pa.array(encounter),
+            "person_id": pa.array(np.char.add("P", person.astype(str))),
+            "event_date": pa.array((np.datetime64("2024-01-01") + day).astype("datetime64[D]")),
+            "care_type": pa.array(care),
+            "level": pa.array(level),
+            "in_county": pa.array(in_county),
+            "cost_total_fen": pa.array(total),
+            "out_of_scope_fen": pa.array(out_of_scope),
+            "referred": pa.array(link | (rng.random(n_claims) < 0.05)),
+            "referred_from": pa.array(referred_from, pa.string()),
+            "referral_in_community": pa.array(link & (rng.random(n_claims) < 0.8)),
+            "grp_poverty": pa.array(poverty),
+            "grp_special_family": pa.array(special),
+        }
+    )
+
+
+def _inputs(table: pa.Table) -> list[ClaimInput]:
+    out = []
+    for row in table.to_pylist():
+        groups = frozenset(g for g in ("poverty", "special_family") if row[f"grp_{g}"])
+        out.append(
+            ClaimInput(
+                encounter_id=row["encounter_id"],
+                person_id=row["person_id"],
+                event_date=row["event_date"],
+                care_type=row["care_type"],
+                level=row["level"],
+                in_county=row["in_county"],
+                cost_total_fen=row["cost_total_fen"],
+                out_of_scope_fen=row["out_of_scope_fen"],
+                referred=row["referred"],
+                referred_from=row["referred_from"],
+                referral_in_community=row["referral_in_community"],
+                groups=groups,
+            )
+        )
+    return out
+
+
+def run(n_claims: int, *, scalar_limit: int = 200_000) -> dict[str, Any]:
+    """Time both paths on the same synthetic claims; see the module docstring."""
+    table = synthetic_claims(n_claims)
+    # the scalar subset: whole persons (claims are sorted by person), at most scalar_limit rows
+    cut = min(n_claims, scalar_limit)
+    persons = table["person_id"]
+    while 0 < cut < n_claims and persons[cut].as_py() == persons[cut - 1].as_py():
+        cut += 1
+    subset = table.slice(0, cut)
+    claims = _inputs(subset)
+    book = SchemeBook(REGION)
+    book.year(2024)  # load parameters outside the timings
+
+    start = time.perf_counter()
+    scalar = adjudicate(claims, book)
+    scalar_seconds = time.perf_counter() - start
+
+    start = time.perf_counter()
+    vectorised = adjudicate_table(table, REGION)
+    vectorised_seconds = time.perf_counter() - start
+
+    expected = {r.encounter_id: tuple(getattr(r, k) for k in COMPARED) for r in scalar}
+    ids = vectorised["encounter_id"].to_pylist()
+    columns = [vectorised[k].to_pylist() for k in COMPARED]
+    equal = all(
+        expected[eid] == tuple(col[i] for col in columns)
+        for i, eid in enumerate(ids)
+        if eid in expected
+    )
+    scalar_rate = len(claims) / scalar_seconds if scalar_seconds else float("inf")
+    vector_rate = n_claims / vectorised_seconds if vectorised_seconds else float("inf")
+    return {
+        "benchmark": "adjudication",
+        "region": REGION,
+        "date": dt.date.today().isoformat(),
+        "rows": n_claims,
+        "scalar_rows": len(claims),
+        "scalar_seconds": round(scalar_seconds, 3),
+        "scalar_claims_per_s": round(scalar_rate),
+        "vectorised_seconds": round(vectorised_seconds, 3),
+        "vectorised_claims_per_s": round(vector_rate),
+        "ratio": round(vector_rate / scalar_rate, 1),
+        "equal": equal,
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000), ensure_ascii=False))

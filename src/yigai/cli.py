@@ -1,0 +1,46 @@
+"""Command line (命令行): a thin shell over the library; every command calls a library function.
+
+Commands live beside their packages (``yigai/<package>/commands.py``); this module only
+assembles them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+from yigai import settings as settings_mod
+
+app = typer.Typer(
+    name="yigai",
+    help="医改：县域医共体运行、医保结算与改革监测 / county health reform platform",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+
+
+def _home(home: Path | None) -> settings_mod.Settings:
+    if home is not None:
+        os.environ["YIGAI_HOME"] = str(home)
+    return settings_mod.load()
+
+
+@app.command()
+def demo(
+    residents: int = typer.Option(20_000, help="合成县居民数 / residents of the synthetic county"),
+    years: str = typer.Option("2024-2025", help="年份范围 / years, e.g. 2024-2025"),
+    seed: int = typer.Option(2025, help="随机种子 / seed"),
+    home: Path | None = typer.Option(None, help="数据目录 / data folder (default ./var)"),
+) -> None:
+    """主任务：合成示范县，计算指标，打印与目标对照，写出摘要 / the main job."""
+    from yigai import demo as demo_mod
+    from yigai.synth.config import parse_years
+
+    demo_mod.run(_home(home), residents=residents, years=parse_years(years), seed=seed)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,181 @@
+"""Indicator model (指标定义): what a catalogue entry may say, checked strictly.
+
+An indicator is a numerator over a denominator, each a *measure* (count, sum of a column,
+count of distinct values) of one enriched record set after ``where`` filters, attributed to
+an org unit by the resident's home institution (属地, ``resident``) or by the institution
+that did the work (``institution``). A ``growth`` indicator (同比增长率) is derived from
+another indicator's values against the same period one year earlier.
+
+Units fix how ``numerator ÷ denominator`` is scaled and how many decimals are shown:
+percent ×100, permille ×1000, yuan (fen ÷ 100), count, ratio, per_1000, per_10000, days.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from fractions import Fraction
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class Unit(StrEnum):
+    PERCENT = "percent"  # 百分比 %
+    PERMILLE = "permille"  # 千分比 ‰
+    YUAN = "yuan"  # 元 (numerator in fen)
+    COUNT = "count"  # 个 / 人次
+    RATIO = "ratio"  # 比值
+    PER_1000 = "per_1000"  # 每千人口
+    PER_10000 = "per_10000"  # 每万人口
+    DAYS = "days"  # 天
+
+
+#: unit → (scale applied to numerator ÷ denominator, default decimals)
+UNIT_SCALE: dict[Unit, tuple[Fraction, int]] = {
+    Unit.PERCENT: (Fraction(100), 2),
+    Unit.PERMILLE: (Fraction(1000), 2),
+    Unit.YUAN: (Fraction(1, 100), 2),
+    Unit.COUNT: (Fraction(1), 0),
+    Unit.RATIO: (Fraction(1), 2),
+    Unit.PER_1000: (Fraction(1000), 2),
+    Unit.PER_10000: (Fraction(10000), 2),
+    Unit.DAYS: (Fraction(1), 1),
+}
+
+RECORD_VIEWS = (
+    "encounters",
+    "residents",
+    "contracts",
+    "staff",
+    "referrals",
+    "chronic_cases",
+    "followups",
+)
+
+OPERATORS = ("in", "not_in", "ne", "gt", "ge", "lt", "le", "is_null")
+
+Scalar = bool | int | str
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+class Condition(_Strict):
+    """One ``where`` item: ``column`` compared by ``op`` (``eq`` for the ``{col: v}`` form)."""
+
+    column: str
+    op: Literal["eq", "in", "not_in", "ne", "gt", "ge", "lt", "le", "is_null"]
+    value: Scalar | list[Scalar]
+
+    @classmethod
+    def parse(cls, item: Any) -> Condition:
+        if not isinstance(item, dict) or len(item) != 1:
+            raise ValueError(
+                "where 的每一项应为只有一个键的映射，如 {in_county: true} / "
+                "each where item must be a one-key mapping such as {in_county: true}"
+            )
+        ((column, spec),) = item.items()
+        if isinstance(spec, dict):
+            if len(spec) != 1 or next(iter(spec)) not in OPERATORS:
+                raise ValueError(
+                    f"条件 {column} 的运算符应为 {'|'.join(OPERATORS)} 之一 / "
+                    f"condition on {column}: operator must be one of {'|'.join(OPERATORS)}"
+                )
+            ((op, value),) = spec.items()
+            if op in ("in", "not_in") and not isinstance(value, list):
+                raise ValueError(f"{column}: {op} 需要列表 / {op} needs a list")
+            if op == "is_null" and not isinstance(value, bool):
+                raise ValueError(f"{column}: is_null 需要 true/false / is_null needs true/false")
+            return cls(column=column, op=op, value=value)
+        return cls(column=column, op="eq", value=spec)
+
+
+class Measure(_Strict):
+    """``count`` (rows), ``{sum: column}`` or ``{count_distinct: column}``."""
+
+    kind: Literal["count", "sum", "count_distinct"]
+    column: str | None = None
+
+    @classmethod
+    def parse(cls, item: Any) -> Measure:
+        if item == "count":
+            return cls(kind="count")
+        if isinstance(item, dict) and len(item) == 1:
+            ((kind, column),) = item.items()
+            if kind in ("sum", "count_distinct") and isinstance(column, str):
+                return cls(kind=kind, column=column)
+        raise ValueError(
+            "measure 应为 count、{sum: 列} 或 {count_distinct: 列} / "
+            "measure must be count, {sum: column} or {count_distinct: column}"
+        )
+
+
+class Side(_Strict):
+    """A numerator or denominator (分子 / 分母)."""
+
+    records: Literal[
+        "encounters", "residents", "contracts", "staff", "referrals", "chronic_cases", "followups"
+    ]
+    measure: Measure
+    where: tuple[Condition, ...] = ()
+
+    @field_validator("measure", mode="before")
+    @classmethod
+    def _measure(cls, v: Any) -> Any:
+        return v if isinstance(v, Measure) else Measure.parse(v)
+
+    @field_validator("where", mode="before")
+    @classmethod
+    def _where(cls, v: Any) -> Any:
+        if v is None:
+            return ()
+        if not isinstance(v, list):
+            raise ValueError("where 应为列表 / where must be a list")
+        return tuple(c if isinstance(c, Condition) else Condition.parse(c) for c in v)
+
+
+class Indicator(_Strict):
+    """One catalogue entry (指标)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name_zh: str
+    name_en: str
+    kind: Literal["ratio", "growth"] = "ratio"
+    unit: Unit = Unit.PERCENT
+    decimals: int | None = Field(default=None, ge=0, le=6)
+    direction: Literal["higher", "lower"]
+    attribution: Literal["resident", "institution"] | None = None
+    numerator: Side | None = None
+    denominator: Side | None = None
+    of: str | None = None
+    definition_zh: str
+    definition_en: str
+    source: str
+    working_definition: bool
+
+    @model_validator(mode="after")
+    def _shape(self) -> Indicator:
+        if self.kind == "growth":
+            if not self.of or self.numerator or self.denominator or self.attribution:
+                raise ValueError(
+                    "增长率指标只需 of（基础指标），不能有分子、分母或归属 / "
+                    "a growth indicator takes `of` and no numerator, denominator or attribution"
+                )
+            if self.unit is not Unit.PERCENT:
+                raise ValueError("增长率指标的单位应为 percent / a growth indicator is in percent")
+        elif not (self.numerator and self.denominator and self.attribution) or self.of:
+            raise ValueError(
+                "比率指标需要 attribution、numerator 和 denominator，不能有 of / "
+                "a ratio indicator needs attribution, numerator and denominator, and no `of`"
+            )
+        return self
+
+    @property
+    def scale(self) -> Fraction:
+        return UNIT_SCALE[self.unit][0]
+
+    @property
+    def places(self) -> int:
+        """Decimals shown (小数位数): the unit's default unless the entry sets ``decimals``."""
+        return UNIT_SCALE[self.unit][1] if self.decimals is None else self.decimals

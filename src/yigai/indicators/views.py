@@ -1,0 +1,237 @@
+"""Enriched record views (统计视图) in Ibis: record sets joined to periods and org attributes.
+
+Every view has ``period_id``, ``grain`` and ``as_of`` (the date used for dated community
+membership) plus the columns indicators filter on. Two shapes:
+
+* **events** (``encounters``, ``referrals``, ``followups``): each record joins the periods
+  table on its ``month`` key, giving one row per record per period that contains it (a March
+  visit counts in 202503, 2025Q1 and 2025). ``as_of`` is the record's own date.
+* **stocks** (``residents``, ``contracts``, ``staff``, ``chronic_cases``): a record counts in
+  a period if it is active **at the period end** (时点数); ``as_of`` is the period end.
+
+Attribution columns: ``home_unit_id`` (the resident's home institution, 属地) and
+``institution_id`` (the institution that did the work). This module builds expressions only;
+it never imports a backend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import cache
+
+import ibis
+import ibis.expr.types as ir
+
+from yigai.orgs.model import PRIMARY_TYPES, InstitutionType
+from yigai.records import schemas
+
+#: 公立医院: hospital types counted by 预约转诊占比. The county MCH hospital and CDC are
+#: specialist public-health institutions in health statistics, not hospitals.
+HOSPITAL_TYPES = (
+    InstitutionType.COUNTY_GENERAL.value,
+    InstitutionType.COUNTY_TCM.value,
+    InstitutionType.CITY_HOSPITAL.value,
+    InstitutionType.PROVINCE_HOSPITAL.value,
+)
+
+#: 重点人群: residents aged 65+ or 0–6, or in any of these groups.
+KEY_GROUPS = (
+    "hypertension",
+    "diabetes",
+    "severe_mental",
+    "tuberculosis",
+    "disabled",
+    "poverty",
+    "special_family",
+    "pregnant",
+)
+
+Tables = Mapping[str, ir.Table]
+
+
+def _periods(t: Tables) -> ir.Table:
+    return t["periods"]
+
+
+def _events(records: ir.Table, t: Tables, date_col: str) -> ir.Table:
+    months = t["period_months"]
+    joined = records.join(months, "month")
+    return joined.mutate(as_of=joined[date_col])
+
+
+def _active_at_end(
+    records: ir.Table, t: Tables, start_col: str, end_col: str | None, inclusive_end: bool
+) -> ir.Table:
+    """Stock records active at the period end (start ≤ end, and not yet ended)."""
+    p = _periods(t)
+    preds = [records[start_col] <= p.period_end]
+    if end_col is not None:
+        stop = records[end_col]
+        still = stop >= p.period_end if inclusive_end else stop > p.period_end
+        preds.append(stop.isnull() | still)
+    joined = records.join(p, preds)
+    return joined.mutate(as_of=joined.period_end)
+
+
+def _homes(t: Tables) -> ir.Table:
+    r = t["residents"]
+    return r.select(_home_person=r.person_id, home_unit_id=r.home_unit_id, home_scheme=r.scheme)
+
+
+def _with_home(records: ir.Table, t: Tables) -> ir.Table:
+    homes = _homes(t)
+    return records.left_join(homes, records.person_id == homes._home_person).drop("_home_person")
+
+
+def _inst_attrs(t: Tables, prefix: str) -> ir.Table:
+    o, c = t["org_units"], t["org_county"]
+    joined = o.left_join(c, o.org_id == c.org_id)
+    return joined.select(
+        **{
+            f"_{prefix}_org": joined.org_id,
+            f"{prefix}_type": joined.inst_type,
+            f"{prefix}_level": joined.level,
+            f"{prefix}_ownership": joined.ownership,
+            f"{prefix}_county_id": joined.county_id,
+        }
+    )
+
+
+def encounters(t: Tables) -> ir.Table:
+    """就诊: one row per encounter × period, with institution and home attributes.
+
+    ``drug_fen`` = western drugs + Chinese patent medicines; herbal pieces (中药饮片) are
+    excluded, as 药占比 targets of the period exclude them.
+    """
+    e = _with_home(t["encounters"], t)
+    inst = _inst_attrs(t, "inst")
+    e = e.left_join(inst, e.institution_id == inst._inst_org).drop("_inst_org")
+    c = t["org_county"]
+    home_c = c.select(_home_org=c.org_id, home_county_id=c.county_id)
+    e = e.left_join(home_c, e.home_unit_id == home_c._home_org).drop("_home_org")
+    e = e.mutate(
+        in_county=(e.inst_county_id == e.home_county_id).fill_null(False),
+        is_primary=e.inst_type.isin([x.value for x in PRIMARY_TYPES]).fill_null(False),
+        is_public_hospital=(
+            (e.inst_ownership == "public") & e.inst_type.isin(HOSPITAL_TYPES)
+        ).fill_null(False),
+        is_outpatient=e.care_type.isin(["outpatient", "emergency"]),
+        is_inpatient=e.care_type == "inpatient",
+        drug_fen=e.cost_drug_western_fen + e.cost_drug_patent_fen,
+    )
+    return _events(e, t, "event_date")
+
+
+def _age_at(birth: ir.DateValue, day: ir.DateValue) -> ir.IntegerValue:
+    """Completed years on ``day`` (周岁)."""
+    before_birthday = (day.month() * 100 + day.day()) < (birth.month() * 100 + birth.day())
+    return day.year() - birth.year() - ibis.ifelse(before_birthday, 1, 0)
+
+
+def _contracted_people(t: Tables) -> ir.Table:
+    c = t["contracts"]
+    p = _periods(t)
+    valid = c.join(p, [c.valid_from <= p.period_end, c.valid_to >= p.period_end])
+    return valid.select(_c_person=valid.person_id, _c_period=valid.period_id).distinct()
+
+
+def residents(t: Tables) -> ir.Table:
+    """常住居民: residents registered on the period end and not left (时点数).
+
+    ``age`` is completed years at the period end; ``key_population`` (重点人群) is age ≥ 65
+    or ≤ 6, or any group flag in :data:`KEY_GROUPS`; ``has_contract`` is a family-doctor
+    contract valid on the period end.
+    """
+    r = t["residents"]
+    r = r.mutate(institution_id=r.home_unit_id, home_scheme=r.scheme)
+    r = _active_at_end(r, t, "registered_on", "left_on", inclusive_end=False)
+    r = r.mutate(age=_age_at(r.birth_date, r.period_end))
+    flag = (r.age >= 65) | (r.age <= 6)
+    for g in KEY_GROUPS:
+        flag = flag | r[f"grp_{g}"].fill_null(False)
+    r = r.mutate(key_population=flag)
+    cp = _contracted_people(t)
+    r = r.left_join(cp, [r.person_id == cp._c_person, r.period_id == cp._c_period])
+    return r.mutate(has_contract=r._c_person.notnull()).drop("_c_person", "_c_period")
+
+
+def contracts(t: Tables) -> ir.Table:
+    """家庭医生签约: contracts valid on the period end (``valid_to`` is the last valid day)."""
+    c = _with_home(t["contracts"], t)
+    return _active_at_end(c, t, "valid_from", "valid_to", inclusive_end=True)
+
+
+def staff(t: Tables) -> ir.Table:
+    """卫生人员: staff in post on the period end."""
+    return _active_at_end(t["staff"], t, "joined_on", "left_on", inclusive_end=False)
+
+
+def referrals(t: Tables) -> ir.Table:
+    """双向转诊: referrals by request month, attributed to the referring institution."""
+    r = _with_home(t["referrals"], t)
+    r = r.mutate(institution_id=r.from_institution_id)
+    src, dst = _inst_attrs(t, "from"), _inst_attrs(t, "to")
+    r = r.left_join(src, r.from_institution_id == src._from_org).drop("_from_org")
+    r = r.left_join(dst, r.to_institution_id == dst._to_org).drop("_to_org")
+    return _events(r, t, "requested_on")
+
+
+def chronic_cases(t: Tables) -> ir.Table:
+    """慢病管理档案: cases under management on the period end."""
+    c = _with_home(t["chronic_cases"], t)
+    return _active_at_end(c, t, "managed_from", "closed_on", inclusive_end=False)
+
+
+def followups(t: Tables) -> ir.Table:
+    """慢病随访: follow-ups by month of the follow-up date."""
+    return _events(_with_home(t["followups"], t), t, "followup_date")
+
+
+BUILDERS: dict[str, Callable[[Tables], ir.Table]] = {
+    "encounters": encounters,
+    "residents": residents,
+    "contracts": contracts,
+    "staff": staff,
+    "referrals": referrals,
+    "chronic_cases": chronic_cases,
+    "followups": followups,
+}
+
+#: Derived tables the engine provides next to the record sets.
+DERIVED_SCHEMAS: dict[str, dict[str, str]] = {
+    "org_county": {"org_id": "string", "county_id": "string"},
+    "closure": {
+        "descendant_id": "string",
+        "ancestor_id": "string",
+        "ancestor_kind": "string",
+        "depth": "int32",
+        "valid_from": "date",
+        "valid_to": "date",
+    },
+    "periods": {
+        "period_id": "string",
+        "grain": "string",
+        "period_start": "date",
+        "period_end": "date",
+    },
+    "period_months": {"period_id": "string", "grain": "string", "month": "int32"},
+}
+
+
+def unbound_tables() -> dict[str, ir.Table]:
+    """Backend-free tables with the stored schemas, to check catalogue columns at load time."""
+    out: dict[str, ir.Table] = {
+        rs.name: ibis.table(ibis.schema(rs.arrow_schema()), name=rs.name) for rs in schemas.ALL
+    }
+    out.update({name: ibis.table(s, name=name) for name, s in DERIVED_SCHEMAS.items()})
+    return out
+
+
+@cache
+def columns() -> dict[str, dict[str, str]]:
+    """View name → column → Ibis type name, as the compiler will see them."""
+    t = unbound_tables()
+    return {
+        name: {col: str(dtype) for col, dtype in build(t).schema().items()}
+        for name, build in BUILDERS.items()
+    }

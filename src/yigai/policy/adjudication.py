@@ -1,0 +1,264 @@
+"""Claim adjudication (医保结算), scalar reference: one person's claims, one claim at a time.
+
+This is the readable statement of the rule; :mod:`yigai.policy.adjudication_vectorised` must
+equal it to the fen on every claim. For each claim, in claim order (event date, then
+encounter id), within the person's calendar year:
+
+1. **政策范围内费用** eligible = total − out-of-policy-scope items; 0 at a level outside the
+   scheme's scope for the care type (:meth:`Scheme.covers`).
+2. **起付线** deductible: inpatient — per admission, by level, the lower 2nd+-admission
+   deductible where the scheme has one; an admission continuing an in-community referral
+   owes only the rest (:mod:`yigai.policy.referral_deductible`). Outpatient/emergency — the
+   annual outpatient-pooling deductible, consumed cumulatively. Never more than eligible.
+3. **统筹基金** fund = (eligible − deductible) × ratio(care type, level; less the cut for
+   out-of-county care without referral), rounded half up; then outpatient claims are held to
+   the outpatient-pooling annual cap and every claim to the annual cap (年度最高支付限额),
+   both cumulative: a claim gets at most what is left under each cap.
+4. **大病保险** critical: the year's cumulative eligible out-of-pocket (eligible − fund) above
+   the critical-illness deductible, paid by tiers, each tier's share rounded half up, capped
+   at the annual critical cap; a claim gets the increase of that amount over the previous
+   claim's. (So a year's total critical payment is exactly the tier formula of the year's
+   cumulative out-of-pocket, whatever the claim order.)
+5. **医疗救助** assistance: for a person in an assistance group (the most generous one if
+   several), (eligible − fund − critical) × the group's ratio, rounded half up, held to the
+   group's annual cap cumulatively.
+6. **个人负担** patient = total − fund − critical − assistance (includes out-of-scope items).
+
+Rounding: every ratio multiplication rounds half up to the fen (:func:`yigai.policy.money.share`);
+caps and cumulative differences are exact integer arithmetic. Hence, per claim,
+``fund + critical + assistance + patient == total`` and nothing is negative.
+
+A person's population groups are a property of the person: all claims of a person-year must
+carry the same groups.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from yigai.policy.money import share
+from yigai.policy.referral_deductible import continued_deductible
+from yigai.policy.scheme import CARE_TYPES, LEVELS, Scheme, SchemeBook
+
+
+class ClaimError(ValueError):
+    """A claim that cannot be adjudicated; names the encounter and the column."""
+
+    def __init__(self, encounter_id: str, column: str, zh: str, en: str) -> None:
+        self.encounter_id, self.column, self.zh, self.en = encounter_id, column, zh, en
+        super().__init__(
+            f"就诊 {encounter_id} 字段 {column}：{zh} / encounter {encounter_id}, column {column}: {en}"
+        )
+
+
+@dataclass(frozen=True)
+class ClaimInput:
+    """One claim to adjudicate (an encounter with its person's groups and referral links)."""
+
+    encounter_id: str
+    person_id: str
+    event_date: dt.date
+    care_type: str  # outpatient | emergency | inpatient
+    level: str  # policy level, or "out_of_county"
+    in_county: bool
+    cost_total_fen: int
+    out_of_scope_fen: int = 0
+    referred: bool = False  # came with a referral (转诊) — spares the out-of-county cut
+    referred_from: str | None = None  # encounter referred from (continues that stay)
+    referral_in_community: bool = False  # both ends in the same community on the day
+    groups: frozenset[str] = field(default_factory=frozenset)
+
+    def validate(self) -> None:
+        if self.care_type not in CARE_TYPES:
+            raise ClaimError(
+                self.encounter_id,
+                "care_type",
+                f"未知就诊类型 {self.care_type!r}",
+                f"unknown care type {self.care_type!r}",
+            )
+        if self.level not in LEVELS:
+            raise ClaimError(
+                self.encounter_id,
+                "level",
+                f"未知级别 {self.level!r}",
+                f"unknown level {self.level!r}",
+            )
+        if self.cost_total_fen < 0 or self.out_of_scope_fen < 0:
+            raise ClaimError(
+                self.encounter_id, "cost_total_fen", "费用不能为负", "costs must not be negative"
+            )
+        if self.out_of_scope_fen > self.cost_total_fen:
+            raise ClaimError(
+                self.encounter_id,
+                "out_of_scope_fen",
+                "政策范围外费用大于总费用",
+                "out-of-scope cost exceeds total",
+            )
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """The adjudicated split of one claim, with the person-year trackers after it."""
+
+    encounter_id: str
+    person_id: str
+    event_date: dt.date
+    scheme_version: str
+    cost_total_fen: int
+    eligible_fen: int
+    deductible_fen: int
+    ratio: Decimal
+    fund_fen: int
+    critical_fen: int
+    assistance_fen: int
+    patient_fen: int
+    admission_no: int  # ordinal of the stay in the year (0 for outpatient)
+    cum_fund_fen: int
+    cum_outpatient_fund_fen: int
+    cum_oop_fen: int  # cumulative eligible out-of-pocket (the critical-illness base)
+    cum_critical_fen: int
+    cum_assistance_fen: int
+
+
+def claim_order(claim: ClaimInput) -> tuple[dt.date, str]:
+    """Claims are settled by event date, then encounter id."""
+    return claim.event_date, claim.encounter_id
+
+
+@dataclass
+class _Year:
+    """Running totals of one person-year."""
+
+    admissions: int = 0
+    outpatient_deductible: int = 0
+    outpatient_fund: int = 0
+    fund: int = 0
+    oop: int = 0
+    critical: int = 0
+    assistance: int = 0
+    groups: frozenset[str] | None = None
+    # inpatient claims seen: encounter id → stay root id; stay root → (ordinal, max nominal)
+    stay_of: dict[str, str] = field(default_factory=dict)
+    stays: dict[str, list[int]] = field(default_factory=dict)
+
+
+def adjudicate_person(
+    claims: Iterable[ClaimInput], scheme: Scheme | SchemeBook
+) -> list[ClaimResult]:
+    """Adjudicate one person's claims (any order in; results in claim order)."""
+    ordered = sorted(claims, key=claim_order)
+    book = scheme
+    results: list[ClaimResult] = []
+    years: dict[int, _Year] = {}
+    person = ordered[0].person_id if ordered else None
+    for claim in ordered:
+        claim.validate()
+        if claim.person_id != person:
+            raise ClaimError(
+                claim.encounter_id,
+                "person_id",
+                "不是同一个人的就诊",
+                "claims of more than one person",
+            )
+        s = book if isinstance(book, Scheme) else book.at(claim.event_date)
+        year = years.setdefault(claim.event_date.year, _Year())
+        if year.groups is None:
+            year.groups = claim.groups
+        elif year.groups != claim.groups:
+            raise ClaimError(
+                claim.encounter_id,
+                "groups",
+                "同一年度内人群分类不一致",
+                "groups differ within the person-year",
+            )
+        results.append(_adjudicate_claim(claim, s, year))
+    return results
+
+
+def _adjudicate_claim(claim: ClaimInput, s: Scheme, year: _Year) -> ClaimResult:
+    inpatient = claim.care_type == "inpatient"
+    covered = s.covers(claim.care_type, claim.level)
+    eligible = claim.cost_total_fen - claim.out_of_scope_fen if covered else 0
+
+    # 起付线
+    deductible, admission_no = 0, 0
+    if covered and inpatient:
+        root = year.stay_of.get(claim.referred_from or "") if claim.referral_in_community else None
+        if root is None:  # a new stay
+            year.admissions += 1
+            root = claim.encounter_id
+            nominal = s.admission_deductible(claim.level, year.admissions)
+            year.stays[root] = [year.admissions, nominal]
+            owed = nominal
+        else:  # continues an in-community stay
+            ordinal, stay_max = year.stays[root]
+            nominal = s.admission_deductible(claim.level, ordinal)
+            owed = continued_deductible(nominal, stay_max)
+            year.stays[root][1] = max(stay_max, nominal)
+        year.stay_of[claim.encounter_id] = root
+        admission_no = year.stays[root][0]
+        deductible = min(eligible, owed)
+    elif covered:
+        left = max(0, s.outpatient_deductible_fen - year.outpatient_deductible)
+        deductible = min(eligible, left)
+        year.outpatient_deductible += deductible
+
+    # 统筹基金
+    ratio = s.ratio(
+        claim.care_type, claim.level, in_county=claim.in_county, referred=claim.referred
+    )
+    fund = share(eligible - deductible, ratio) if covered else 0
+    if not inpatient:
+        fund = min(fund, max(0, s.outpatient_cap_fen - year.outpatient_fund))
+        year.outpatient_fund += fund
+    fund = min(fund, max(0, s.annual_cap_fen - year.fund))
+    year.fund += fund
+
+    # 大病保险
+    year.oop += eligible - fund
+    critical_total = s.critical_payable(year.oop)
+    critical = critical_total - year.critical
+    year.critical = critical_total
+
+    # 医疗救助
+    assistance = 0
+    group = s.assistance_group(claim.groups)
+    if group is not None:
+        assistance = share(eligible - fund - critical, s.assistance_ratio[group])
+        assistance = min(assistance, max(0, s.assistance_cap_fen[group] - year.assistance))
+        year.assistance += assistance
+
+    return ClaimResult(
+        encounter_id=claim.encounter_id,
+        person_id=claim.person_id,
+        event_date=claim.event_date,
+        scheme_version=s.version,
+        cost_total_fen=claim.cost_total_fen,
+        eligible_fen=eligible,
+        deductible_fen=deductible,
+        ratio=ratio if covered else Decimal(0),
+        fund_fen=fund,
+        critical_fen=critical,
+        assistance_fen=assistance,
+        patient_fen=claim.cost_total_fen - fund - critical - assistance,
+        admission_no=admission_no,
+        cum_fund_fen=year.fund,
+        cum_outpatient_fund_fen=year.outpatient_fund,
+        cum_oop_fen=year.oop,
+        cum_critical_fen=year.critical,
+        cum_assistance_fen=year.assistance,
+    )
+
+
+def adjudicate(claims: Iterable[ClaimInput], scheme: Scheme | SchemeBook) -> list[ClaimResult]:
+    """Adjudicate claims of many people, person by person (results grouped by person)."""
+    by_person: dict[str, list[ClaimInput]] = {}
+    for claim in claims:
+        by_person.setdefault(claim.person_id, []).append(claim)
+    out: list[ClaimResult] = []
+    for person in sorted(by_person):
+        out.extend(adjudicate_person(by_person[person], scheme))
+    return out

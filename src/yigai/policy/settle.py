@@ -1,0 +1,226 @@
+"""Settle a year's encounters into claims (年度医保结算): warehouse in, ``claims`` table out.
+
+``settle_claims(wh, year, region)`` reads from the warehouse (docs/CONTRACTS.md):
+
+- ``encounters`` of the year's months;
+- ``residents``: only residents insured under the resident scheme (``scheme == "resident"``)
+  are settled here — encounters of others are left out; their ``grp_*`` flags give the
+  medical-assistance groups;
+- ``org_units``: an institution's policy ``level`` and its county (``parent_id``); a
+  resident's home county is the parent of their ``home_unit_id`` (or the unit itself when it
+  is a county);
+- ``community_members`` and ``referrals``: links between stays for the in-community referral
+  deductible rule (:mod:`yigai.policy.referral_deductible`).
+
+Working definitions used to build each claim:
+
+- ``in_county``: the institution's county is the resident's home county.
+- ``level``: the institution's policy level; an institution of village, township or county
+  level in another county is ``out_of_county`` (city and province hospitals keep their level).
+- ``referred``: the encounter came with a referral (``referral_id`` is set).
+- ``referred_from``: for an admission that came with a referral, the same person's inpatient
+  stay at the referral's ``from_institution_id`` that ended on the admission day or the day
+  before (a transfer during one stay); the latest such stay.
+- ``referral_in_community``: the referral's two institutions belong to the same community on
+  the admission day (membership valid from ``valid_from`` up to the day before ``valid_to``).
+
+The claims are adjudicated by :func:`yigai.policy.adjudication_vectorised.adjudicate_table`
+and returned with exactly ``CLAIMS.arrow_schema()`` (including ``month``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from yigai.orgs.model import OrgKind
+from yigai.periods import Period
+from yigai.policy.adjudication_vectorised import adjudicate_table
+from yigai.policy.claims import CLAIMS
+from yigai.policy.scheme import OUT_OF_COUNTY
+from yigai.records.schemas import POPULATION_GROUPS
+
+_LOCAL_LEVELS = ("village", "township", "county")
+_ENCOUNTER_COLUMNS = [
+    "encounter_id",
+    "person_id",
+    "institution_id",
+    "care_type",
+    "visit_date",
+    "discharge_date",
+    "event_date",
+    "referral_id",
+    "cost_total_fen",
+    "out_of_scope_fen",
+]
+
+
+def settle_claims(wh: Any, year: int, region: str, *, root: Path | None = None) -> pa.Table:
+    """The ``claims`` of ``year``: every resident-scheme encounter adjudicated under
+    ``region``'s scheme (``wh`` is a :class:`yigai.warehouse.Warehouse`)."""
+    encounters = wh.read(
+        "encounters", months=Period.year(year).month_keys(), columns=_ENCOUNTER_COLUMNS
+    )
+    group_columns = [f"grp_{code}" for code, _, _ in POPULATION_GROUPS]
+    residents = wh.read(
+        "residents", columns=["person_id", "home_unit_id", "scheme", *group_columns]
+    )
+    orgs = wh.read("org_units", columns=["org_id", "parent_id", "kind", "level"])
+    members = wh.read("community_members")
+    referrals = wh.read(
+        "referrals", columns=["referral_id", "from_institution_id", "to_institution_id"]
+    )
+
+    enc = encounters.to_pandas()
+    res = residents.to_pandas()
+    res = res[res["scheme"] == "resident"]
+    enc = enc.merge(res, on="person_id", how="inner")
+    if enc.empty:
+        return CLAIMS.arrow_schema().empty_table()
+
+    org = orgs.to_pandas().set_index("org_id")
+    home_county = _county_of(res["home_unit_id"], org)
+    enc["home_county"] = enc["person_id"].map(dict(zip(res["person_id"], home_county, strict=True)))
+    enc["inst_county"] = enc["institution_id"].map(org["parent_id"])
+    inst_level = enc["institution_id"].map(org["level"])
+    if inst_level.isna().any():
+        bad = enc.loc[inst_level.isna(), "encounter_id"].iloc[0]
+        raise ValueError(
+            f"就诊 {bad} 的机构没有医保支付级别 / encounter {bad}: institution has no policy level"
+        )
+    enc["in_county"] = (enc["inst_county"] == enc["home_county"]).fillna(False).astype(bool)
+    enc["level"] = np.where(
+        ~enc["in_county"] & inst_level.isin(_LOCAL_LEVELS), OUT_OF_COUNTY, inst_level
+    )
+    enc["referred"] = enc["referral_id"].notna()
+    _link_referrals(enc, referrals.to_pandas(), members.to_pandas())
+
+    table = pa.Table.from_pandas(
+        enc[
+            [
+                "encounter_id",
+                "person_id",
+                "event_date",
+                "care_type",
+                "level",
+                "in_county",
+                "cost_total_fen",
+                "out_of_scope_fen",
+                "referred",
+                "referred_from",
+                "referral_in_community",
+                *group_columns,
+            ]
+        ],
+        preserve_index=False,
+    )
+    table = table.set_column(
+        table.schema.get_field_index("event_date"),
+        "event_date",
+        table["event_date"].cast(pa.date32()),
+    )
+    for name in group_columns:
+        table = table.set_column(
+            table.schema.get_field_index(name), name, table[name].cast(pa.bool_()).fill_null(False)
+        )
+    settled = adjudicate_table(table, region, root=root)
+
+    extra = pa.Table.from_pandas(
+        enc[["encounter_id", "institution_id", "care_type", "level", "in_county"]],
+        preserve_index=False,
+    )
+    order = pc.index_in(settled["encounter_id"], value_set=extra["encounter_id"])
+    extra = extra.take(order)
+    dates = settled["event_date"]
+    year_col = pc.year(dates).cast(pa.int64())
+    month = pc.add(pc.multiply(pc.year(dates), 100), pc.month(dates)).cast(pa.int32())
+    columns = {
+        "encounter_id": settled["encounter_id"],
+        "person_id": settled["person_id"],
+        "institution_id": extra["institution_id"],
+        "event_date": dates,
+        "year": year_col,
+        "care_type": extra["care_type"],
+        "level": extra["level"],
+        "in_county": extra["in_county"],
+        "cost_total_fen": settled["cost_total_fen"],
+        "eligible_fen": settled["eligible_fen"],
+        "deductible_fen": settled["deductible_fen"],
+        "fund_fen": settled["fund_fen"],
+        "critical_fen": settled["critical_fen"],
+        "assistance_fen": settled["assistance_fen"],
+        "patient_fen": settled["patient_fen"],
+        "scheme_region": pa.array([region] * settled.num_rows, pa.string()),
+        "scheme_version": settled["scheme_version"],
+        "month": month,
+    }
+    return pa.table(columns).cast(CLAIMS.arrow_schema())
+
+
+def _county_of(units: pd.Series, org: pd.DataFrame) -> pd.Series:
+    kind = units.map(org["kind"])
+    parent = units.map(org["parent_id"])
+    return pd.Series(np.where(kind == OrgKind.COUNTY.value, units, parent), index=units.index)
+
+
+def _link_referrals(enc: pd.DataFrame, referrals: pd.DataFrame, members: pd.DataFrame) -> None:
+    """Add ``referred_from`` and ``referral_in_community`` to admissions that came by referral."""
+    enc["referred_from"] = None
+    enc["referral_in_community"] = False
+    admissions = enc[(enc["care_type"] == "inpatient") & enc["referral_id"].notna()]
+    if admissions.empty or referrals.empty:
+        return
+    adm = admissions[["encounter_id", "person_id", "visit_date", "referral_id"]].merge(
+        referrals, on="referral_id", how="inner"
+    )
+    # the earlier stay: same person, at the referring institution, ended that day or the day before
+    stays = enc.loc[
+        enc["care_type"] == "inpatient",
+        ["encounter_id", "person_id", "institution_id", "discharge_date"],
+    ].rename(columns={"encounter_id": "from_encounter", "institution_id": "from_institution_id"})
+    cand = adm.merge(stays, on=["person_id", "from_institution_id"], how="inner")
+    cand = cand[cand["from_encounter"] != cand["encounter_id"]]
+    gap = pd.to_datetime(cand["visit_date"]) - pd.to_datetime(cand["discharge_date"])
+    cand = cand[(gap >= pd.Timedelta(0)) & (gap <= pd.Timedelta(days=1))]
+    cand = cand.sort_values(["encounter_id", "discharge_date", "from_encounter"]).drop_duplicates(
+        "encounter_id", keep="last"
+    )
+    if cand.empty:
+        return
+    cand["in_community"] = cand["encounter_id"].isin(_in_one_community(cand, members))
+    linked = cand.set_index("encounter_id")
+    enc["referred_from"] = (
+        enc["encounter_id"].map(linked["from_encounter"]).where(lambda s: s.notna(), None)
+    )
+    enc["referral_in_community"] = (
+        enc["encounter_id"].map(linked["in_community"]).fillna(False).astype(bool)
+    )
+
+
+def _in_one_community(cand: pd.DataFrame, members: pd.DataFrame) -> set[str]:
+    """Admissions whose referral's two institutions share a community on the admission day."""
+    if members.empty:
+        return set()
+    m = members[["community_id", "institution_id", "valid_from", "valid_to"]]
+    links = cand[["encounter_id", "from_institution_id", "to_institution_id", "visit_date"]]
+    for end in ("from", "to"):
+        side = m.rename(
+            columns={
+                "institution_id": f"{end}_institution_id",
+                "valid_from": "vf",
+                "valid_to": "vt",
+            }
+        )
+        keys = [f"{end}_institution_id"] + (["community_id"] if end == "to" else [])
+        links = links.merge(side, on=keys, how="inner")
+        day = pd.to_datetime(links["visit_date"])
+        valid = (pd.to_datetime(links["vf"]) <= day) & (
+            links["vt"].isna() | (day < pd.to_datetime(links["vt"]))
+        )
+        links = links[valid].drop(columns=["vf", "vt"])
+    return set(links["encounter_id"])

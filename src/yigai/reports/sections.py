@@ -1,0 +1,455 @@
+"""Report content (报告正文): the five sections built from :class:`ReportData`, once, so that
+the DOCX, PDF, HTML and XLSX writers all show the same numbers and sentences.
+
+一、总体情况 · 二、主要指标完成情况 · 三、考核排名 · 四、重点任务进展 · 五、存在问题和下一步工作
+
+Target choice (when several targets match): the most specific scope wins (the unit's own id,
+then ``kind:<kind>``, then ``*``); among those, the earliest deadline on or after the period's
+last day, or, when every deadline has passed, the latest one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from yigai.periods import Grain, Period
+from yigai.reports import params
+from yigai.reports.model import (
+    CONSEQUENCE_ZH,
+    UNIT_SUFFIX_ZH,
+    AssessmentItem,
+    ConsequenceKind,
+    IndicatorMeta,
+    OrgUnit,
+    ReformTask,
+    ReportData,
+    ReportDataError,
+    Target,
+    Unit,
+)
+from yigai.reports.status import STATUS_ZH, Status, change, change_label_zh, is_better, rag_status
+
+TREND_MONTHS = 12  # the trend chart covers the last twelve months up to the period's end
+
+
+class ReportKind(StrEnum):
+    MONTHLY = "monthly"  # 月度进展报告
+    QUARTERLY = "quarterly"  # 季度通报
+
+
+KIND_GRAIN = {ReportKind.MONTHLY: Grain.MONTH, ReportKind.QUARTERLY: Grain.QUARTER}
+
+
+def format_value(value: Decimal | None, unit: Unit) -> str:
+    """A value as printed: the engine's own decimals plus the unit (``85.20%``, ``39.78元``)."""
+    if value is None:
+        return "—"
+    return f"{value}{UNIT_SUFFIX_ZH[unit]}"
+
+
+def target_for(
+    targets: Sequence[Target], indicator_id: str, org: OrgUnit, period: Period
+) -> Target | None:
+    """The target that applies to ``org`` in ``period`` (rule in the module docstring)."""
+    rank = {org.id: 0, f"kind:{org.kind}": 1, "*": 2}
+    matching = [t for t in targets if t.indicator_id == indicator_id and t.scope in rank]
+    if not matching:
+        return None
+    best = min(rank[t.scope] for t in matching)
+    matching = [t for t in matching if rank[t.scope] == best]
+    ahead = [t for t in matching if t.deadline >= period.end]
+    if ahead:
+        return min(ahead, key=lambda t: t.deadline)
+    return max(matching, key=lambda t: t.deadline)
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """One line of 二、主要指标完成情况."""
+
+    meta: IndicatorMeta
+    value: Decimal | None
+    target: Target | None
+    previous: Decimal | None  # 上期
+    last_year: Decimal | None  # 去年同期
+    mom: Decimal | None  # 环比 (points for rates, % otherwise)
+    yoy: Decimal | None  # 同比
+    status: Status
+
+    @property
+    def cells(self) -> list[str]:
+        u = self.meta.unit
+        return [
+            self.meta.name_zh,
+            format_value(self.value, u),
+            format_value(self.target.value if self.target else None, u),
+            format_value(self.previous, u),
+            format_value(self.last_year, u),
+            change_label_zh(self.mom, u),
+            change_label_zh(self.yoy, u),
+            STATUS_ZH[self.status],
+        ]
+
+
+INDICATOR_HEADERS = [
+    ("指标", "Indicator"),
+    ("本期值", "Value"),
+    ("目标值", "Target"),
+    ("上期值", "Previous period"),
+    ("去年同期", "Same period last year"),
+    ("环比", "Change on previous"),
+    ("同比", "Change on last year"),
+    ("状态", "Status"),
+]
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    rank: int
+    org_id: str
+    name_zh: str
+    total: Decimal
+    grade: str
+    consequences_zh: str
+
+
+RANKING_HEADERS = [
+    ("名次", "Rank"),
+    ("单位", "Unit"),
+    ("综合得分", "Total score"),
+    ("等次", "Grade"),
+    ("考核结果运用", "Consequence"),
+]
+
+ITEM_HEADERS = [
+    ("单位", "Unit"),
+    ("考核项目", "Item"),
+    ("实际值", "Value"),
+    ("目标值", "Target"),
+    ("得分", "Points"),
+    ("说明", "Explanation"),
+]
+
+TASK_HEADERS = [
+    ("编号", "Code"),
+    ("重点任务", "Task"),
+    ("牵头单位", "Lead department"),
+    ("配合单位", "Co-operating departments"),
+    ("完成时限", "Deadline"),
+    ("进展状态", "Status"),
+    ("最新进展", "Latest progress"),
+]
+
+
+#: 版心 width (156 mm ≈ 442 pt) less a little slack: the 发文机关标志 must fit on one line.
+ISSUER_LINE_PT = 436
+
+
+def issuer_size_pt(issuer: str) -> int:
+    """Font size of the 发文机关标志: 一号 (26 pt) when it fits, smaller for long names
+    (GB/T 9704-2012 7.2.3 leaves the size to the issuer, "以醒目、美观、庄重为原则")."""
+    return max(14, min(26, ISSUER_LINE_PT // max(len(issuer), 1)))
+
+
+def date_zh(day: dt.date) -> str:
+    """A date as 公文 write it: 2025年3月5日 (Arabic numerals, GB/T 9704-2012 7.3.5.4)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def deadline_zh(task: ReformTask) -> str:
+    if task.deadline is not None:
+        return date_zh(task.deadline)
+    return task.deadline_text or "—"
+
+
+def task_cells(task: ReformTask) -> list[str]:
+    status = task.status_zh + ("（逾期）" if task.overdue else "")
+    return [
+        task.code,
+        task.title,
+        task.lead_department,
+        "、".join(task.co_departments) or "—",
+        deadline_zh(task),
+        status,
+        task.latest_progress or "—",
+    ]
+
+
+@dataclass(frozen=True)
+class UnitValue:
+    org_id: str
+    name_zh: str
+    value: Decimal
+
+
+@dataclass
+class Report:
+    """The built content of one report; writers only lay it out."""
+
+    kind: ReportKind
+    data: ReportData
+    title: str
+    summary: list[str]
+    indicator_rows: list[IndicatorRow]
+    ranking_rows: list[RankingRow]
+    ranking_sentences: list[str]
+    items: list[AssessmentItem]
+    tasks: list[ReformTask]
+    task_sentences: list[str]
+    problems: list[str]
+    next_steps: list[str]
+    key_by_unit: list[UnitValue]
+    key_target: Target | None
+    key_trend: list[tuple[Period, Decimal]]
+    charts: dict[str, object] = field(default_factory=dict)  # name → Path, set by the writer
+
+    @property
+    def kind_zh(self) -> str:
+        return "月度进展报告" if self.kind is ReportKind.MONTHLY else "季度通报"
+
+    @property
+    def intro(self) -> str:
+        what = (
+            "重点工作进展情况报告如下"
+            if self.kind is ReportKind.MONTHLY
+            else "监测考核情况通报如下"
+        )
+        return (
+            f"现将{self.data.period.label_zh}{self.data.region.name_zh}深化医药卫生体制改革{what}。"
+        )
+
+    @property
+    def sections(self) -> list[str]:
+        return [
+            "一、总体情况",
+            "二、主要指标完成情况",
+            "三、考核排名",
+            "四、重点任务进展",
+            "五、存在问题和下一步工作",
+        ]
+
+
+def default_title(kind: ReportKind, data: ReportData) -> str:
+    label = data.period.label_zh
+    if kind is ReportKind.MONTHLY:
+        return f"关于{label}深化医药卫生体制改革重点工作进展情况的报告"
+    return f"关于{label}县域医共体建设监测考核情况的通报"
+
+
+def _names(names: Sequence[str]) -> str:
+    return "、".join(names)
+
+
+def build(data: ReportData, kind: ReportKind) -> Report:
+    """Build every section of a report of ``kind`` from ``data``."""
+    if data.period.grain is not KIND_GRAIN[kind]:
+        want = "月" if kind is ReportKind.MONTHLY else "季度"
+        raise ReportDataError(
+            f"报告周期 {data.period.id} 不是{want}，无法生成{'月度进展报告' if kind is ReportKind.MONTHLY else '季度通报'} / "
+            f"period {data.period.id} is not a {KIND_GRAIN[kind].value}, as a {kind.value} report needs"
+        )
+    tolerance = params.load("status.amber_tolerance").at(data.period.end)
+    rows = [_indicator_row(data, meta, tolerance) for meta in data.indicators]
+    key = data.key_indicator
+    key_by_unit = [
+        UnitValue(u.id, u.name_zh, v)
+        for u in data.units
+        if (v := data.value(key.id, u.id, data.period.id)) is not None
+    ]
+    key_target = target_for(data.targets, key.id, data.region, data.period)
+    trend_from = data.period.end.year * 12 + data.period.end.month - TREND_MONTHS
+    key_trend = [
+        (p, v)
+        for p in _months_back(data.period)
+        if (v := data.value(key.id, data.region.id, p.id)) is not None
+        and p.start.year * 12 + p.start.month > trend_from
+    ]
+    ranking_rows, ranking_sentences = _ranking(data)
+    tasks = sorted(data.tasks, key=lambda t: (not t.overdue, t.deadline or dt.date.max, t.code))
+    report = Report(
+        kind=kind,
+        data=data,
+        title=data.header.title_zh or default_title(kind, data),
+        summary=_summary(data, rows, key, key_by_unit),
+        indicator_rows=rows,
+        ranking_rows=ranking_rows,
+        ranking_sentences=ranking_sentences,
+        items=sorted(data.items, key=lambda i: (_rank_of(data, i.org_id), i.org_id, i.item)),
+        tasks=tasks,
+        task_sentences=_task_sentences(tasks),
+        problems=[],
+        next_steps=[],
+        key_by_unit=key_by_unit,
+        key_target=key_target,
+        key_trend=key_trend,
+    )
+    report.problems, report.next_steps = _problems(data, rows, tasks)
+    return report
+
+
+def _months_back(period: Period) -> list[Period]:
+    months = [Period.month(period.end.year, period.end.month)]
+    for _ in range(TREND_MONTHS - 1):
+        months.append(months[-1].previous())
+    return months[::-1]
+
+
+def _rank_of(data: ReportData, org_id: str) -> int:
+    return next((t.rank for t in data.totals if t.org_id == org_id), 10**6)
+
+
+def _indicator_row(data: ReportData, meta: IndicatorMeta, tolerance: Decimal) -> IndicatorRow:
+    p = data.period
+    region = data.region.id
+    value = data.value(meta.id, region, p.id)
+    previous = data.value(meta.id, region, p.previous().id)
+    last_year = data.value(meta.id, region, p.same_period_last_year().id)
+    target = target_for(data.targets, meta.id, data.region, p)
+    return IndicatorRow(
+        meta=meta,
+        value=value,
+        target=target,
+        previous=previous,
+        last_year=last_year,
+        mom=change(value, previous, meta.unit),
+        yoy=change(value, last_year, meta.unit),
+        status=rag_status(
+            value, target.value if target else None, previous, meta.direction, tolerance
+        ),
+    )
+
+
+def _summary(
+    data: ReportData, rows: list[IndicatorRow], key: IndicatorMeta, key_by_unit: list[UnitValue]
+) -> list[str]:
+    count = {s: sum(r.status is s for r in rows) for s in Status}
+    first = (
+        f"{data.period.label_zh}，{data.region.name_zh}纳入监测的{len(rows)}项指标中，"
+        f"{count[Status.GREEN]}项达到目标值，{count[Status.AMBER]}项接近目标或较上期改善，"
+        f"{count[Status.RED]}项未达标"
+    )
+    if count[Status.NO_DATA]:
+        first += f"，{count[Status.NO_DATA]}项本期无数据"
+    if count[Status.NO_TARGET]:
+        first += f"，{count[Status.NO_TARGET]}项未设定目标值"
+    out = [first + "。"]
+    if len(key_by_unit) >= 2:
+        better_first = sorted(
+            key_by_unit,
+            key=lambda u: u.value,
+            reverse=key.direction.value == "higher",
+        )
+        best, worst = better_first[0], better_first[-1]
+        if best.value != worst.value:
+            out.append(
+                f"从{key.name_zh}看，{best.name_zh}表现最好（{format_value(best.value, key.unit)}），"
+                f"{worst.name_zh}表现最差（{format_value(worst.value, key.unit)}）。"
+            )
+    if data.totals:
+        ordered = sorted(data.totals, key=lambda t: (t.rank, t.org_id))
+        top, bottom = ordered[0], ordered[-1]
+        passed = sum(t.grade == "合格" for t in ordered)
+        out.append(
+            f"综合考核得分最高的是{data.unit_name(top.org_id)}（{top.total}分），"
+            f"最低的是{data.unit_name(bottom.org_id)}（{bottom.total}分）；"
+            f"{len(ordered)}个单位中{passed}个考核合格，{len(ordered) - passed}个不合格。"
+        )
+    if data.tasks:
+        done = sum(t.completed for t in data.tasks)
+        late = sum(t.overdue for t in data.tasks)
+        out.append(
+            f"{len(data.tasks)}项重点改革任务中，已完成{done}项，"
+            f"未完成{len(data.tasks) - done}项，其中逾期{late}项。"
+        )
+    return out
+
+
+def _ranking(data: ReportData) -> tuple[list[RankingRow], list[str]]:
+    by_org: dict[str, list[str]] = {}
+    for c in data.consequences:
+        by_org.setdefault(c.org_id, []).append(c.text_zh or CONSEQUENCE_ZH[c.kind])
+    rows = [
+        RankingRow(
+            rank=t.rank,
+            org_id=t.org_id,
+            name_zh=data.unit_name(t.org_id),
+            total=t.total,
+            grade=t.grade,
+            consequences_zh="；".join(by_org.get(t.org_id, [])) or "—",
+        )
+        for t in sorted(data.totals, key=lambda t: (t.rank, t.org_id))
+    ]
+    sentences: list[str] = []
+    for kind, verb in (
+        (ConsequenceKind.COMMENDED, "予以通报表扬"),
+        (ConsequenceKind.WARNED, "予以通报批评，限期整改"),
+        (ConsequenceKind.REMOVAL_RECOMMENDED, "建议按规定调整主要负责人"),
+    ):
+        named = [data.unit_name(c.org_id) for c in data.consequences if c.kind is kind]
+        if named:
+            sentences.append(f"对{_names(named)}{verb}。")
+    if not rows:
+        sentences.insert(0, "本期未开展考核排名。")
+    return rows, sentences
+
+
+def _task_sentences(tasks: list[ReformTask]) -> list[str]:
+    if not tasks:
+        return ["本期无重点改革任务进展报送。"]
+    late = [t for t in tasks if t.overdue]
+    if not late:
+        return ["各项重点改革任务均在时限内推进。"]
+    return [
+        f"逾期未完成的任务{len(late)}项："
+        + "；".join(f"{t.code}“{t.title}”（牵头单位：{t.lead_department}）" for t in late)
+        + "。"
+    ]
+
+
+def _problems(
+    data: ReportData, rows: list[IndicatorRow], tasks: list[ReformTask]
+) -> tuple[list[str], list[str]]:
+    red = [r for r in rows if r.status is Status.RED]
+    late = [t for t in tasks if t.overdue]
+    problems: list[str] = []
+    for r in red:
+        if r.target is None or r.value is None:  # red implies both; keeps the type checker honest
+            continue
+        u = r.meta.unit
+        text = (
+            f"{r.meta.name_zh}为{format_value(r.value, u)}，未达到目标值"
+            f"{format_value(r.target.value, u)}"
+        )
+        if r.previous is not None and not is_better(r.value, r.previous, r.meta.direction):
+            text += f"，且未较上期（{format_value(r.previous, u)}）改善"
+        problems.append(text + "。")
+    for t in late:
+        deadline = deadline_zh(t)
+        problems.append(
+            f"重点任务{t.code}“{t.title}”已超过完成时限（{deadline}），当前状态为{t.status_zh}"
+            + (f"，最新进展：{t.latest_progress}" if t.latest_progress else "")
+            + "。"
+        )
+    if not problems:
+        problems.append("本期各项监测指标均达到或接近目标，重点任务均在时限内推进。")
+    steps: list[str] = []
+    if red:
+        steps.append(
+            f"聚焦{_names([r.meta.name_zh for r in red])}等{len(red)}项未达标指标，"
+            "逐项分析原因、明确整改措施和时限，下期重点跟踪。"
+        )
+    if late:
+        leads = list(dict.fromkeys(t.lead_department for t in late))
+        steps.append(f"督促{_names(leads)}加快推进逾期任务，限期完成并报送整改情况。")
+    warned = [c for c in data.consequences if c.kind is not ConsequenceKind.COMMENDED]
+    if warned:
+        steps.append(
+            f"跟踪{_names(list(dict.fromkeys(data.unit_name(c.org_id) for c in warned)))}"
+            "整改落实情况，整改结果纳入下期考核。"
+        )
+    steps.append("继续做好指标监测和数据质量核查，按月调度、按季通报。")
+    return problems, steps

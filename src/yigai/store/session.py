@@ -1,0 +1,62 @@
+"""Engines and sessions for the operational database (业务数据库).
+
+The URL comes from :func:`yigai.settings.load` (``YIGAI_DATABASE_URL``): a SQLite file under
+``YIGAI_HOME`` by default, PostgreSQL through psycopg 3 (``postgresql+psycopg://…``) in
+production. SQLite does not enforce foreign keys unless asked on every connection, so the
+engine turns them on: the same data must be rejected on both databases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from yigai import settings
+
+
+def database_url(url: str | None = None) -> str:
+    """The given URL, or the deployment's ``YIGAI_DATABASE_URL`` (SQLite file by default)."""
+    return url if url is not None else settings.load().database_url
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for ``url`` (default: the deployment's); creates a SQLite file's folder."""
+    parsed = make_url(database_url(url))
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def session_factory(url: str | None = None) -> sessionmaker[Session]:
+    return sessionmaker(bind=make_engine(url), expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(url: str | None = None) -> Iterator[Session]:
+    """One unit of work: commits on success, rolls back on any error, always closes."""
+    factory = session_factory(url)
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+        factory.kw["bind"].dispose()

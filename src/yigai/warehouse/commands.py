@@ -1,0 +1,105 @@
+"""``yigai import``: import a CSV / XLSX / Parquet file into the warehouse (数据导入)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from yigai import settings
+from yigai.console import console
+from yigai.records import schemas
+from yigai.warehouse.errors import WarehouseError
+from yigai.warehouse.ingest import IngestReport, ingest_file
+from yigai.warehouse.store import Warehouse
+
+app = typer.Typer(help="数据仓库与导入 / warehouse and ingestion")
+
+SHOWN_REJECTIONS = 20
+_STATUS_ZH = {
+    "committed": "已导入",
+    "rejected": "已拒绝",
+    "already_imported": "此前已导入（未重复写入）",
+}
+
+
+def summary(report: IngestReport) -> Table:
+    """The Rich summary of one import: counts, then the first rejections."""
+    table = Table(title=f"导入结果：{report.file} → {report.record_set}", show_header=False)
+    table.add_column("项目")
+    table.add_column("值", justify="right")
+    table.add_row("状态 status", f"{_STATUS_ZH[report.status]} ({report.status})")
+    table.add_row("读取行数 rows read", str(report.rows_read))
+    table.add_row("入库行数 rows stored", str(report.rows_stored))
+    table.add_row("问题行数 rows rejected", str(report.rows_rejected))
+    table.add_row("批次号 batch", report.batch_id[:16])
+    return table
+
+
+def rejections_table(report: IngestReport, limit: int = SHOWN_REJECTIONS) -> Table:
+    table = Table(
+        title=f"前 {min(limit, len(report.rejections))} 条问题（共 {len(report.rejections)} 条）"
+    )
+    for header in ("行号", "列", "值", "原因", "reason"):
+        table.add_column(header)
+    for r in report.rejections[:limit]:
+        table.add_row(
+            "" if r.row is None else str(r.row),
+            r.column or "",
+            "" if r.value is None else str(r.value),
+            r.zh,
+            r.en,
+        )
+    return table
+
+
+def import_(
+    record_set: Annotated[str, typer.Argument(help="记录集，如 encounters / record set")],
+    path: Annotated[
+        Path, typer.Argument(help="CSV、XLSX 或 Parquet 文件", exists=True, dir_okay=False)
+    ],
+    accept_partial: Annotated[
+        bool,
+        typer.Option("--accept-partial", help="只导入合格行，报告问题行 / store good rows only"),
+    ] = False,
+    errors: Annotated[
+        Path | None,
+        typer.Option("--errors", help="问题清单输出路径（.csv 或 .xlsx）/ error report"),
+    ] = None,
+) -> None:
+    """导入数据文件到仓库 / import a data file into the warehouse."""
+    try:
+        schemas.get(record_set)
+    except KeyError as exc:
+        console.print(f"[red]{exc.args[0]}[/red]")
+        raise typer.Exit(2) from None
+    conf = settings.load()
+    try:
+        report = ingest_file(
+            Warehouse(conf.warehouse_dir),
+            record_set,
+            path,
+            accept_partial=accept_partial,
+            key=conf.pseudonym_key,
+        )
+    except WarehouseError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    console.print(summary(report))
+    if report.rejections:
+        console.print(rejections_table(report))
+    if errors is not None and report.rejections:
+        report.write(errors)
+        console.print(f"问题清单已写入 / error report written: {errors}")
+    if report.status == "rejected":
+        raise typer.Exit(1)
+
+
+@app.callback()
+def _group() -> None:
+    """数据仓库与导入 / warehouse and ingestion."""
+
+
+app.command("import")(import_)

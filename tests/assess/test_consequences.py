@@ -1,0 +1,126 @@
+"""Consequences (seed 003, 临汾市某县): top three commended if 合格; the last warned if 不合格;
+last in three consecutive assessments → head removal recommended."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyarrow as pa
+import pytest
+
+from yigai.assess import (
+    AssessmentError,
+    AssessmentResult,
+    ConsequenceKind,
+    assess,
+    consequences,
+    consequences_table,
+)
+
+from .factories import item, make_scheme, org_units, values
+
+UNITS = org_units([(o, "institution", "C1") for o in "ABCDE"])
+SCHEME = make_scheme([item("s", 100, {"kind": "entered"}, manual=True, unit="points")])
+
+
+def _period(period_id: str, points: dict[str, int]) -> AssessmentResult:
+    """Units not named score 75, mid-table."""
+    manual = {(o, "s"): points.get(o, 75) for o in "ABCDE"}
+    return assess(SCHEME, values([]), [], period_id, UNITS, manual)
+
+
+def _kinds(out: list, kind: ConsequenceKind) -> set[tuple[str, str]]:
+    return {(c.org_id, c.period_id) for c in out if c.kind is kind}
+
+
+def test_top_three_passing_are_commended() -> None:
+    """Totals 95, 90, 80, 70, 50: ranks 1–3 are A, B, C, all ≥ 60."""
+    out = consequences([_period("2025Q1", {"A": 95, "B": 90, "C": 80, "D": 70, "E": 50})])
+    assert _kinds(out, ConsequenceKind.COMMENDED) == {
+        ("A", "2025Q1"),
+        ("B", "2025Q1"),
+        ("C", "2025Q1"),
+    }
+
+
+def test_top_three_but_failing_is_not_commended() -> None:
+    """C ranks 3rd with 55 < 60: not commended (the seed requires 考核合格)."""
+    out = consequences([_period("2025Q1", {"A": 95, "B": 90, "C": 55, "D": 50, "E": 40})])
+    assert ("C", "2025Q1") not in _kinds(out, ConsequenceKind.COMMENDED)
+
+
+def test_last_and_failing_is_warned_with_deadline() -> None:
+    """E last with 50: warned, correct within 90 days of 2025-03-31 → 2025-06-29."""
+    out = consequences([_period("2025Q1", {"A": 95, "B": 90, "C": 80, "D": 70, "E": 50})])
+    (warned,) = [c for c in out if c.kind is ConsequenceKind.WARNED]
+    assert (warned.org_id, warned.deadline) == ("E", dt.date(2025, 6, 29))
+    assert "通报批评" in warned.why_zh and "2025-06-29" in warned.why_zh
+
+
+def test_last_but_passing_is_not_warned() -> None:
+    out = consequences([_period("2025Q1", {"A": 95, "B": 90, "C": 80, "D": 70, "E": 65})])
+    assert _kinds(out, ConsequenceKind.WARNED) == set()
+
+
+def test_three_consecutive_lasts_recommend_head_removal() -> None:
+    hist = [
+        _period(p, {"A": 90, "B": 80, "C": 70, "D": 65, "E": 40})
+        for p in ("2025Q3", "2025Q4", "2026Q1")
+    ]
+    out = consequences(hist)
+    (removal,) = [c for c in out if c.kind is ConsequenceKind.HEAD_REMOVAL]
+    assert (removal.org_id, removal.period_id) == ("E", "2026Q1")
+    assert removal.periods == ("2025Q3", "2025Q4", "2026Q1")
+
+
+def test_two_consecutive_lasts_are_not_enough() -> None:
+    hist = [_period(p, {"A": 90, "E": 40}) for p in ("2025Q1", "2025Q2")]
+    assert _kinds(consequences(hist), ConsequenceKind.HEAD_REMOVAL) == set()
+
+
+def test_a_period_not_last_breaks_the_run() -> None:
+    """E last, last, not last, last: never three in a row."""
+    hist = [
+        _period("2025Q1", {"A": 90, "E": 40}),
+        _period("2025Q2", {"A": 90, "E": 40}),
+        _period("2025Q3", {"A": 40, "E": 90}),
+        _period("2025Q4", {"A": 90, "E": 40}),
+    ]
+    assert _kinds(consequences(hist), ConsequenceKind.HEAD_REMOVAL) == set()
+
+
+def test_a_gap_in_periods_breaks_the_run() -> None:
+    """Q1, Q2 and Q4 last but Q3 was not assessed: not consecutive."""
+    hist = [_period(p, {"A": 90, "E": 40}) for p in ("2025Q1", "2025Q2", "2025Q4")]
+    assert _kinds(consequences(hist), ConsequenceKind.HEAD_REMOVAL) == set()
+
+
+def test_history_order_does_not_matter_and_fourth_last_repeats() -> None:
+    hist = [_period(p, {"A": 90, "E": 40}) for p in ("2025Q4", "2025Q2", "2025Q1", "2025Q3")]
+    got = _kinds(consequences(hist), ConsequenceKind.HEAD_REMOVAL)
+    assert got == {("E", "2025Q3"), ("E", "2025Q4")}
+
+
+def test_removal_does_not_require_failing() -> None:
+    """The seed's removal rule says only 连续3次…最后一名: E last with 61 (合格) still counts."""
+    hist = [_period(p, {"A": 90, "E": 61}) for p in ("2025Q1", "2025Q2", "2025Q3")]
+    assert _kinds(consequences(hist), ConsequenceKind.HEAD_REMOVAL) == {("E", "2025Q3")}
+
+
+def test_repeated_period_is_rejected() -> None:
+    with pytest.raises(AssessmentError, match="repeats a period"):
+        consequences([_period("2025Q1", {"A": 1}), _period("2025Q1", {"A": 1})])
+
+
+def test_units_tied_at_third_are_all_commended() -> None:
+    """95, 90, 80, 80, 50: C and D share rank 3, both commended."""
+    out = consequences([_period("2025Q1", {"A": 95, "B": 90, "C": 80, "D": 80, "E": 50})])
+    assert {o for o, _ in _kinds(out, ConsequenceKind.COMMENDED)} == {"A", "B", "C", "D"}
+
+
+def test_consequences_export_as_table() -> None:
+    hist = [_period(p, {"A": 90, "E": 40}) for p in ("2025Q1", "2025Q2", "2025Q3")]
+    table = consequences_table(consequences(hist))
+    removal = [r for r in table.to_pylist() if r["kind"] == "head_removal"]
+    assert removal[0]["periods"] == ["2025Q1", "2025Q2", "2025Q3"]
+    assert table.schema.field("deadline").type == pa.date32()

@@ -1,0 +1,271 @@
+"""A tiny hand-computable region, and the engine results over it.
+
+Geography (undated ``parent_id``)::
+
+    P (province) ─ C (city) ─┬─ K1 (county) ─┬─ H1 county general hospital (public)
+                             │               ├─ T1 township centre
+                             │               ├─ V1 village clinic
+                             │               ├─ T2 township centre
+                             │               ├─ P1 private clinic
+                             │               ├─ M1, M2 (communities)
+                             ├─ K2 (county) ─┬─ H2 county general hospital
+                             │               └─ V2 village clinic
+                             └─ CH city hospital (public, outside every county)
+
+Communities (dated): M1 = H1 (lead), V1, and T1 until it leaves on 2025-04-01; from that day
+T1 is in M2 with T2. P1, H2, V2 and CH belong to no community.
+
+Residents (home unit, birth date, scheme, flags), registered 2020-01-01 unless noted::
+
+    r1 V1 1950-06-15 resident            r6 V2 1970-02-02 resident grp_poverty
+    r2 V1 1990-01-01 resident grp_hyp.   r7 V1 1975-01-01 resident 2024-01-01 → left 2025-03-20
+    r3 T1 1985-03-10 employee            r8 V2 1960-03-31 resident (turns 65 on 2025-03-31)
+    r4 T2 2021-05-01 resident            r9 T2 2018-04-01 resident (turns 7 on 2025-04-01)
+    r5 T2 1980-07-01 none (uninsured)    x9 is a visitor with no resident record
+
+Encounters (fen; drug = western + patent; herbal separate; event date = visit date for
+outpatient/emergency, discharge date for inpatient)::
+
+    id   who inst care        event      booking      western patent herbal other  total
+    e1   r1  V1  outpatient   2025-01-10 walk_in        1000     0     500     0   1500
+    e2   r1  H1  outpatient   2025-02-05 appointment    3000  1000       0  2000   6000
+    e3   r2  CH  outpatient   2025-03-03 referral       5000     0       0  5000  10000
+    e4   r3  T1  inpatient    2025-04-02 walk_in       10000     0       0 40000  50000
+    e5   r3  T1  inpatient    2025-03-10 walk_in       20000     0   10000 30000  60000
+    e6   r4  H1  inpatient    2025-01-12 walk_in       40000 10000       0 50000 100000
+    e7   r5  T2  outpatient   2025-02-20 walk_in         800     0       0   200   1000
+    e8   r6  H1  emergency    2025-03-15 walk_in        2000     0       0  1000   3000
+    e9   r6  CH  inpatient    2025-02-08 walk_in       30000     0       0 20000  50000
+    e10  r2  T1  outpatient   2025-04-10 walk_in           0     0       0   800    800
+    e11  x9  H1  outpatient   2025-01-20 walk_in           0     0       0  2000   2000
+    e12  r1  H1  outpatient   2024-02-10 walk_in           0     0       0  5000   5000
+    e13  r3  T1  inpatient    2024-01-09 walk_in           0     0       0 40000  40000
+
+Contracts (valid_from … valid_to, both inclusive): c1 r1 2024-07-01…2025-06-30;
+c2 r3 2024-01-01…2024-12-31; c3 r4 2025-01-01…2025-12-31; c4 r6 2025-03-31…2026-03-30.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+from yigai.indicators import compute
+from yigai.records.schemas import COST_FIELDS
+
+D = dt.date
+PERIODS = ("2025Q1", "202502", "202503", "202504")
+
+
+def _org(org_id: str, parent: str | None, kind: str, **inst: Any) -> dict[str, Any]:
+    attrs = {"inst_type": None, "level": None, "ownership": None, **inst}
+    return {"org_id": org_id, "parent_id": parent, "kind": kind, "name": f"{org_id} 名称", **attrs}
+
+
+def _inst(org_id: str, parent: str, inst_type: str, level: str, ownership: str = "public"):
+    return _org(
+        org_id, parent, "institution", inst_type=inst_type, level=level, ownership=ownership
+    )
+
+
+def org_units() -> pa.Table:
+    rows = [
+        _org("P", None, "province"),
+        _org("C", "P", "city"),
+        _org("K1", "C", "county"),
+        _org("K2", "C", "county"),
+        _org("M1", "K1", "community"),
+        _org("M2", "K1", "community"),
+        _inst("H1", "K1", "county_general", "county"),
+        _inst("T1", "K1", "township_centre", "township"),
+        _inst("V1", "K1", "village_clinic", "village"),
+        _inst("T2", "K1", "township_centre", "township"),
+        _inst("P1", "K1", "private", "township", "private"),
+        _inst("H2", "K2", "county_general", "county"),
+        _inst("V2", "K2", "village_clinic", "village"),
+        _inst("CH", "C", "city_hospital", "city"),
+    ]
+    return pa.Table.from_pylist(rows)
+
+
+def members() -> pa.Table:
+    rows = [
+        ("M1", "H1", "lead", D(2019, 1, 1), None),
+        ("M1", "V1", "member", D(2019, 1, 1), None),
+        ("M1", "T1", "member", D(2019, 1, 1), D(2025, 4, 1)),
+        ("M2", "T1", "member", D(2025, 4, 1), None),
+        ("M2", "T2", "lead", D(2019, 1, 1), None),
+    ]
+    names = ["community_id", "institution_id", "role", "valid_from", "valid_to"]
+    return pa.Table.from_pylist([dict(zip(names, r, strict=True)) for r in rows])
+
+
+def residents() -> pa.Table:
+    base = D(2020, 1, 1)
+    rows = [
+        ("r1", "V1", D(1950, 6, 15), "resident", base, None, {}),
+        ("r2", "V1", D(1990, 1, 1), "resident", base, None, {"grp_hypertension": True}),
+        ("r3", "T1", D(1985, 3, 10), "employee", base, None, {}),
+        ("r4", "T2", D(2021, 5, 1), "resident", base, None, {}),
+        ("r5", "T2", D(1980, 7, 1), "none", base, None, {}),
+        ("r6", "V2", D(1970, 2, 2), "resident", base, None, {"grp_poverty": True}),
+        ("r7", "V1", D(1975, 1, 1), "resident", D(2024, 1, 1), D(2025, 3, 20), {}),
+        ("r8", "V2", D(1960, 3, 31), "resident", base, None, {}),
+        ("r9", "T2", D(2018, 4, 1), "resident", base, None, {}),
+    ]
+    out = []
+    for pid, home, born, scheme, reg, left, flags in rows:
+        out.append(
+            {
+                "person_id": pid,
+                "id_masked": "1101**********001X",
+                "sex": "F",
+                "birth_date": born,
+                "home_unit_id": home,
+                "scheme": scheme,
+                "registered_on": reg,
+                "left_on": left,
+                "grp_hypertension": flags.get("grp_hypertension", False),
+                "grp_poverty": flags.get("grp_poverty", False),
+            }
+        )
+    return pa.Table.from_pylist(out)
+
+
+def encounter(
+    eid: str,
+    who: str,
+    inst: str,
+    care: str,
+    day: dt.date,
+    booking: str = "walk_in",
+    *,
+    western: int = 0,
+    patent: int = 0,
+    herbal: int = 0,
+    other: int = 0,
+) -> dict[str, Any]:
+    """One encounter; ``other`` goes to consultation/nursing; total = all lines."""
+    costs = {name: 0 for name, _, _ in COST_FIELDS}
+    costs.update(
+        cost_drug_western_fen=western,
+        cost_drug_patent_fen=patent,
+        cost_herbal_fen=herbal,
+        cost_service_fen=other,
+    )
+    inpatient = care == "inpatient"
+    return {
+        "encounter_id": eid,
+        "person_id": who,
+        "institution_id": inst,
+        "care_type": care,
+        "visit_date": day - dt.timedelta(days=7) if inpatient else day,
+        "discharge_date": day if inpatient else None,
+        "event_date": day,
+        "diagnosis_code": "I10",
+        "is_tcm": False,
+        "booking": booking,
+        **costs,
+        "cost_total_fen": sum(costs.values()),
+        "out_of_scope_fen": 0,
+        "month": day.year * 100 + day.month,
+    }
+
+
+def encounters() -> pa.Table:
+    E = encounter
+    rows = [
+        E("e1", "r1", "V1", "outpatient", D(2025, 1, 10), western=1000, herbal=500),
+        E("e2", "r1", "H1", "outpatient", D(2025, 2, 5), "appointment", western=3000,
+          patent=1000, other=2000),
+        E("e3", "r2", "CH", "outpatient", D(2025, 3, 3), "referral", western=5000, other=5000),
+        E("e4", "r3", "T1", "inpatient", D(2025, 4, 2), western=10000, other=40000),
+        E("e5", "r3", "T1", "inpatient", D(2025, 3, 10), western=20000, herbal=10000,
+          other=30000),
+        E("e6", "r4", "H1", "inpatient", D(2025, 1, 12), western=40000, patent=10000,
+          other=50000),
+        E("e7", "r5", "T2", "outpatient", D(2025, 2, 20), western=800, other=200),
+        E("e8", "r6", "H1", "emergency", D(2025, 3, 15), western=2000, other=1000),
+        E("e9", "r6", "CH", "inpatient", D(2025, 2, 8), western=30000, other=20000),
+        E("e10", "r2", "T1", "outpatient", D(2025, 4, 10), other=800),
+        E("e11", "x9", "H1", "outpatient", D(2025, 1, 20), other=2000),
+        E("e12", "r1", "H1", "outpatient", D(2024, 2, 10), other=5000),
+        E("e13", "r3", "T1", "inpatient", D(2024, 1, 9), other=40000),
+    ]  # fmt: skip
+    return pa.Table.from_pylist(rows)
+
+
+def contracts() -> pa.Table:
+    rows = [
+        ("c1", "r1", "V1", D(2024, 7, 1), D(2025, 6, 30)),
+        ("c2", "r3", "T1", D(2024, 1, 1), D(2024, 12, 31)),
+        ("c3", "r4", "T2", D(2025, 1, 1), D(2025, 12, 31)),
+        ("c4", "r6", "V2", D(2025, 3, 31), D(2026, 3, 30)),
+    ]
+    return pa.Table.from_pylist(
+        [
+            {
+                "contract_id": cid,
+                "person_id": pid,
+                "institution_id": inst,
+                "team_id": f"team-{inst}",
+                "package": "basic",
+                "signed_on": start,
+                "valid_from": start,
+                "valid_to": end,
+                "month": start.year * 100 + start.month,
+            }
+            for cid, pid, inst, start, end in rows
+        ]
+    )
+
+
+def region() -> dict[str, pa.Table]:
+    """The region as record-set name → Arrow table (what ``compute`` accepts as a source)."""
+    return {
+        "org_units": org_units(),
+        "community_members": members(),
+        "residents": residents(),
+        "encounters": encounters(),
+        "contracts": contracts(),
+    }
+
+
+def lookup(result: pa.Table) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """(indicator, org, period) → result row."""
+    return {(r["indicator_id"], r["org_id"], r["period_id"]): r for r in result.to_pylist()}
+
+
+@pytest.fixture(scope="session")
+def duckdb_result() -> pa.Table:
+    """The whole shipped catalogue on the region, on DuckDB, for :data:`PERIODS`."""
+    return compute(region(), PERIODS, engine="duckdb")
+
+
+@pytest.fixture(scope="session")
+def rows(duckdb_result: pa.Table) -> dict[tuple[str, str, str], dict[str, Any]]:
+    return lookup(duckdb_result)
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """One local[1] SparkSession per test run (per xdist worker)."""
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[1]")
+        .appName("yigai-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.memory", "512m")
+        .getOrCreate()
+    )
+    try:
+        yield session
+    finally:
+        session.stop()

@@ -1,0 +1,176 @@
+"""Vectorised adjudication: equal to the scalar reference to the fen, and the invariants.
+
+Property-based (hypothesis) on random claim sets, on the small-cap fixture scheme (caps and
+rounding bind often) and on both shipped schemes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from yigai.policy.adjudication import ClaimError, ClaimInput, adjudicate
+from yigai.policy.adjudication_vectorised import adjudicate_table, table_from_claims
+from yigai.policy.scheme import CARE_TYPES, LEVELS, SchemeBook
+
+FIXTURE = Path(__file__).parent / "params_fixture"
+REGIONS = {
+    "demo": FIXTURE,
+    "hubei_xiaogan": None,
+    "hebei_wuji": None,
+}
+COMPARED = (
+    "eligible_fen",
+    "deductible_fen",
+    "fund_fen",
+    "critical_fen",
+    "assistance_fen",
+    "patient_fen",
+    "admission_no",
+    "cum_fund_fen",
+    "cum_outpatient_fund_fen",
+    "cum_oop_fen",
+    "cum_critical_fen",
+    "cum_assistance_fen",
+    "scheme_version",
+)
+GROUPS = ("poverty", "special_family", "diabetes")
+
+
+@st.composite
+def claim_sets(draw: st.DrawFn, scale: int = 200_000) -> list[ClaimInput]:
+    """Claims of 1–4 people over 2024–2025, with referral links to their earlier claims."""
+    claims: list[ClaimInput] = []
+    for person in range(draw(st.integers(1, 4))):
+        groups = frozenset(draw(st.sets(st.sampled_from(GROUPS), max_size=2)))
+        ids: list[str] = []
+        for k in range(draw(st.integers(1, 10))):
+            eid = f"p{person}e{k:02d}"
+            total = draw(st.integers(0, scale))
+            claims.append(
+                ClaimInput(
+                    encounter_id=eid,
+                    person_id=f"p{person}",
+                    event_date=dt.date(2024, 1, 1) + dt.timedelta(days=draw(st.integers(0, 700))),
+                    care_type=draw(st.sampled_from(CARE_TYPES)),
+                    level=draw(st.sampled_from(LEVELS)),
+                    in_county=draw(st.booleans()),
+                    cost_total_fen=total,
+                    out_of_scope_fen=draw(st.integers(0, total)),
+                    referred=draw(st.booleans()),
+                    referred_from=draw(st.sampled_from(ids)) if ids and draw(st.booleans()) else None,
+                    referral_in_community=draw(st.booleans()),
+                    groups=groups,
+                )
+            )
+            ids.append(eid)
+    return claims
+
+
+def _compare(claims: list[ClaimInput], region: str) -> None:
+    root = REGIONS[region]
+    expected = {r.encounter_id: r for r in adjudicate(claims, SchemeBook(region, root=root))}
+    got = adjudicate_table(table_from_claims(claims, GROUPS), region, root=root).to_pylist()
+    assert len(got) == len(expected)
+    for row in got:
+        ref = expected[row["encounter_id"]]
+        assert {k: row[k] for k in COMPARED} == {k: getattr(ref, k) for k in COMPARED}
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(claim_sets())
+def test_vectorised_equals_scalar_on_the_small_cap_scheme(claims: list[ClaimInput]) -> None:
+    _compare(claims, "demo")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(claim_sets(scale=40_000_000), st.sampled_from(["hubei_xiaogan", "hebei_wuji"]))
+def test_vectorised_equals_scalar_on_the_shipped_schemes(claims: list[ClaimInput], region: str) -> None:
+    _compare(claims, region)
+
+
+@settings(max_examples=50, deadline=None)
+@given(claim_sets())
+def test_split_adds_up_and_nothing_is_negative(claims: list[ClaimInput]) -> None:
+    for r in adjudicate(claims, SchemeBook("demo", root=FIXTURE)):
+        assert r.fund_fen + r.critical_fen + r.assistance_fen + r.patient_fen == r.cost_total_fen
+        parts = (r.eligible_fen, r.deductible_fen, r.fund_fen, r.critical_fen, r.assistance_fen, r.patient_fen)
+        assert min(parts) >= 0
+        assert r.deductible_fen <= r.eligible_fen <= r.cost_total_fen
+
+
+@settings(max_examples=50, deadline=None)
+@given(claim_sets())
+def test_caps_are_never_exceeded_per_person_year(claims: list[ClaimInput]) -> None:
+    """Fixture caps: fund 1,000 yuan (1,200.50 in 2025), outpatient 50, critical 800,
+    assistance 300 (poverty) / 500 (special family)."""
+    book = SchemeBook("demo", root=FIXTURE)
+    totals: dict[tuple[str, int], list[int]] = {}
+    for r in adjudicate(claims, book):
+        t = totals.setdefault((r.person_id, r.event_date.year), [0, 0, 0])
+        t[0] += r.fund_fen
+        t[1] += r.critical_fen
+        t[2] += r.assistance_fen
+    for (_, year), (fund, critical, assistance) in totals.items():
+        s = book.at(dt.date(year, 1, 1))
+        assert fund <= s.annual_cap_fen
+        assert critical <= s.critical_cap_fen
+        assert assistance <= max(s.assistance_cap_fen.values())
+
+
+@settings(max_examples=50, deadline=None)
+@given(claim_sets(), st.randoms(use_true_random=False))
+def test_input_order_does_not_matter(claims: list[ClaimInput], rnd: random.Random) -> None:
+    book = SchemeBook("demo", root=FIXTURE)
+    shuffled = claims[:]
+    rnd.shuffle(shuffled)
+    assert adjudicate(shuffled, book) == adjudicate(claims, book)
+    table = table_from_claims(claims, GROUPS)
+    permuted = table.take(pa.array(rnd.sample(range(table.num_rows), table.num_rows)))
+    assert adjudicate_table(permuted, "demo", root=FIXTURE) == adjudicate_table(table, "demo", root=FIXTURE)
+
+
+@settings(max_examples=20, deadline=None)
+@given(claim_sets())
+def test_chunks_of_persons_give_the_same_result(claims: list[ClaimInput]) -> None:
+    table = table_from_claims(claims, GROUPS)
+    whole = adjudicate_table(table, "demo", root=FIXTURE)
+    chunked = adjudicate_table(table, "demo", root=FIXTURE, chunk_rows=3)
+    assert chunked == whole
+
+
+def test_pandas_input_is_accepted() -> None:
+    """孝感 二级 10,000 yuan: (10,000 − 400) × 75% = 7,200 yuan."""
+    claims = [ClaimInput("e1", "p1", dt.date(2024, 3, 1), "inpatient", "county", True, 1_000_000)]
+    out = adjudicate_table(table_from_claims(claims).to_pandas(), "hubei_xiaogan")
+    assert out["fund_fen"].to_pylist() == [720_000]
+
+
+def test_missing_columns_are_named() -> None:
+    table = table_from_claims([ClaimInput("e1", "p1", dt.date(2024, 3, 1), "inpatient", "county", True, 100)])
+    with pytest.raises(ClaimError, match="cost_total_fen"):
+        adjudicate_table(table.drop_columns(["cost_total_fen"]), "hubei_xiaogan")
+
+
+def test_duplicate_encounter_ids_are_refused() -> None:
+    one = ClaimInput("e1", "p1", dt.date(2024, 3, 1), "inpatient", "county", True, 100)
+    with pytest.raises(ClaimError, match="duplicate encounter ids"):
+        adjudicate_table(table_from_claims([one, one]), "hubei_xiaogan")
+
+
+def test_out_of_scope_above_total_names_the_encounter() -> None:
+    bad = ClaimInput("bad7", "p1", dt.date(2024, 3, 1), "inpatient", "county", True, 100, 500)
+    with pytest.raises(ClaimError) as info:
+        adjudicate_table(table_from_claims([bad]), "hubei_xiaogan")
+    assert (info.value.encounter_id, info.value.column) == ("bad7", "out_of_scope_fen")
+
+
+def test_empty_table_gives_empty_result() -> None:
+    out = adjudicate_table(table_from_claims([]), "hubei_xiaogan")
+    assert out.num_rows == 0 and "fund_fen" in out.column_names

@@ -1,0 +1,64 @@
+"""``yigai import`` (yigai.warehouse.commands), run through Typer's test runner.
+
+Source: the task brief — a Rich summary in Chinese (rows read / stored / rejected, first 20
+rejections), an optional error report, exit code 1 when the batch is rejected.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from yigai.warehouse import Warehouse
+from yigai.warehouse.commands import app
+
+from .conftest import ORGS_CSV
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("YIGAI_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("YIGAI_PSEUDONYM_KEY", "cli-test-key")
+    monkeypatch.setenv("COLUMNS", "200")
+    return tmp_path / "home"
+
+
+def test_import_commits_and_prints_a_chinese_summary(home: Path, write_csv) -> None:
+    result = CliRunner().invoke(app, ["import", "org_units", str(write_csv(ORGS_CSV))])
+    assert result.exit_code == 0, result.output
+    assert "已导入" in result.output and "入库行数" in result.output
+    assert Warehouse(home / "warehouse").read("org_units").num_rows == 3
+
+
+def test_rejected_import_exits_1_and_writes_the_error_report(
+    home: Path, write_csv, tmp_path: Path
+) -> None:
+    errors = tmp_path / "errors.xlsx"
+    path = write_csv("org_id,kind,name\nC1,planet,x\n")
+    result = CliRunner().invoke(app, ["import", "org_units", str(path), "--errors", str(errors)])
+    assert result.exit_code == 1
+    assert "已拒绝" in result.output and "planet" in result.output
+    assert errors.exists()
+
+
+def test_accept_partial_exits_0_with_rejections_listed(home: Path, write_csv) -> None:
+    path = write_csv("org_id,kind,name\nC1,county,x\nC2,planet,y\n")
+    result = CliRunner().invoke(app, ["import", "org_units", str(path), "--accept-partial"])
+    assert result.exit_code == 0
+    assert "planet" in result.output
+
+
+def test_unknown_record_set_exits_2(home: Path, write_csv) -> None:
+    result = CliRunner().invoke(app, ["import", "nonsense", str(write_csv(ORGS_CSV))])
+    assert result.exit_code == 2
+    assert "未知的记录集" in result.output
+
+
+def test_locked_warehouse_exits_1_with_the_lock_message(home: Path, write_csv) -> None:
+    wh = Warehouse(home / "warehouse")
+    with wh.lock():
+        result = CliRunner().invoke(app, ["import", "org_units", str(write_csv(ORGS_CSV))])
+    assert result.exit_code == 1
+    assert "另一个写入进程" in result.output

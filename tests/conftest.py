@@ -6,8 +6,10 @@ that folder. Root cannot run PostgreSQL, so as root the server runs as the ``pos
 user through ``runuser``. Without PostgreSQL binaries the fixture skips loudly, or fails when
 ``YIGAI_REQUIRE_POSTGRES=1`` (CI), so the PostgreSQL half of the suite is never silently lost.
 
-``db_url`` parametrises a test over SQLite and PostgreSQL (one fresh database per test);
-``db_session`` is a session on a migrated ``db_url``.
+``empty_db_url`` and ``db_url`` parametrise a test over SQLite and PostgreSQL: a fresh empty
+database (for migration tests), or a database already migrated to head whose tables are empty
+at the start of each test (so tests do not each pay for the migrations). ``db_session`` is a
+session on ``db_url``.
 """
 
 from __future__ import annotations
@@ -139,27 +141,95 @@ def postgres_server() -> Iterator[PostgresServer]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database URL: SQLite file, or a new database on ``postgres_server``."""
+DB_PARAMS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=DB_PARAMS)
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database: SQLite file, or a new database on ``postgres_server``."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'yigai.db'}"
         return
     server: PostgresServer = request.getfixturevalue("postgres_server")
+    yield from _pg_database(server, template=None)
+
+
+def _pg_database(server: PostgresServer, template: str | None) -> Iterator[str]:
     name = f"t_{uuid.uuid4().hex[:16]}"
-    server.admin(f'CREATE DATABASE "{name}"')
+    server.admin(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     try:
         yield server.url(name)
     finally:
         server.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(scope="session")
+def _sqlite_migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from yigai.store import migrate
+
+    path = tmp_path_factory.mktemp("template") / "migrated.db"
+    migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def _postgres_migrated(postgres_server: PostgresServer) -> str:
+    from yigai.store import migrate
+
+    postgres_server.admin('CREATE DATABASE "yigai_migrated"')
+    migrate(postgres_server.url("yigai_migrated"))
+    return "yigai_migrated"
+
+
+@pytest.fixture(params=DB_PARAMS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database already migrated to head: on SQLite a copy of a file migrated once
+    per run; on PostgreSQL one database migrated once per run, emptied after each test."""
+    if request.param == "sqlite":
+        path = tmp_path / "yigai.db"
+        shutil.copyfile(request.getfixturevalue("_sqlite_migrated"), path)
+        yield f"sqlite:///{path}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    name = request.getfixturevalue("_postgres_migrated")
+    try:
+        yield server.url(name)
+    finally:
+        _truncate(server, name)
+
+
+def _truncate(server: PostgresServer, database: str) -> None:
+    """Empty every table but Alembic's, so the next test starts from a migrated, empty
+    database; far cheaper than creating one per test. A test that leaves a transaction open
+    makes this fail after the lock timeout instead of hanging the run."""
+    import psycopg
+
+    with psycopg.connect(
+        host=str(server.socket_dir),
+        port=server.port,
+        user=server.user,
+        dbname=database,
+        autocommit=True,
+    ) as conn:
+        conn.execute("SET lock_timeout = '10s'")
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                "AND tablename <> 'alembic_version'"
+            )
+        ]
+        if tables:
+            conn.execute(
+                "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
+            )
+
+
 @pytest.fixture
 def db_session(db_url: str) -> Iterator:
-    """A session on a database migrated to head; closed and disposed afterwards."""
-    from yigai.store import migrate, session_factory
+    """A session on a fresh migrated database; closed and disposed afterwards."""
+    from yigai.store import session_factory
 
-    migrate(db_url)
     factory = session_factory(db_url)
     session = factory()
     try:

@@ -126,25 +126,25 @@ def summary_rows(
 
 
 def print_table(rows: list[html_summary.SummaryRow], title: str) -> None:
-    table = Table(title=title, show_lines=False)
-    for col, justify in (
-        ("指标 Indicator", "left"),
-        ("周期 Period", "left"),
-        ("实际值 Value", "right"),
-        ("目标 Target", "right"),
-        ("期限 Deadline", "left"),
-        ("状态 Status", "left"),
-    ):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    """One line per indicator: its values in each shown period, then target and status."""
+    periods = list(dict.fromkeys(r.period_id for r in rows))
+    table = Table(title=title, title_justify="left")
+    table.add_column("指标 Indicator")
+    for pid in periods:
+        table.add_column(pid, justify="right")
+    table.add_column("目标 Target", justify="right")
+    table.add_column("状态 Status")
     colour = {"met": "green", "not_met": "red", "no_target": "dim", "no_data": "dim"}
+    by_indicator: dict[str, list[html_summary.SummaryRow]] = {}
     for r in rows:
+        by_indicator.setdefault(r.indicator_id, []).append(r)
+    for group in by_indicator.values():
+        first = group[0]
         table.add_row(
-            f"{r.name_zh}（{r.unit_zh}）",
-            r.period_id,
-            r.value,
-            r.target,
-            r.deadline,
-            f"[{colour[r.status]}]{html_summary.STATUS_ZH[r.status]}[/]",
+            f"{first.name_zh}（{first.unit_zh}）",
+            *(r.value for r in group),
+            first.target,
+            f"[{colour[first.status]}]{html_summary.STATUS_ZH[first.status]}[/]",
         )
     console.print(table)
 

@@ -125,6 +125,16 @@ def test_accept_partial_stores_the_good_rows_and_reports_the_bad(
     assert db_session.scalars(select(AggregateImport)).one().rows_rejected == 1
 
 
+def test_accept_partial_with_every_row_bad_is_still_a_rejection(
+    db_session, write_csv, catalogue, orgs
+) -> None:
+    path = write_csv("allbad.csv", [["in_county_visit_rate", "county-x", "202503", 1, 2]])
+    report = import_file(
+        db_session, path, catalogue_ids=catalogue, org_ids=orgs, accept_partial=True
+    )
+    assert report.status == "rejected" and _count(db_session, AggregateImport) == 0
+
+
 def test_reimporting_the_same_file_changes_nothing(db_session, write_csv, catalogue, orgs) -> None:
     path = write_csv("m.csv", [["in_county_visit_rate", "county-a", "202503", 900, 1000]])
     first = import_file(db_session, path, catalogue_ids=catalogue, org_ids=orgs)

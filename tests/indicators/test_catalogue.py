@@ -69,7 +69,9 @@ def test_good_file_loads(tmp_path: Path) -> None:
 
 
 def test_duplicate_yaml_key_names_the_file(tmp_path: Path) -> None:
-    path = _write(tmp_path, GOOD.replace("    unit: percent\n", "    unit: percent\n    unit: yuan\n"))
+    path = _write(
+        tmp_path, GOOD.replace("    unit: percent\n", "    unit: percent\n    unit: yuan\n")
+    )
     with pytest.raises(CatalogueError, match=r"c\.yaml.*duplicate key 'unit'"):
         catalogue.load([path])
 

@@ -20,7 +20,9 @@ def test_expression_modules_never_import_a_backend(module: str) -> None:
         alias.name.split(".")[0]
         for node in ast.walk(tree)
         if isinstance(node, ast.Import | ast.ImportFrom)
-        for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])
+        for alias in (
+            node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")]
+        )
     }
     assert not imported & {"duckdb", "pyspark"}
 

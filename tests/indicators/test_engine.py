@@ -12,10 +12,10 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-from conftest import D, encounter, lookup, region
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import D, encounter, lookup, region
 from yigai.indicators import RESULT_SCHEMA, catalogue, compute
 from yigai.indicators.source import ArrowSource
 
@@ -228,7 +228,7 @@ def test_missing_record_sets_give_no_rows_not_errors() -> None:
 
 
 def test_unknown_engine_is_rejected_bilingually() -> None:
-    with pytest.raises(ValueError, match="未知引擎 .* unknown engine 'sqlite'"):
+    with pytest.raises(ValueError, match=r"未知引擎 .* unknown engine 'sqlite'"):
         compute(region(), ["202503"], engine="sqlite")  # type: ignore[arg-type]
 
 
@@ -271,3 +271,29 @@ def test_every_level_is_the_sum_of_the_level_below(visits: list[tuple[str, int, 
     assert pair("C") == total(("K1", "K2", "CH"))
     assert pair("P") == pair("C")
 
+
+DISTINCT = """\
+indicators:
+  - id: patients_primary_share
+    name_zh: 基层就诊患者占比
+    name_en: Share of patients seen at primary level
+    unit: percent
+    direction: higher
+    attribution: resident
+    numerator: {records: encounters, measure: {count_distinct: person_id},
+                where: [{is_primary: true}]}
+    denominator: {records: encounters, measure: {count_distinct: person_id}}
+    definition_zh: 测试
+    definition_en: test
+    source: 测试
+    working_definition: true
+"""
+
+
+def test_count_distinct_counts_a_person_once_per_org_unit(tmp_path: Path) -> None:
+    """2025Q1, homes in K1: patients r1 (e1 V1 primary, e2 H1), r2 (e3), r3 (e5 T1 primary),
+    r4 (e6), r5 (e7 T2 primary) → 3 of 5, r1 counted once despite two visits = 60.00."""
+    path = tmp_path / "d.yaml"
+    path.write_text(DISTINCT, encoding="utf-8")
+    out = lookup(compute(region(), ["2025Q1"], catalogue=catalogue.load([path])))
+    assert nd(out, "patients_primary_share", "K1") == (3, 5, "60.00")

@@ -58,9 +58,7 @@ def test_ratio_indicator_needs_both_sides_and_attribution() -> None:
 
 def test_growth_indicator_takes_only_of() -> None:
     with pytest.raises(ValidationError, match="a growth indicator takes `of`"):
-        Indicator.model_validate(
-            {**BASE, "kind": "growth", "of": "y", "attribution": "resident"}
-        )
+        Indicator.model_validate({**BASE, "kind": "growth", "of": "y", "attribution": "resident"})
 
 
 def test_unknown_key_is_rejected() -> None:

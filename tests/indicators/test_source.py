@@ -7,8 +7,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import contracts, residents
 
+from conftest import contracts, residents
 from yigai.indicators.source import ArrowSource, TableSource, conform
 from yigai.records.schemas import CONTRACTS, RESIDENTS
 
@@ -36,7 +36,7 @@ def test_missing_nullable_columns_become_nulls() -> None:
 
 
 def test_missing_required_column_is_an_error() -> None:
-    with pytest.raises(ValueError, match="缺少必填列 team_id / .*lacks required column team_id"):
+    with pytest.raises(ValueError, match=r"缺少必填列 team_id / .*lacks required column team_id"):
         conform(contracts().drop_columns(["team_id"]), "contracts")
 
 

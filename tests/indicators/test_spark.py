@@ -7,8 +7,8 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-from conftest import PERIODS, region
 
+from conftest import PERIODS, region
 from yigai.indicators import compute
 
 pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]

@@ -32,7 +32,11 @@ def test_zhanjiang_care_seeking_targets_for_2020() -> None:
         ("primary_visit_rate", "65"),
     ]:
         t = _by(ind)
-        assert (t.value, t.comparison, t.deadline) == (Decimal(value), "about", dt.date(2020, 12, 31))
+        assert (t.value, t.comparison, t.deadline) == (
+            Decimal(value),
+            "about",
+            dt.date(2020, 12, 31),
+        )
 
 
 def test_zhanjiang_contract_rate_targets() -> None:
@@ -93,7 +97,9 @@ def test_file_errors_name_file_and_entry(tmp_path: Path) -> None:
         " deadline: 2020-12-31, source: x}\n",
         encoding="utf-8",
     )
-    with pytest.raises(CatalogueError, match=r"t\.yaml \[#1 nope\].*'nope' is not in the catalogue"):
+    with pytest.raises(
+        CatalogueError, match=r"t\.yaml \[#1 nope\].*'nope' is not in the catalogue"
+    ):
         targets.load([path])
 
 
@@ -116,3 +122,22 @@ def test_yaml_decimals_load_exactly(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert targets.load([path])[0].value == Decimal("38.15")
+
+
+def test_attach_adds_the_target_in_force_to_each_result_row() -> None:
+    """K1 is a county: the 2020 in-county target (90, about) applies; the community M1 gets
+    none; drug_share's '*' target (40, below, 2015-12-31) applies everywhere."""
+    import pyarrow as pa
+
+    result = pa.Table.from_pylist(
+        [
+            {"indicator_id": "in_county_visit_rate", "org_id": "K1", "period_id": "2025Q1"},
+            {"indicator_id": "in_county_visit_rate", "org_id": "M1", "period_id": "2025Q1"},
+            {"indicator_id": "drug_share", "org_id": "H1", "period_id": "2025Q1"},
+        ]
+    )
+    kinds = {"K1": "county", "M1": "community", "H1": "institution"}
+    out = targets.attach(result, kinds).to_pylist()
+    assert (out[0]["target_value"], out[0]["target_comparison"]) == ("90", "about")
+    assert out[1]["target_value"] is None
+    assert (out[2]["target_value"], out[2]["target_deadline"]) == ("40", dt.date(2015, 12, 31))

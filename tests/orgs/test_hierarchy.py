@@ -116,7 +116,9 @@ def test_city_hospital_rolls_up_to_its_city() -> None:
 
 def test_undated_links_span_the_whole_calendar() -> None:
     table = closure(_units(), _members([]))
-    row = next(r for r in table.to_pylist() if r["descendant_id"] == "K" and r["ancestor_id"] == "P")
+    row = next(
+        r for r in table.to_pylist() if r["descendant_id"] == "K" and r["ancestor_id"] == "P"
+    )
     assert (row["valid_from"], row["valid_to"]) == (D(1900, 1, 1), END_OF_TIME)
 
 

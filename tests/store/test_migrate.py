@@ -19,23 +19,23 @@ TABLES = {
 }
 
 
-def test_migrate_creates_every_table_and_records_head(db_url: str) -> None:
-    assert migrate(db_url) == head_revision()
-    engine = make_engine(db_url)
+def test_migrate_creates_every_table_and_records_head(empty_db_url: str) -> None:
+    assert migrate(empty_db_url) == head_revision()
+    engine = make_engine(empty_db_url)
     try:
         assert TABLES | {"alembic_version"} <= set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
 
 
-def test_migrate_twice_is_harmless(db_url: str) -> None:
-    migrate(db_url)
-    assert migrate(db_url) == head_revision()
+def test_migrate_twice_is_harmless(empty_db_url: str) -> None:
+    migrate(empty_db_url)
+    assert migrate(empty_db_url) == head_revision()
 
 
-def test_migrations_match_the_models(db_url: str) -> None:
-    migrate(db_url)
-    engine = make_engine(db_url)
+def test_migrations_match_the_models(empty_db_url: str) -> None:
+    migrate(empty_db_url)
+    engine = make_engine(empty_db_url)
     try:
         with engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
@@ -44,12 +44,12 @@ def test_migrations_match_the_models(db_url: str) -> None:
     assert diff == []
 
 
-def test_downgrade_to_base_drops_the_tables(db_url: str) -> None:
-    migrate(db_url)
-    downgrade(db_url, "base")
-    engine = make_engine(db_url)
+def test_downgrade_to_base_drops_the_tables(empty_db_url: str) -> None:
+    migrate(empty_db_url)
+    downgrade(empty_db_url, "base")
+    engine = make_engine(empty_db_url)
     try:
         assert not TABLES & set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
-    assert current_revision(db_url) is None
+    assert current_revision(empty_db_url) is None

@@ -28,7 +28,6 @@ def test_default_sqlite_file_and_folder_are_created(
 
 
 def test_foreign_keys_are_enforced(db_url: str) -> None:
-    migrate(db_url)
     task = ReformTask(
         plan_id="no-such-plan", code="1", position=1, title="t", category="c", source_ref="s"
     )
@@ -39,7 +38,6 @@ def test_foreign_keys_are_enforced(db_url: str) -> None:
 def test_session_scope_rolls_back_on_error(db_url: str) -> None:
     from yigai.store import ReformPlan
 
-    migrate(db_url)
     with pytest.raises(RuntimeError), session_scope(db_url) as session:
         session.add(ReformPlan(id="p", title="t", source="s"))
         session.flush()

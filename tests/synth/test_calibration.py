@@ -46,7 +46,10 @@ def test_missing_parameter_error_names_file_and_key() -> None:
 
 
 def test_distribution_not_summing_to_one_is_rejected(tmp_path: Path) -> None:
-    text = _valid_text().replace("{resident: 0.82, employee: 0.15, none: 0.03}", "{resident: 0.82, employee: 0.15, none: 0.13}")
+    text = _valid_text().replace(
+        "{resident: 0.82, employee: 0.15, none: 0.03}",
+        "{resident: 0.82, employee: 0.15, none: 0.13}",
+    )
     path = _write(tmp_path, text)
     with pytest.raises(calibration.CalibrationError) as err:
         calibration.load(path)
@@ -64,14 +67,20 @@ def test_leaf_without_reference_is_rejected(tmp_path: Path) -> None:
 
 
 def test_unknown_leaf_key_is_rejected(tmp_path: Path) -> None:
-    path = _write(tmp_path, "care:\n  los_sigma:\n    value: 0.4\n    unit: x\n    reference: y\n    vaule: 1\n")
+    path = _write(
+        tmp_path,
+        "care:\n  los_sigma:\n    value: 0.4\n    unit: x\n    reference: y\n    vaule: 1\n",
+    )
     with pytest.raises(calibration.CalibrationError) as err:
         calibration.load(path)
     assert "vaule" in err.value.en
 
 
 def test_duplicate_key_is_rejected(tmp_path: Path) -> None:
-    path = _write(tmp_path, "care:\n  a: {value: 1, unit: x, reference: y}\n  a: {value: 2, unit: x, reference: y}\n")
+    path = _write(
+        tmp_path,
+        "care:\n  a: {value: 1, unit: x, reference: y}\n  a: {value: 2, unit: x, reference: y}\n",
+    )
     with pytest.raises(calibration.CalibrationError) as err:
         calibration.load(path)
     assert "duplicate key" in err.value.en

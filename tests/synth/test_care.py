@@ -38,11 +38,18 @@ def enc(region: dict[str, pa.Table]) -> pd.DataFrame:
     seed=st.integers(min_value=0, max_value=2**32 - 1),
     tcm=st.booleans(),
 )
-def test_cost_lines_are_non_negative_integers_summing_to_the_total(totals: list[int], seed: int, tcm: bool) -> None:
+def test_cost_lines_are_non_negative_integers_summing_to_the_total(
+    totals: list[int], seed: int, tcm: bool
+) -> None:
     cal = CAL
     total = np.array(totals, dtype=np.int64)
     lines = split_costs(
-        np.random.default_rng(seed), total, cal["care.cost_lines_inpatient"], 60.0, np.full(len(total), tcm), 0.15
+        np.random.default_rng(seed),
+        total,
+        cal["care.cost_lines_inpatient"],
+        60.0,
+        np.full(len(total), tcm),
+        0.15,
     )
     stacked = np.stack([lines[name] for name in COST_LINES])
     assert stacked.dtype == np.int64
@@ -53,7 +60,14 @@ def test_cost_lines_are_non_negative_integers_summing_to_the_total(totals: list[
 def test_cost_line_with_zero_share_stays_zero() -> None:
     cal = CAL
     total = np.full(100, 12345, dtype=np.int64)
-    lines = split_costs(np.random.default_rng(1), total, cal["care.cost_lines_outpatient"], 60.0, np.zeros(100, bool), 0.15)
+    lines = split_costs(
+        np.random.default_rng(1),
+        total,
+        cal["care.cost_lines_outpatient"],
+        60.0,
+        np.zeros(100, bool),
+        0.15,
+    )
     assert (lines["cost_bed_fen"] == 0).all()
     assert (lines["cost_herbal_fen"] == 0).all()
 
@@ -120,7 +134,9 @@ def test_tcm_share_of_primary_visits_20_to_28_percent(enc: pd.DataFrame) -> None
     assert 0.20 <= enc[enc.primary].is_tcm.mean() <= 0.28
 
 
-def test_booked_share_of_public_hospital_outpatient_visits_12_to_18_percent(enc: pd.DataFrame) -> None:
+def test_booked_share_of_public_hospital_outpatient_visits_12_to_18_percent(
+    enc: pd.DataFrame,
+) -> None:
     """Seeds 000/004: 预约转诊占公立医院门诊就诊量 target ≥ 20%; calibrated at 12–18%."""
     public_hospital = enc.level.isin(["county", "city", "province"]) & (enc.inst_type != "private")
     outpatient = enc.care_type != "inpatient"
@@ -164,7 +180,9 @@ def test_procedures_only_on_admissions(enc: pd.DataFrame) -> None:
     assert enc[enc.care_type == "inpatient"].procedure_code.notna().any()
 
 
-def test_village_visits_are_at_the_residents_home_unit(enc: pd.DataFrame, region: dict[str, pa.Table]) -> None:
+def test_village_visits_are_at_the_residents_home_unit(
+    enc: pd.DataFrame, region: dict[str, pa.Table]
+) -> None:
     home = region["residents"].to_pandas().set_index("person_id").home_unit_id
     village = enc[enc.level == "village"]
     assert (village.institution_id.to_numpy() == home.loc[village.person_id].to_numpy()).all()
@@ -177,7 +195,9 @@ def test_booking_referral_iff_linked_to_a_referral(enc: pd.DataFrame) -> None:
     assert ((enc.booking == "referral") == enc.referral_id.notna()).all()
 
 
-def test_linked_referrals_match_person_destination_and_arrival(enc: pd.DataFrame, region: dict[str, pa.Table]) -> None:
+def test_linked_referrals_match_person_destination_and_arrival(
+    enc: pd.DataFrame, region: dict[str, pa.Table]
+) -> None:
     ref = region["referrals"].to_pandas().set_index("referral_id")
     linked = enc[enc.referral_id.notna()]
     r = ref.loc[linked.referral_id]
@@ -208,7 +228,9 @@ def test_referral_states_have_consistent_dates(region: dict[str, pa.Table]) -> N
     assert (ref.accepted_on.dropna() >= ref.requested_on[ref.accepted_on.notna()]).all()
 
 
-def test_green_channel_only_for_contracted_residents_referred_by_their_team(region: dict[str, pa.Table]) -> None:
+def test_green_channel_only_for_contracted_residents_referred_by_their_team(
+    region: dict[str, pa.Table],
+) -> None:
     """Seed 002 二（八）: green channel for contracted residents referred up by their family-doctor team."""
     ref = region["referrals"].to_pandas()
     con = region["contracts"].to_pandas()
@@ -219,5 +241,8 @@ def test_green_channel_only_for_contracted_residents_referred_by_their_team(regi
     year = pd.to_datetime(green.requested_on).dt.year
     contracted = set(zip(con.person_id, pd.to_datetime(con.signed_on).dt.year, strict=True))
     # A referral requested in early January may belong to the stay of the previous year's end.
-    in_year = [(p, y) in contracted or (p, y + 1) in contracted for p, y in zip(green.person_id, year, strict=True)]
+    in_year = [
+        (p, y) in contracted or (p, y + 1) in contracted
+        for p, y in zip(green.person_id, year, strict=True)
+    ]
     assert all(in_year)

@@ -37,7 +37,9 @@ def test_controlled_share_60_to_70_percent(fu: pd.DataFrame) -> None:
     assert ((share >= 0.60) & (share <= 0.70)).all(), share
 
 
-def test_three_to_four_followups_per_case_managed_all_year(fu: pd.DataFrame, cases: pd.DataFrame) -> None:
+def test_three_to_four_followups_per_case_managed_all_year(
+    fu: pd.DataFrame, cases: pd.DataFrame
+) -> None:
     """Domain README §3: at least 4 a year in the spec; calibrated at ≈ 3.5."""
     whole_year = cases[pd.to_datetime(cases.managed_from) < pd.Timestamp("2025-01-01")]
     per_case = fu[pd.to_datetime(fu.followup_date).dt.year == 2025].groupby("case_id").size()
@@ -50,7 +52,9 @@ def test_followups_fall_after_management_starts(fu: pd.DataFrame, cases: pd.Data
     assert (fu.followup_date.to_numpy() >= start.loc[fu.case_id].to_numpy()).all()
 
 
-def test_followup_belongs_to_its_cases_person_and_disease(fu: pd.DataFrame, cases: pd.DataFrame) -> None:
+def test_followup_belongs_to_its_cases_person_and_disease(
+    fu: pd.DataFrame, cases: pd.DataFrame
+) -> None:
     c = cases.set_index("case_id").loc[fu.case_id]
     assert (c.person_id.to_numpy() == fu.person_id.to_numpy()).all()
     assert (c.disease.to_numpy() == fu.disease.to_numpy()).all()
@@ -70,7 +74,9 @@ def test_cases_only_for_flagged_residents(cases: pd.DataFrame, region: dict[str,
         assert res.loc[who, f"grp_{disease}"].all()
 
 
-def test_managed_share_of_flagged_residents(cases: pd.DataFrame, region: dict[str, pa.Table]) -> None:
+def test_managed_share_of_flagged_residents(
+    cases: pd.DataFrame, region: dict[str, pa.Table]
+) -> None:
     res = region["residents"].to_pandas()
     share = (cases.disease == "hypertension").sum() / res.grp_hypertension.sum()
     assert share == pytest.approx(0.72, abs=0.03)

@@ -17,7 +17,9 @@ def _app() -> typer.Typer:
 
 
 def test_synth_command_fills_the_warehouse_and_prints_counts(tmp_path: Path) -> None:
-    result = CliRunner().invoke(_app(), ["--residents", "1200", "--years", "2025", "--home", str(tmp_path)])
+    result = CliRunner().invoke(
+        _app(), ["--residents", "1200", "--years", "2025", "--home", str(tmp_path)]
+    )
     assert result.exit_code == 0, result.output
     assert "就诊记录" in result.output
     assert (tmp_path / "warehouse" / "encounters").is_dir()

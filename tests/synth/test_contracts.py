@@ -33,7 +33,9 @@ def test_general_contract_rate_30_to_34_percent(frames: tuple[pd.DataFrame, pd.D
     assert ((rate >= 0.30) & (rate <= 0.34)).all(), rate
 
 
-def test_key_population_contract_rate_60_to_68_percent(frames: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+def test_key_population_contract_rate_60_to_68_percent(
+    frames: tuple[pd.DataFrame, pd.DataFrame],
+) -> None:
     """Seed 002 二（八）: 重点人群签约率 target 70%; calibrated at 60–68%."""
     con, res = frames
     for year, group in con.groupby("year"):
@@ -54,7 +56,9 @@ def test_contracts_last_one_year_from_signing(frames: tuple[pd.DataFrame, pd.Dat
     assert (con.valid_from == con.signed_on).all()
 
 
-def test_contract_with_the_home_centre(frames: tuple[pd.DataFrame, pd.DataFrame], region: dict[str, pa.Table]) -> None:
+def test_contract_with_the_home_centre(
+    frames: tuple[pd.DataFrame, pd.DataFrame], region: dict[str, pa.Table]
+) -> None:
     con, _ = frames
     org = region["org_units"].to_pandas().set_index("org_id")
     assert org.loc[con.institution_id].inst_type.isin(["township_centre", "community_centre"]).all()

@@ -8,12 +8,23 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
-from conftest import KEY, problems
 
 from yigai.records import schemas
-from yigai.synth import Piece, SynthConfig, generate, generate_into, iter_pieces
+from yigai.synth import Piece, SynthConfig, SynthError, generate, generate_into, iter_pieces
 
-MINE = ("org_units", "community_members", "residents", "staff", "encounters", "referrals", "contracts", "chronic_cases", "followups")
+from .helpers import KEY, problems
+
+MINE = (
+    "org_units",
+    "community_members",
+    "residents",
+    "staff",
+    "encounters",
+    "referrals",
+    "contracts",
+    "chronic_cases",
+    "followups",
+)
 
 
 def _digest(config: SynthConfig) -> str:
@@ -42,8 +53,12 @@ def test_foreign_keys_resolve(region: dict[str, pa.Table], name: str) -> None:
         assert missing == 0, f"{name}.{column} → {target}"
 
 
-def test_followups_and_encounters_point_at_existing_cases_and_referrals(region: dict[str, pa.Table]) -> None:
-    assert pc.all(pc.is_in(region["followups"]["case_id"], region["chronic_cases"]["case_id"])).as_py()
+def test_followups_and_encounters_point_at_existing_cases_and_referrals(
+    region: dict[str, pa.Table],
+) -> None:
+    assert pc.all(
+        pc.is_in(region["followups"]["case_id"], region["chronic_cases"]["case_id"])
+    ).as_py()
     linked = region["encounters"]["referral_id"].drop_null()
     assert pc.all(pc.is_in(linked, region["referrals"]["referral_id"])).as_py()
 
@@ -72,7 +87,13 @@ class CountingSink:
 
 
 def test_two_counties_are_written_chunk_by_chunk() -> None:
-    config = SynthConfig(cities=1, counties_per_city=2, residents_per_county=2500, chunk_residents=1000, years=(2024, 2025))
+    config = SynthConfig(
+        cities=1,
+        counties_per_city=2,
+        residents_per_county=2500,
+        chunk_residents=1000,
+        years=(2024, 2025),
+    )
     sink = CountingSink()
     summary = generate_into(sink, config, key=KEY)
     enc = [c for c in sink.calls if c[0] == "encounters"]
@@ -84,7 +105,9 @@ def test_two_counties_are_written_chunk_by_chunk() -> None:
     assert sum(rows for _, _, rows in res) == 5000 == summary.rows["residents"]
     # Streaming: the first county's care is written before the second county exists.
     first_county_enc = next(i for i, c in enumerate(sink.calls) if c[0] == "encounters")
-    second_county_units = [i for i, c in enumerate(sink.calls) if c[0] == "org_units" and "440102" in c[1]]
+    second_county_units = [
+        i for i, c in enumerate(sink.calls) if c[0] == "org_units" and "440102" in c[1]
+    ]
     assert second_county_units and first_county_enc < second_county_units[0]
 
 
@@ -102,7 +125,12 @@ def test_memory_does_not_grow_with_the_number_of_counties() -> None:
 def test_progress_reports_every_unit() -> None:
     seen: list[tuple[str, int, int | None]] = []
     config = SynthConfig(counties_per_city=2, residents_per_county=1200, years=(2024, 2025))
-    generate_into(CountingSink(), config, key=KEY, progress=lambda d, done, total: seen.append((d, done, total)))
+    generate_into(
+        CountingSink(),
+        config,
+        key=KEY,
+        progress=lambda d, done, total: seen.append((d, done, total)),
+    )
     assert [done for _, done, _ in seen] == [1, 2, 3, 4]
     assert {total for _, _, total in seen} == {4}
     assert len({d for d, _, _ in seen}) == 1
@@ -120,3 +148,17 @@ def test_generate_commits_through_ingestion_and_is_idempotent(tmp_path: Path) ->
     generate(wh, config, key=KEY)
     assert len(wh.batches()) == batches
     assert wh.read("encounters").num_rows == summary.rows["encounters"]
+
+
+def test_a_different_region_into_the_same_warehouse_is_refused_bilingually(tmp_path: Path) -> None:
+    """Org ids follow division codes, so another seed's region collides with the stored one:
+    ingestion rejects it whole and nothing of it is stored."""
+    from yigai.warehouse import Warehouse
+
+    wh = Warehouse(tmp_path / "wh")
+    generate(wh, SynthConfig(residents_per_county=1200, years=(2025,), seed=1), key=KEY)
+    before = len(wh.batches())
+    with pytest.raises(SynthError) as err:
+        generate(wh, SynthConfig(residents_per_county=1200, years=(2025,), seed=2), key=KEY)
+    assert "被拒绝" in err.value.zh and "rejected" in err.value.en
+    assert len(wh.batches()) == before

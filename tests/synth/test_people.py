@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yigai.people import identity
+from yigai.synth.config import SynthError
 from yigai.synth.people import _order_codes, id_numbers, pseudonyms
 from yigai.synth.tables import day_number
 
@@ -34,7 +35,9 @@ def test_id_number_hand_computed() -> None:
     days=st.lists(st.integers(min_value=-20000, max_value=20000), min_size=1, max_size=300),
     chunk=st.integers(min_value=0, max_value=3),
 )
-def test_generated_id_numbers_are_valid_unique_and_match_birth_and_sex(days: list[int], chunk: int) -> None:
+def test_generated_id_numbers_are_valid_unique_and_match_birth_and_sex(
+    days: list[int], chunk: int
+) -> None:
     birth = np.array(days, dtype=np.int64)
     male = np.arange(len(birth)) % 2 == 0
     order = _order_codes(birth, male, chunk, 4)
@@ -44,6 +47,14 @@ def test_generated_id_numbers_are_valid_unique_and_match_birth_and_sex(days: lis
         assert identity.validate(number) == number
         assert day_number(identity.birth_date(number)) == day
         assert identity.sex(number) == ("M" if is_male else "F")
+
+
+def test_too_many_births_on_one_day_is_a_clear_error() -> None:
+    """GB 11643 order codes give 500 numbers per sex, day and county; interleaving 2 chunks
+    leaves 250 each, so 300 men born on one day in one chunk cannot be numbered."""
+    with pytest.raises(SynthError) as err:
+        _order_codes(np.zeros(300, dtype=np.int64), np.ones(300, dtype=bool), 0, 2)
+    assert "顺序码不足" in err.value.zh
 
 
 def test_order_codes_of_different_chunks_never_collide() -> None:

@@ -46,8 +46,10 @@ def test_reference_size_county_has_the_jinan_institutions(cal: calibration.Calib
 
 
 def test_institutions_hang_under_county_city_or_province(cal: calibration.Calibration) -> None:
-    config, higher, county = _county(cal, 20_000)
-    units = pa.concat_tables([higher.org_units(), county.org_units(higher.city_codes[0])]).to_pylist()
+    _, higher, county = _county(cal, 20_000)
+    units = pa.concat_tables(
+        [higher.org_units(), county.org_units(higher.city_codes[0])]
+    ).to_pylist()
     parent = {u["org_id"]: u["parent_id"] for u in units}
     for u in units:
         if u["inst_type"] == "city_hospital":
@@ -58,7 +60,9 @@ def test_institutions_hang_under_county_city_or_province(cal: calibration.Calibr
             assert parent[u["org_id"]] == county.code
 
 
-def test_one_community_led_by_the_county_general_hospital_in_a_small_county(cal: calibration.Calibration) -> None:
+def test_one_community_led_by_the_county_general_hospital_in_a_small_county(
+    cal: calibration.Calibration,
+) -> None:
     _, _, county = _county(cal, 20_000)
     assert len(county.communities) == 1
     leads = [m for m in county.members if m[2] == "lead"]
@@ -66,7 +70,9 @@ def test_one_community_led_by_the_county_general_hospital_in_a_small_county(cal:
     assert [m[1] for m in leads] == [general.org_id]
 
 
-def test_big_county_has_a_second_community_led_by_the_tcm_hospital(cal: calibration.Calibration) -> None:
+def test_big_county_has_a_second_community_led_by_the_tcm_hospital(
+    cal: calibration.Calibration,
+) -> None:
     _, _, county = _county(cal, 400_000)
     leads = {m[0]: m[1] for m in county.members if m[2] == "lead"}
     tcm = next(i for i in county.institutions if i.inst_type is IT.COUNTY_TCM)
@@ -82,7 +88,9 @@ def test_one_township_centre_joins_mid_first_year(cal: calibration.Calibration) 
     assert sum(1 for d in joined.values() if d == dt.date(2024, 7, 1)) == 1
 
 
-def test_catchment_shares_sum_to_one_and_cover_every_home_unit(cal: calibration.Calibration) -> None:
+def test_catchment_shares_sum_to_one_and_cover_every_home_unit(
+    cal: calibration.Calibration,
+) -> None:
     _, _, county = _county(cal, 50_000)
     assert county.home_weights.sum() == pytest.approx(1.0)
     assert (county.home_weights > 0).all()
@@ -90,7 +98,9 @@ def test_catchment_shares_sum_to_one_and_cover_every_home_unit(cal: calibration.
     assert county.home_centre.max() < len(county.centres)
 
 
-def test_county_effects_stay_inside_their_calibrated_half_widths(cal: calibration.Calibration) -> None:
+def test_county_effects_stay_inside_their_calibrated_half_widths(
+    cal: calibration.Calibration,
+) -> None:
     config = SynthConfig(cities=2, counties_per_city=5)
     higher = build_higher(config, cal)
     half = cal["care.county_effect"]

@@ -62,3 +62,19 @@ def test_locked_warehouse_exits_1_with_the_lock_message(home: Path, write_csv) -
         result = CliRunner().invoke(app, ["import", "org_units", str(write_csv(ORGS_CSV))])
     assert result.exit_code == 1
     assert "另一个写入进程" in result.output
+
+
+def test_batches_lists_what_was_imported(home: Path, write_csv) -> None:
+    CliRunner().invoke(app, ["import", "org_units", str(write_csv(ORGS_CSV))])
+    result = CliRunner().invoke(app, ["batches"])
+    assert result.exit_code == 0
+    assert "org_units" in result.output and "file:data.csv" in result.output
+
+
+def test_vacuum_reports_removed_orphans(home: Path) -> None:
+    orphan = home / "warehouse" / "org_units" / "all" / "x-0.parquet"
+    orphan.parent.mkdir(parents=True)
+    orphan.write_bytes(b"PAR1")
+    result = CliRunner().invoke(app, ["vacuum"])
+    assert result.exit_code == 0 and "已删除 1 个" in result.output
+    assert not orphan.exists()

@@ -7,7 +7,6 @@ Expected values are computed by hand in each test.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import tempfile
 from collections.abc import Callable
@@ -415,29 +414,6 @@ def test_empty_table_commits_an_empty_batch(wh: Warehouse) -> None:
     report = ingest_table(wh, "org_units", table, source="s", key=KEY)
     assert (report.status, report.rows_stored) == ("committed", 0)
     assert wh.read("org_units").num_rows == 0
-
-
-# ------------------------------------------------------------------ error report
-
-
-@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
-def test_error_report_has_bilingual_headers_and_rows(
-    wh: Warehouse, write_csv: WriteCsv, tmp_path: Path, suffix: str
-) -> None:
-    report = ingest_file(
-        wh, "org_units", write_csv("org_id,kind,name\nC2,bad,b\n", "o.csv"), key=KEY
-    )
-    out = report.write(tmp_path / f"errors{suffix}")
-    if suffix == ".csv":
-        with open(out, encoding="utf-8-sig", newline="") as fh:
-            rows = list(csv.reader(fh))
-    else:
-        rows = [
-            [("" if c is None else str(c)) for c in r]
-            for r in openpyxl.load_workbook(out).active.iter_rows(values_only=True)
-        ]
-    assert rows[0] == ["文件 file", "行号 row", "列 column", "值 value", "错误原因", "reason"]
-    assert rows[1][:4] == ["o.csv", "2", "kind", "bad"]
 
 
 # ------------------------------------------------------------------ property

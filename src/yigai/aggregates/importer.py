@@ -12,8 +12,9 @@ The importer commits the session it is given (or rolls it back on error).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -78,11 +79,11 @@ def _current(session: Session, keys: Iterable[Key]) -> dict[Key, ReportedValue]:
     return out
 
 
-def _threshold(fixed: Decimal | None):  # type: ignore[no-untyped-def]
+def _threshold(fixed: Decimal | None) -> Callable[[dt.date], Decimal]:
+    """The jump threshold in force on a day: ``fixed`` if given, else the dated parameter."""
     if fixed is not None:
         return lambda _day: fixed
-    param = parameter("month_on_month_jump")
-    return param.at
+    return parameter("month_on_month_jump").at
 
 
 def import_file(
@@ -133,7 +134,8 @@ def import_file(
         else:
             changed.append(r)
     if not changed:
-        report.status = "unchanged"
+        # with accept_partial and every row bad, nothing was accepted: that is a rejection
+        report.status = "rejected" if rejections and not passed else "unchanged"
         return report
 
     try:

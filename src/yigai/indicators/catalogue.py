@@ -63,7 +63,7 @@ def read_yaml(path: Path) -> Any:
     """Parse one YAML file strictly; errors name the file and line."""
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=_StrictLoader)  # noqa: S506 — a SafeLoader subclass
+            return yaml.load(fh, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
         raise CatalogueError(path, None, f"YAML 格式错误：{exc}", f"invalid YAML: {exc}") from None
 
@@ -148,8 +148,10 @@ def _check_side(path: Path, ind: Indicator, side: Side, label: str) -> None:
 def load_file(path: Path) -> list[Indicator]:
     """The indicators of one catalogue file, each validated (not cross-checked)."""
     doc = read_yaml(path)
-    if not isinstance(doc, dict) or set(doc) != {"indicators"} or not isinstance(
-        doc["indicators"], list
+    if (
+        not isinstance(doc, dict)
+        or set(doc) != {"indicators"}
+        or not isinstance(doc["indicators"], list)
     ):
         raise CatalogueError(
             path,

@@ -62,9 +62,7 @@ def _measure(table: ir.Table, m: Measure) -> ir.IntegerScalar:
     return col.sum().fill_null(0).cast("int64")
 
 
-def compile_side(
-    view: ir.Table, side: Side, attribution: str, closure: ir.Table
-) -> ir.Table:
+def compile_side(view: ir.Table, side: Side, attribution: str, closure: ir.Table) -> ir.Table:
     """Aggregate one side per (ancestor org, period): columns ``org_id, period_id, grain, value``."""
     t = view
     if side.where:

@@ -36,6 +36,9 @@ ProgressFn = Callable[[str, int, int | None], None]
 
 EVENT_SETS = ("encounters", "referrals", "followups")
 
+#: One label for the whole run: the console's progress bar keys its tasks by description.
+PROGRESS_LABEL = "计算指标 / computing indicators"
+
 RESULT_SCHEMA = pa.schema(
     [
         pa.field("indicator_id", pa.string(), nullable=False),
@@ -125,12 +128,16 @@ def _connect_duckdb(files: Mapping[str, list[Path]]) -> dict[str, ir.Table]:
 
 
 def _connect_spark(files: Mapping[str, list[Path]], session: Any) -> dict[str, ir.Table]:
+    from pyspark.sql.pandas.types import from_arrow_schema
+
     con = ibis.pyspark.connect(session)
     run = uuid.uuid4().hex[:8]
     out = {}
     for name, paths in files.items():
         view = f"yigai_{run}_{name}"
-        session.read.parquet(*[str(p) for p in paths]).createOrReplaceTempView(view)
+        # Giving the schema spares Spark a job per record set to infer it from the files.
+        schema = from_arrow_schema(pq.read_schema(paths[0]))
+        session.read.schema(schema).parquet(*[str(p) for p in paths]).createOrReplaceTempView(view)
         out[name] = con.table(view)
     return out
 
@@ -167,21 +174,23 @@ def compute(
             tables = _connect_duckdb(files)
         elif engine == "spark":
             if spark_session is None:
-                raise ValueError("Spark 引擎需要 spark_session / engine='spark' needs spark_session")
+                raise ValueError(
+                    "Spark 引擎需要 spark_session / engine='spark' needs spark_session"
+                )
             tables = _connect_spark(files, spark_session)
         else:
             raise ValueError(f"未知引擎 {engine!r} / unknown engine {engine!r}")
         built: dict[str, ir.Table] = {}
         for done, ind in enumerate(ratio):
             if progress:
-                progress(ind.name_zh, done, total)
+                progress(PROGRESS_LABEL, done, total)
             result = compile_indicator(ind, tables, built).to_pyarrow()
             counts[ind.id] = {
                 (r["org_id"], r["period_id"]): (r["numerator"], r["denominator"], r["grain"])
                 for r in result.to_pylist()
             }
         if progress:
-            progress("完成 / done", total, total)
+            progress(PROGRESS_LABEL, total, total)
     return _assemble(cat, counts, wanted)
 
 

@@ -14,12 +14,13 @@ one stays in force and its deadline is shown so readers see it is overdue.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from yigai.indicators import catalogue as catalogue_mod
@@ -89,7 +90,9 @@ def load_file(path: Path, catalogue: Catalogue) -> list[Target]:
     doc = read_yaml(path)
     if not isinstance(doc, dict) or "targets" not in doc or set(doc) - {"description", "targets"}:
         raise CatalogueError(
-            path, None, "文件应有 targets 列表（可加 description）",
+            path,
+            None,
+            "文件应有 targets 列表（可加 description）",
             "the file must hold `targets` (and optionally `description`)",
         )
     out = []
@@ -99,12 +102,15 @@ def load_file(path: Path, catalogue: Catalogue) -> list[Target]:
             target = Target.model_validate(raw)
         except ValidationError as exc:
             reason = "; ".join(
-                f"{'.'.join(str(x) for x in e['loc']) or '(entry)'}: {e['msg']}" for e in exc.errors()
+                f"{'.'.join(str(x) for x in e['loc']) or '(entry)'}: {e['msg']}"
+                for e in exc.errors()
             )
             raise CatalogueError(path, entry, f"目标定义无效：{reason}", reason) from None
         if target.indicator not in catalogue:
             raise CatalogueError(
-                path, entry, f"指标 {target.indicator} 不在指标目录中",
+                path,
+                entry,
+                f"指标 {target.indicator} 不在指标目录中",
                 f"indicator {target.indicator!r} is not in the catalogue",
             )
         out.append(target)
@@ -151,3 +157,30 @@ def in_force(
     if upcoming:
         return min(upcoming, key=lambda t: t.deadline)
     return max(pool, key=lambda t: t.deadline)
+
+
+def attach(
+    result: pa.Table,
+    org_kinds: Mapping[str, str],
+    targets: Iterable[Target] | None = None,
+) -> pa.Table:
+    """``result`` (the engine's table) plus the target in force on each row:
+    ``target_value`` (Decimal text), ``target_comparison``, ``target_deadline``,
+    ``target_source`` — nulls where no target applies."""
+    pool = list(default() if targets is None else targets)
+    found = [
+        in_force(
+            r["indicator_id"], r["org_id"], r["period_id"], org_kind=org_kinds.get(r["org_id"]),
+            targets=pool,
+        )
+        for r in result.select(["indicator_id", "org_id", "period_id"]).to_pylist()
+    ]  # fmt: skip
+    cols = {
+        "target_value": pa.array([None if t is None else str(t.value) for t in found], pa.string()),
+        "target_comparison": pa.array([t and t.comparison for t in found], pa.string()),
+        "target_deadline": pa.array([t and t.deadline for t in found], pa.date32()),
+        "target_source": pa.array([t and t.source for t in found], pa.string()),
+    }
+    for name, col in cols.items():
+        result = result.append_column(name, col)
+    return result

@@ -20,6 +20,7 @@ institution while it belongs to a community and depth 1 while it does not.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -148,7 +149,7 @@ def _memberships(
         out.setdefault(inst, []).append((start, last, comm))
     for inst, spans in out.items():
         spans.sort()
-        for (_, last, a), (start, _, b) in zip(spans, spans[1:], strict=False):
+        for (_, last, a), (start, _, b) in itertools.pairwise(spans):
             if start <= last:
                 raise HierarchyError(
                     f"机构 {inst} 在 {start} 同时属于医共体 {a} 和 {b}",

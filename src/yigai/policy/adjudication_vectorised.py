@@ -29,6 +29,7 @@ a duplicate among one person's claims of one day is rejected.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable
 from pathlib import Path
@@ -42,6 +43,8 @@ from yigai.policy.adjudication import ClaimError, ClaimInput
 from yigai.policy.money import check_range, ratio_units, share_units
 from yigai.policy.referral_deductible import stay_roots
 from yigai.policy.scheme import CARE_TYPES, LEVELS, Scheme, SchemeBook
+
+EPOCH = dt.date(1970, 1, 1)
 
 REQUIRED = (
     "encounter_id",
@@ -167,6 +170,22 @@ def _group_diff(c: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return d
 
 
+def _person_codes(person: pa.ChunkedArray) -> np.ndarray:
+    """Integer codes grouping rows by person. Claims usually arrive grouped by person; then
+    consecutive-run codes are exact once the run heads are shown distinct, which hashes one id
+    per person instead of one per claim. Otherwise every id is dictionary-encoded."""
+    ids = person.combine_chunks()
+    n = len(ids)
+    if n > 1:
+        change = _np(pc.not_equal(ids[1:], ids[:-1]))
+        runs = int(change.sum()) + 1
+        if runs <= n // 2:
+            heads = ids.take(pa.array(np.r_[0, np.flatnonzero(change) + 1]))
+            if pc.count_distinct(heads).as_py() == runs:
+                return np.r_[0, np.cumsum(change)]
+    return _np(pc.dictionary_encode(ids).indices)
+
+
 def _claim_order(t: pa.Table, person: np.ndarray, day: np.ndarray) -> np.ndarray:
     """Row order by person, event date, encounter id. Integer keys sort everything but ties
     of one person on one day, which alone are ordered by their encounter id strings."""
@@ -253,7 +272,7 @@ def _adjudicate(t: pa.Table, book: SchemeBook) -> pa.Table:
 
     # ---- claim order; every array below is in claim order
     day_in = _np(t["event_date"].cast(pa.date32()).cast(pa.int32())).astype(np.int64)
-    person_in = _np(pc.dictionary_encode(t["person_id"]).combine_chunks().indices)
+    person_in = _person_codes(t["person_id"])
     order = _claim_order(t, person_in, day_in)
     in_order = bool((order[1:] > order[:-1]).all())  # already sorted: skip the permutations
 
@@ -264,8 +283,13 @@ def _adjudicate(t: pa.Table, book: SchemeBook) -> pa.Table:
     if not in_order:
         inverse[order] = np.arange(n)
 
-    days = fwd(day_in).astype("datetime64[D]")
-    years = days.astype("datetime64[Y]").astype(np.int64) + 1970
+    days = fwd(day_in)  # days since 1970-01-01
+    first_year = int(days.min().astype("datetime64[D]").astype("datetime64[Y]").astype(int)) + 1970
+    last_year = int(days.max().astype("datetime64[D]").astype("datetime64[Y]").astype(int)) + 1970
+    new_years = np.array(
+        [(dt.date(y, 1, 1) - EPOCH).days for y in range(first_year + 1, last_year + 1)], np.int64
+    )
+    years = first_year + np.searchsorted(new_years, days, side="right")
     person = fwd(person_in)
     boundary = np.ones(n, dtype=bool)
     boundary[1:] = (person[1:] != person[:-1]) | (years[1:] != years[:-1])
@@ -280,12 +304,13 @@ def _adjudicate(t: pa.Table, book: SchemeBook) -> pa.Table:
     in_community = fwd(_bool_col(t, "referral_in_community"))
 
     # ---- scheme segments: per-claim values by segment, annual values by year
-    year_list = np.unique(years)
-    segments: list[Scheme] = [s for y in year_list.tolist() for s in book.year(y)]
-    seg_start = np.array([s.valid_from for s in segments], dtype="datetime64[D]")
+    present = np.flatnonzero(np.bincount(years - first_year)) + first_year
+    year_list = present.tolist()
+    segments: list[Scheme] = [s for y in year_list for s in book.year(y)]
+    seg_start = np.array([(s.valid_from - EPOCH).days for s in segments], dtype=np.int64)
     seg = np.searchsorted(seg_start, days, side="right") - 1
-    yidx = np.searchsorted(year_list, years)
-    annual = [next(s for s in segments if s.valid_from.year == y) for y in year_list.tolist()]
+    yidx = np.searchsorted(present, years)
+    annual = [next(s for s in segments if s.valid_from.year == y) for y in year_list]
 
     # per-claim tables indexed by (segment, inpatient?, level), looked up once per claim
     def by_care(inp: object, out: object) -> np.ndarray:

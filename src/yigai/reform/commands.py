@@ -77,11 +77,7 @@ def report(
 
 
 def progress(
-    as_of: AsOfOption = None, plan: OnOption = Annotated[
-    dt.datetime | None,
-    typer.Option("--on", formats=["%Y-%m-%d"], help="进展日期，默认今天 / date of the report"),
-]
-PlanOption = None, database_url: DbOption = None
+    as_of: AsOfOption = None, plan: PlanOption = None, database_url: DbOption = None
 ) -> None:
     """任务进展汇总 / progress summary by plan and category."""
     day = _day(as_of)
@@ -109,11 +105,7 @@ PlanOption = None, database_url: DbOption = None
 
 
 def overdue(
-    as_of: AsOfOption = None, plan: OnOption = Annotated[
-    dt.datetime | None,
-    typer.Option("--on", formats=["%Y-%m-%d"], help="进展日期，默认今天 / date of the report"),
-]
-PlanOption = None, database_url: DbOption = None
+    as_of: AsOfOption = None, plan: PlanOption = None, database_url: DbOption = None
 ) -> None:
     """逾期任务 / tasks past their deadline and not done."""
     day = _day(as_of)

@@ -54,7 +54,9 @@ class _UniqueKeyLoader(yaml.SafeLoader):
     """A SafeLoader that rejects a key repeated in one mapping (YAML would keep the last)."""
 
 
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+def _construct_mapping(
+    loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False
+) -> dict:
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
@@ -130,22 +132,29 @@ def _check_distribution(path: Path, key: str, value: Any) -> None:
     if not isinstance(shares, list) or not all(
         isinstance(s, (int, float)) and not isinstance(s, bool) for s in shares
     ):
-        raise CalibrationError(path, key, "应为数值列表或映射", "expected numbers (list or mapping)")
+        raise CalibrationError(
+            path, key, "应为数值列表或映射", "expected numbers (list or mapping)"
+        )
     if any(s < 0 for s in shares):
         raise CalibrationError(path, key, "比例不能为负", "shares must not be negative")
     if abs(sum(shares) - 1.0) > _TOLERANCE:
         raise CalibrationError(
-            path, key, f"比例之和应为1（实为 {sum(shares):.6f}）", f"shares must sum to 1 (got {sum(shares):.6f})"
+            path,
+            key,
+            f"比例之和应为1（实为 {sum(shares):.6f}）",
+            f"shares must sum to 1 (got {sum(shares):.6f})",
         )
 
 
-def load(path: Path | None = None) -> Calibration:
+def load(path: Path | str | None = None) -> Calibration:
     """Load and validate a calibration file (default: the packaged ``calibration.yaml``)."""
     path = Path(path) if path is not None else DEFAULT_PATH
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except yaml.YAMLError as exc:
-        raise CalibrationError(path, "<yaml>", f"YAML 格式错误：{exc}", f"invalid YAML: {exc}") from None
+        raise CalibrationError(
+            path, "<yaml>", f"YAML 格式错误：{exc}", f"invalid YAML: {exc}"
+        ) from None
     params: dict[str, Parameter] = {}
     _walk(path, raw, "", params)
     for key in DISTRIBUTIONS:

@@ -30,11 +30,11 @@ import pyarrow as pa
 from yigai.orgs.model import PRIMARY_TYPES
 from yigai.orgs.model import InstitutionType as IT
 from yigai.records import schemas
-from yigai.synth.calibration import Calibration
+from yigai.synth.calibration import Calibration, CalibrationError
 from yigai.synth.config import SynthConfig
 from yigai.synth.people import Cohort
 from yigai.synth.region import County, Higher
-from yigai.synth.tables import dates, day_number, padded, pick, rng, to_table
+from yigai.synth.tables import dates, day_number, half_up, padded, pick, rng, to_table
 
 LEVELS = ("village", "township", "county", "private", "city", "province")
 VILLAGE, TOWNSHIP, COUNTY, PRIVATE, CITY, PROVINCE = range(6)
@@ -72,7 +72,12 @@ def units_of(county: County, higher: Higher, cal: Calibration) -> Units:
     weights = cal["care.county_hospital_weights"]
     hosp = county.county_hospitals
     per_type = {t: sum(1 for h in hosp if h.inst_type.value == t) for t in weights}
-    county_w = np.array([float(weights.get(h.inst_type.value, 0.0)) / max(1, per_type.get(h.inst_type.value, 1)) for h in hosp])
+    county_w = np.array(
+        [
+            float(weights.get(h.inst_type.value, 0.0)) / max(1, per_type.get(h.inst_type.value, 1))
+            for h in hosp
+        ]
+    )
     ids += [h.org_id for h in hosp]
     types += [h.inst_type.value for h in hosp]
     private0 = len(ids)
@@ -97,7 +102,8 @@ def units_of(county: County, higher: Higher, cal: Calibration) -> Units:
         city0=city0,
         city_w=np.array([h.weight for h in cities]) / sum(h.weight for h in cities),
         province0=province0,
-        province_w=np.array([h.weight for h in higher.province_hospitals]) / sum(h.weight for h in higher.province_hospitals),
+        province_w=np.array([h.weight for h in higher.province_hospitals])
+        / sum(h.weight for h in higher.province_hospitals),
     )
 
 
@@ -126,7 +132,10 @@ def season_weights(cal: Calibration) -> np.ndarray:
 
 def _month_days(year: int, months: np.ndarray, gen: np.random.Generator) -> np.ndarray:
     """A uniform day inside each given month (1–12) of ``year``, as day numbers."""
-    starts = np.array([day_number(dt.date(year, m, 1)) for m in range(1, 13)] + [day_number(dt.date(year + 1, 1, 1))])
+    starts = np.array(
+        [day_number(dt.date(year, m, 1)) for m in range(1, 13)]
+        + [day_number(dt.date(year + 1, 1, 1))]
+    )
     first = starts[months - 1]
     length = starts[months] - first
     return first + (gen.random(len(months)) * length).astype(np.int64)
@@ -138,16 +147,26 @@ def _sample_levels(gen: np.random.Generator, probs: np.ndarray, month: np.ndarra
     return np.minimum((u[:, None] >= cum).sum(axis=1), probs.shape[1] - 1)
 
 
-def _choose_units(gen: np.random.Generator, u: Units, level: np.ndarray, home: np.ndarray, centre: np.ndarray) -> np.ndarray:
+def _choose_units(
+    gen: np.random.Generator, u: Units, level: np.ndarray, home: np.ndarray, centre: np.ndarray
+) -> np.ndarray:
     n = len(level)
     out = np.empty(n, dtype=np.int64)
     for lv, pick_fn in (
         (VILLAGE, lambda m: u.home0 + home[m]),
         (TOWNSHIP, lambda m: u.centre0 + centre[m]),
-        (COUNTY, lambda m: u.county0 + gen.choice(len(u.county_w), size=int(m.sum()), p=u.county_w)),
+        (
+            COUNTY,
+            lambda m: u.county0 + gen.choice(len(u.county_w), size=int(m.sum()), p=u.county_w),
+        ),
         (PRIVATE, lambda m: u.private0 + gen.integers(0, u.n_private, size=int(m.sum()))),
         (CITY, lambda m: u.city0 + gen.choice(len(u.city_w), size=int(m.sum()), p=u.city_w)),
-        (PROVINCE, lambda m: u.province0 + gen.choice(len(u.province_w), size=int(m.sum()), p=u.province_w)),
+        (
+            PROVINCE,
+            lambda m: (
+                u.province0 + gen.choice(len(u.province_w), size=int(m.sum()), p=u.province_w)
+            ),
+        ),
     ):
         mask = level == lv
         if mask.any():
@@ -156,14 +175,21 @@ def _choose_units(gen: np.random.Generator, u: Units, level: np.ndarray, home: n
 
 
 def split_costs(
-    gen: np.random.Generator, total: np.ndarray, shares: dict[str, float], conc: float, tcm: np.ndarray, herbal: float
+    gen: np.random.Generator,
+    total: np.ndarray,
+    shares: dict[str, float],
+    conc: float,
+    tcm: np.ndarray,
+    herbal: float,
 ) -> dict[str, np.ndarray]:
     """Split integer ``total`` fen into the cost lines; the lines sum to the total exactly.
 
     Works in slices of :data:`_SPLIT_ROWS` rows to bound the temporary matrices."""
     if len(total) > _SPLIT_ROWS:
         parts = [
-            split_costs(gen, total[i : i + _SPLIT_ROWS], shares, conc, tcm[i : i + _SPLIT_ROWS], herbal)
+            split_costs(
+                gen, total[i : i + _SPLIT_ROWS], shares, conc, tcm[i : i + _SPLIT_ROWS], herbal
+            )
             for i in range(0, len(total), _SPLIT_ROWS)
         ]
         return {name: np.concatenate([p[name] for p in parts]) for name in COST_LINES}
@@ -184,7 +210,9 @@ def split_costs(
     return {name: lines[:, i] for i, name in enumerate(COST_LINES)}
 
 
-def _lognormal_fen(gen: np.random.Generator, median_yuan: np.ndarray, sigma: np.ndarray, growth: np.ndarray) -> np.ndarray:
+def _lognormal_fen(
+    gen: np.random.Generator, median_yuan: np.ndarray, sigma: np.ndarray, growth: np.ndarray
+) -> np.ndarray:
     fen = median_yuan * 100.0 * growth * np.exp(sigma * gen.standard_normal(len(median_yuan)))
     return np.maximum(np.rint(fen), 100).astype(np.int64)
 
@@ -220,6 +248,13 @@ def generate_care(
     contracted: np.ndarray,
 ) -> tuple[pa.Table, pa.Table]:
     """(encounters, referrals) of the chunk's residents in ``year``."""
+    if tuple(cal["care.levels"]) != LEVELS:
+        raise CalibrationError(
+            cal.path,
+            "care.levels",
+            f"层级顺序应为 {list(LEVELS)}",
+            f"levels must be {list(LEVELS)}",
+        )
     gen = rng(config.seed, "care", county.index, chunk, year)
     u = units_of(county, higher, cal)
     step = year - config.years[0]
@@ -227,7 +262,9 @@ def generate_care(
     n = len(cohort)
     band = np.digitize(age, [7, 18, 45, 65])
     hyp, dia = cohort.groups["hypertension"], cohort.groups["diabetes"]
-    frailty = gen.gamma(float(cal["care.frailty_shape"]), 1.0 / float(cal["care.frailty_shape"]), size=n)
+    frailty = gen.gamma(
+        float(cal["care.frailty_shape"]), 1.0 / float(cal["care.frailty_shape"]), size=n
+    )
 
     out_rate = np.array(cal["care.outpatient_age_factor"], dtype=float)[band]
     out_rate = out_rate / out_rate.mean() * float(cal["care.outpatient_per_resident"])
@@ -270,13 +307,15 @@ def generate_care(
         p = np.where(
             np.isin(ty, primary_types),
             float(tcm_share["primary"]),
-            np.where(ty == IT.COUNTY_TCM.value, float(tcm_share["county_tcm"]), float(tcm_share["other"])),
+            np.where(
+                ty == IT.COUNTY_TCM.value, float(tcm_share["county_tcm"]), float(tcm_share["other"])
+            ),
         )
         return gen.random(len(unit)) < p
 
     conc = float(cal["care.cost_line_concentration"])
     herbal = float(cal["care.tcm_herbal_share"])
-    oos_lo, oos_hi = (int(round(float(x) * _BP)) for x in cal["care.out_of_scope_share"])
+    oos_lo, oos_hi = (half_up(float(x) * _BP) for x in cal["care.out_of_scope_share"])
 
     # ---------------------------------------------------------------- outpatient
     person = np.repeat(np.arange(n), n_out)
@@ -286,7 +325,9 @@ def generate_care(
     level = _sample_levels(gen, out_probs, month)
     unit = _choose_units(gen, u, level, cohort.home[person], cohort.centre[person])
     hospital = (level == COUNTY) | (level == CITY) | (level == PROVINCE)
-    care = np.where(hospital & (gen.random(m) < float(cal["care.emergency_share"])), "emergency", "outpatient")
+    care = np.where(
+        hospital & (gen.random(m) < float(cal["care.emergency_share"])), "emergency", "outpatient"
+    )
     dx = cal["care.outpatient_diagnoses"]
     dx_codes = np.array([d[0] for d in dx])
     dx_w = np.array([float(d[1]) for d in dx])
@@ -315,8 +356,19 @@ def generate_care(
     sig = np.array([float(cost[lv][1]) for lv in LEVELS])[level]
     total = _lognormal_fen(gen, med, sig, growth[month - 1])
     outp = _Part(
-        person, unit, level, care, visit, np.full(m, -1, dtype=np.int64), diag, np.full(m, "", dtype=object), dept, tcm,
-        booking, total, split_costs(gen, total, cal["care.cost_lines_outpatient"], conc, tcm, herbal),
+        person,
+        unit,
+        level,
+        care,
+        visit,
+        np.full(m, -1, dtype=np.int64),
+        diag,
+        np.full(m, "", dtype=object),
+        dept,
+        tcm,
+        booking,
+        total,
+        split_costs(gen, total, cal["care.cost_lines_outpatient"], conc, tcm, herbal),
         total * gen.integers(oos_lo, oos_hi + 1, size=m) // _BP,
     )
 
@@ -336,7 +388,9 @@ def generate_care(
         w = np.where(case_rank <= _CAPABILITY[lv], case_w, 0.0)
         case[sel] = gen.choice(len(cases), size=int(sel.sum()), p=w / w.sum())
     los_med = np.array([float(c[6]) for c in cases])[case]
-    los = np.maximum(1, np.rint(los_med * np.exp(float(cal["care.los_sigma"]) * gen.standard_normal(m)))).astype(np.int64)
+    los = np.maximum(
+        1, np.rint(los_med * np.exp(float(cal["care.los_sigma"]) * gen.standard_normal(m)))
+    ).astype(np.int64)
     visit = discharge - los
     tcm = tcm_flags(unit)
     booking = np.full(m, "walk_in", dtype=object)
@@ -350,9 +404,18 @@ def generate_care(
     sig = np.array([float(icost[lv][1]) if lv in icost else 0.0 for lv in LEVELS])[level]
     total = _lognormal_fen(gen, med, sig, growth[month - 1])
     inp = _Part(
-        person, unit, level, np.full(m, "inpatient", dtype=object), visit, discharge,
-        np.array([c[0] for c in cases])[case], np.array([c[1] or "" for c in cases], dtype=object)[case],
-        np.array([c[2] for c in cases])[case], tcm, booking, total,
+        person,
+        unit,
+        level,
+        np.full(m, "inpatient", dtype=object),
+        visit,
+        discharge,
+        np.array([c[0] for c in cases])[case],
+        np.array([c[1] or "" for c in cases], dtype=object)[case],
+        np.array([c[2] for c in cases])[case],
+        tcm,
+        booking,
+        total,
         split_costs(gen, total, cal["care.cost_lines_inpatient"], conc, tcm, herbal),
         total * gen.integers(oos_lo, oos_hi + 1, size=m) // _BP,
     )
@@ -373,26 +436,46 @@ def generate_care(
         team = contracted[who] & (gen.random(k) < float(cal["care.by_family_doctor_share"]))
         ref_rows.append(
             {
-                "person": who, "direction": np.full(k, "up"), "from": src, "to": part.unit[idx],
-                "reason": np.full(k, "超出本机构诊疗能力"), "green": team, "team": team,
-                "requested": requested, "status": np.full(k, "completed"), "accepted": accepted,
-                "arrived": part.visit[idx], "completed": event,
+                "person": who,
+                "direction": np.full(k, "up"),
+                "from": src,
+                "to": part.unit[idx],
+                "reason": np.full(k, "超出本机构诊疗能力"),
+                "green": team,
+                "team": team,
+                "requested": requested,
+                "status": np.full(k, "completed"),
+                "accepted": accepted,
+                "arrived": part.visit[idx],
+                "completed": event,
             }
         )
         up_enc.append(idx)
 
     # Down-referrals after hospital stays, with the follow-up visit at the home centre.
-    down = np.flatnonzero((inp.level >= COUNTY) & (inp.level != PRIVATE) & (gen.random(len(inp.person)) < float(cal["care.down_referral_share"])))
+    down = np.flatnonzero(
+        (inp.level >= COUNTY)
+        & (inp.level != PRIVATE)
+        & (gen.random(len(inp.person)) < float(cal["care.down_referral_share"]))
+    )
     k = len(down)
     who = inp.person[down]
     arrive = inp.discharge[down] + gen.integers(1, 8, size=k)
     arrived = arrive <= dec31
     ref_rows.append(
         {
-            "person": who, "direction": np.full(k, "down"), "from": inp.unit[down], "to": u.centre0 + cohort.centre[who],
-            "reason": np.full(k, "病情稳定，转回基层继续治疗"), "green": np.zeros(k, bool), "team": np.zeros(k, bool),
-            "requested": inp.discharge[down], "status": np.where(arrived, "completed", "accepted"),
-            "accepted": inp.discharge[down], "arrived": np.where(arrived, arrive, -1), "completed": np.where(arrived, arrive, -1),
+            "person": who,
+            "direction": np.full(k, "down"),
+            "from": inp.unit[down],
+            "to": u.centre0 + cohort.centre[who],
+            "reason": np.full(k, "病情稳定，转回基层继续治疗"),
+            "green": np.zeros(k, bool),
+            "team": np.zeros(k, bool),
+            "requested": inp.discharge[down],
+            "status": np.where(arrived, "completed", "accepted"),
+            "accepted": inp.discharge[down],
+            "arrived": np.where(arrived, arrive, -1),
+            "completed": np.where(arrived, arrive, -1),
         }
     )
     dwho, dday = who[arrived], arrive[arrived]
@@ -400,13 +483,25 @@ def generate_care(
     dunit = u.centre0 + cohort.centre[dwho]
     dmonth = (dday.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) % 12) + 1
     dtotal = _lognormal_fen(
-        gen, np.full(dm, float(cost["township"][0])), np.full(dm, float(cost["township"][1])), growth[dmonth - 1]
+        gen,
+        np.full(dm, float(cost["township"][0])),
+        np.full(dm, float(cost["township"][1])),
+        growth[dmonth - 1],
     )
     dtcm = np.zeros(dm, dtype=bool)
     downp = _Part(
-        dwho, dunit, np.full(dm, TOWNSHIP), np.full(dm, "outpatient", dtype=object), dday, np.full(dm, -1, dtype=np.int64),
-        inp.diag[down][arrived], np.full(dm, "", dtype=object), np.full(dm, "全科", dtype=object), dtcm,
-        np.full(dm, "referral", dtype=object), dtotal,
+        dwho,
+        dunit,
+        np.full(dm, TOWNSHIP),
+        np.full(dm, "outpatient", dtype=object),
+        dday,
+        np.full(dm, -1, dtype=np.int64),
+        inp.diag[down][arrived],
+        np.full(dm, "", dtype=object),
+        np.full(dm, "全科", dtype=object),
+        dtcm,
+        np.full(dm, "referral", dtype=object),
+        dtotal,
         split_costs(gen, dtotal, cal["care.cost_lines_outpatient"], conc, dtcm, herbal),
         dtotal * gen.integers(oos_lo, oos_hi + 1, size=dm) // _BP,
     )
@@ -420,10 +515,18 @@ def generate_care(
     team = contracted[who] & (gen.random(k) < float(cal["care.by_family_doctor_share"]))
     ref_rows.append(
         {
-            "person": who, "direction": np.full(k, "up"), "from": u.centre0 + cohort.centre[who], "to": to,
-            "reason": np.full(k, "超出本机构诊疗能力"), "green": team, "team": team, "requested": requested,
+            "person": who,
+            "direction": np.full(k, "up"),
+            "from": u.centre0 + cohort.centre[who],
+            "to": to,
+            "reason": np.full(k, "超出本机构诊疗能力"),
+            "green": team,
+            "team": team,
+            "requested": requested,
             "status": np.array(["rejected", "cancelled", "expired"])[gen.integers(0, 3, size=k)],
-            "accepted": np.full(k, -1), "arrived": np.full(k, -1), "completed": np.full(k, -1),
+            "accepted": np.full(k, -1),
+            "arrived": np.full(k, -1),
+            "completed": np.full(k, -1),
         }
     )
 
@@ -456,13 +559,21 @@ def generate_care(
     ref_of_inp[up_enc[1]] = len(up_enc[0]) + np.arange(len(up_enc[1]))
     ref_of_down = n_up + np.flatnonzero(arrived)
     ref_index = np.concatenate([ref_of_out, ref_of_inp, ref_of_down])
-    encounters = _encounter_table(county, year, chunk, cohort, u, (outp, inp, downp), ref_ids, ref_index)
+    encounters = _encounter_table(
+        county, year, chunk, cohort, u, (outp, inp, downp), ref_ids, ref_index
+    )
     return encounters, referrals
 
 
 def _encounter_table(
-    county: County, year: int, chunk: int, cohort: Cohort, u: Units, parts: tuple[_Part, ...],
-    ref_ids: pa.Array, ref_index: np.ndarray,
+    county: County,
+    year: int,
+    chunk: int,
+    cohort: Cohort,
+    u: Units,
+    parts: tuple[_Part, ...],
+    ref_ids: pa.Array,
+    ref_index: np.ndarray,
 ) -> pa.Table:
     def cat(name: str) -> np.ndarray:
         return np.concatenate([getattr(p, name) for p in parts])
@@ -473,7 +584,11 @@ def _encounter_table(
     proc = cat("proc")
     has_ref = ref_index >= 0
     n = len(person)
-    referral_id = ref_ids.take(pa.array(np.where(has_ref, ref_index, 0), mask=~has_ref)) if len(ref_ids) else pa.nulls(n, pa.string())
+    referral_id = (
+        ref_ids.take(pa.array(np.where(has_ref, ref_index, 0), mask=~has_ref))
+        if len(ref_ids)
+        else pa.nulls(n, pa.string())
+    )
     cols: dict[str, object] = {
         "encounter_id": padded(f"{county.code}{year}{chunk:03d}E", np.arange(1, n + 1), 8),
         "person_id": cohort.person_id.take(pa.array(person)),

@@ -39,7 +39,9 @@ class Cases:
     case_id: pa.Array
 
 
-def generate_cases(config: SynthConfig, cal: Calibration, county: County, cohort: Cohort, chunk: int) -> Cases:
+def generate_cases(
+    config: SynthConfig, cal: Calibration, county: County, cohort: Cohort, chunk: int
+) -> Cases:
     """Chronic cases of the chunk (the same for every generated year)."""
     gen = rng(config.seed, "chronic", county.index, chunk)
     share = float(cal["chronic.managed_share"])
@@ -60,7 +62,9 @@ def generate_cases(config: SynthConfig, cal: Calibration, county: County, cohort
     managed = np.minimum(confirmed + gen.integers(0, 61, size=n), last)
     screened = confirmed - gen.integers(0, 31, size=n)
     has_screen = gen.random(n) < 0.8
-    mean = np.array([float(cal["chronic.controlled_share"][d]) for d in DISEASES])[(dis == "diabetes").astype(int)]
+    mean = np.array([float(cal["chronic.controlled_share"][d]) for d in DISEASES])[
+        (dis == "diabetes").astype(int)
+    ]
     c = float(cal["chronic.person_concentration"])
     p_control = gen.beta(mean * c, (1 - mean) * c)
     case_id = padded(f"{county.code}{chunk:03d}H", np.arange(1, n + 1), 7)
@@ -80,7 +84,13 @@ def generate_cases(config: SynthConfig, cal: Calibration, county: County, cohort
 
 
 def generate_followups(
-    config: SynthConfig, cal: Calibration, county: County, cohort: Cohort, cases: Cases, chunk: int, year: int
+    config: SynthConfig,
+    cal: Calibration,
+    county: County,
+    cohort: Cohort,
+    cases: Cases,
+    chunk: int,
+    year: int,
 ) -> pa.Table:
     """Follow-ups of the chunk's cases in ``year``."""
     gen = rng(config.seed, "followups", county.index, chunk, year)
@@ -113,7 +123,9 @@ def generate_followups(
     glucose = np.floor(glucose * 10) / 10
     classification = np.where(controlled, "controlled", "uncontrolled").astype(object)
     odd = ~controlled & (gen.random(m) < float(cal["chronic.complication_share"]))
-    classification[odd] = np.where(gen.random(int(odd.sum())) < 0.5, "adverse_reaction", "complication")
+    classification[odd] = np.where(
+        gen.random(int(odd.sum())) < 0.5, "adverse_reaction", "complication"
+    )
     urgent = np.where(diabetes, glucose >= 16.7, (sbp >= 180) | (dbp >= 110))
     refer = ~controlled & (urgent | (gen.random(m) < float(cal["chronic.refer_share"])))
     action = np.where(controlled, "continue", np.where(refer, "refer", "adjust"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -45,12 +46,14 @@ def summary_table(summary: SynthSummary) -> Table:
 
 
 def synth(
-    residents: int = typer.Option(5000, help="每县居民数 / residents per county"),
-    cities: int = typer.Option(1, help="市的数量 / number of cities"),
-    counties: int = typer.Option(1, help="每市县数 / counties per city"),
-    years: str = typer.Option("2024-2025", help="年份范围 / years, e.g. 2024-2025"),
-    seed: int = typer.Option(2025, help="随机种子 / seed"),
-    home: Path | None = typer.Option(None, help="数据目录 / data folder (default ./var)"),
+    residents: Annotated[int, typer.Option(help="每县居民数 / residents per county")] = 5000,
+    cities: Annotated[int, typer.Option(help="市的数量 / number of cities")] = 1,
+    counties: Annotated[int, typer.Option(help="每市县数 / counties per city")] = 1,
+    years: Annotated[str, typer.Option(help="年份范围 / years, e.g. 2024-2025")] = "2024-2025",
+    seed: Annotated[int, typer.Option(help="随机种子 / seed")] = 2025,
+    home: Annotated[
+        Path | None, typer.Option(help="数据目录 / data folder (default ./var)")
+    ] = None,
 ) -> None:
     """生成合成区域并导入数据仓库 / generate a synthetic region into the warehouse."""
     if home is not None:
@@ -58,11 +61,16 @@ def synth(
     conf = settings_mod.load()
     try:
         config = SynthConfig(
-            cities=cities, counties_per_city=counties, residents_per_county=residents,
-            years=parse_years(years), seed=seed,
+            cities=cities,
+            counties_per_city=counties,
+            residents_per_county=residents,
+            years=parse_years(years),
+            seed=seed,
         )
         with progress_bar() as bar:
-            summary = generate(Warehouse(conf.warehouse_dir), config, key=conf.pseudonym_key, progress=bar)
+            summary = generate(
+                Warehouse(conf.warehouse_dir), config, key=conf.pseudonym_key, progress=bar
+            )
     except SynthError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None

@@ -59,13 +59,24 @@ class WarehouseSink:
         from yigai.warehouse.ingest import ingest_table
 
         report = ingest_table(
-            self.wh, piece.record_set, piece.table, source=piece.source, accept_partial=False, key=self.key
+            self.wh,
+            piece.record_set,
+            piece.table,
+            source=piece.source,
+            accept_partial=False,
+            key=self.key,
         )
         if report.status == "rejected":
-            shown = "; ".join(f"{r.column} 第{r.row}行 {r.zh} / {r.en}" for r in report.rejections[:5])
+            first = report.rejections[:3]
+            zh = "；".join(
+                f"{r.column or ''}{'' if r.row is None else f' 第{r.row}行'}：{r.zh}" for r in first
+            )
+            en = "; ".join(
+                f"{r.column or ''}{'' if r.row is None else f' row {r.row}'}: {r.en}" for r in first
+            )
             raise SynthError(
-                f"生成的 {piece.record_set} 数据未通过校验（{piece.source}）：{shown}",
-                f"generated {piece.record_set} rows were rejected ({piece.source})",
+                f"生成的 {piece.record_set} 数据被拒绝（{piece.source}）：{zh}",
+                f"generated {piece.record_set} rows were rejected ({piece.source}): {en}",
             )
 
 
@@ -77,7 +88,7 @@ def iter_pieces(
     config: SynthConfig, *, key: bytes, progress: Progress | None = None
 ) -> Iterator[Piece]:
     """The region as a stream of tables, one unit of work at a time."""
-    cal = calibration_mod.load(config.calibration_path)  # type: ignore[arg-type]
+    cal = calibration_mod.load(config.calibration_path)
     higher = build_higher(config, cal)
     tag = f"synth:seed={config.seed}"
     yield Piece("org_units", higher.org_units(), f"{tag}:province={higher.province_code}")
@@ -98,10 +109,18 @@ def iter_pieces(
                     yield Piece("chronic_cases", cases.table, f"{ctag}:chunk={chunk}")
                 contracts, contracted = generate_contracts(config, cal, county, cohort, chunk, year)
                 yield Piece("contracts", contracts, utag)
-                encounters, referrals = generate_care(config, cal, county, higher, cohort, chunk, year, contracted)
+                encounters, referrals = generate_care(
+                    config, cal, county, higher, cohort, chunk, year, contracted
+                )
                 yield Piece("encounters", encounters, utag)
                 yield Piece("referrals", referrals, utag)
-                yield Piece("followups", generate_followups(config, cal, county, cohort, cases, chunk, year), utag)
+                yield Piece(
+                    "followups",
+                    generate_followups(config, cal, county, cohort, cases, chunk, year),
+                    utag,
+                )
+                # Drop this unit's tables before the next is built: peak memory is one unit.
+                del cohort, cases, contracts, contracted, encounters, referrals
                 done += 1
                 if progress is not None:
                     progress(PROGRESS_LABEL, done, total)
@@ -122,6 +141,8 @@ def generate_into(
     return SynthSummary(config=config, rows=rows, batches=batches)
 
 
-def generate(wh: Any, config: SynthConfig, *, key: bytes, progress: Progress | None = None) -> SynthSummary:
+def generate(
+    wh: Any, config: SynthConfig, *, key: bytes, progress: Progress | None = None
+) -> SynthSummary:
     """Generate the region into warehouse ``wh`` through validated, atomic ingestion."""
     return generate_into(WarehouseSink(wh, key), config, key=key, progress=progress)

@@ -22,7 +22,7 @@ from yigai.records import schemas
 from yigai.synth.calibration import Calibration
 from yigai.synth.config import SynthConfig, SynthError
 from yigai.synth.region import County
-from yigai.synth.tables import EPOCH, dates, day_number, pick, rng, to_table
+from yigai.synth.tables import dates, day_number, pick, rng, to_table
 
 _WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
 _CHECK = np.array(list("10X98765432"))
@@ -55,7 +55,11 @@ def id_numbers(division: str, birth_day: np.ndarray, order: np.ndarray) -> list[
     m = days.astype("datetime64[M]").astype(np.int64) % 12 + 1
     d = (days - days.astype("datetime64[M]")).astype(np.int64) + 1
     body = (
-        np.int64(int(division)) * 10**11 + y * 10**7 + m * 10**5 + d * 10**3 + order.astype(np.int64)
+        np.int64(int(division)) * 10**11
+        + y * 10**7
+        + m * 10**5
+        + d * 10**3
+        + order.astype(np.int64)
     )
     digits = (body[:, None] // (10 ** np.arange(16, -1, -1, dtype=np.int64))) % 10
     check = _CHECK[(digits @ _WEIGHTS) % 11]
@@ -91,7 +95,9 @@ def _order_codes(birth_day: np.ndarray, male: np.ndarray, chunk: int, n_chunks: 
     return np.where(male, 2 * seq + 1, 2 * seq + 2)
 
 
-def _group_flags(cal: Calibration, gen: np.random.Generator, age: np.ndarray, male: np.ndarray) -> dict[str, np.ndarray]:
+def _group_flags(
+    cal: Calibration, gen: np.random.Generator, age: np.ndarray, male: np.ndarray
+) -> dict[str, np.ndarray]:
     spec = cal["people.groups"]
     out: dict[str, np.ndarray] = {}
     for code in GROUPS:
@@ -144,7 +150,9 @@ def generate_cohort(
     home = gen.choice(len(county.home_units), size=n, p=county.home_weights)
     scheme_dist = cal["people.scheme"]
     schemes = list(scheme_dist)
-    scheme = np.array(schemes)[gen.choice(len(schemes), size=n, p=[scheme_dist[s] for s in schemes])]
+    scheme = np.array(schemes)[
+        gen.choice(len(schemes), size=n, p=[scheme_dist[s] for s in schemes])
+    ]
     born_here = gen.random(n) < float(cal["people.born_here_share"])
     moved = birth_day + (gen.random(n) * (ref - birth_day)).astype(np.int64)
     registered_day = np.where(born_here, birth_day, np.minimum(moved, ref - 1))
@@ -182,4 +190,4 @@ def generate_cohort(
     )
 
 
-__all__ = ["EPOCH", "GROUPS", "Cohort", "generate_cohort", "id_numbers"]
+__all__ = ["GROUPS", "Cohort", "generate_cohort", "id_numbers", "pseudonyms"]

@@ -25,7 +25,7 @@ from yigai.orgs.model import OrgKind, Ownership, PolicyLevel
 from yigai.records import schemas
 from yigai.synth.calibration import Calibration
 from yigai.synth.config import SynthConfig
-from yigai.synth.tables import day_number, dates, rng, to_table
+from yigai.synth.tables import dates, day_number, half_up, rng, to_table
 
 LETTER = {
     IT.COUNTY_GENERAL: "G",
@@ -94,9 +94,25 @@ class Higher:
     province_hospitals: tuple[Institution, ...]
 
     def org_units(self) -> pa.Table:
-        rows = [_unit(self.province_code, None, OrgKind.PROVINCE, self.province_name)]
+        rows = [
+            _unit(
+                self.province_code,
+                None,
+                OrgKind.PROVINCE,
+                self.province_name,
+                division=f"{self.province_code}0000",
+            )
+        ]
         for i, code in enumerate(self.city_codes):
-            rows.append(_unit(code, self.province_code, OrgKind.CITY, f"{place_name(i)}市"))
+            rows.append(
+                _unit(
+                    code,
+                    self.province_code,
+                    OrgKind.CITY,
+                    f"{place_name(i)}市",
+                    division=f"{code}00",
+                )
+            )
         rows += [_inst_row(h) for hs in self.city_hospitals for h in hs]
         rows += [_inst_row(h) for h in self.province_hospitals]
         return _org_table(rows)
@@ -145,7 +161,13 @@ class County:
 def _unit(
     org_id: str, parent: str | None, kind: OrgKind, name: str, division: str | None = None
 ) -> dict[str, object]:
-    return {"org_id": org_id, "parent_id": parent, "kind": kind.value, "name": name, "division_code": division}
+    return {
+        "org_id": org_id,
+        "parent_id": parent,
+        "kind": kind.value,
+        "name": name,
+        "division_code": division,
+    }
 
 
 def _inst_row(inst: Institution, division: str | None = None) -> dict[str, object]:
@@ -165,7 +187,13 @@ def _inst_row(inst: Institution, division: str | None = None) -> dict[str, objec
 
 def _org_table(rows: list[dict[str, object]]) -> pa.Table:
     names = schemas.ORG_UNITS.names
-    return to_table(schemas.ORG_UNITS, {n: pa.array([r.get(n) for r in rows], schemas.ORG_UNITS.field(n).arrow_type) for n in names})
+    return to_table(
+        schemas.ORG_UNITS,
+        {
+            n: pa.array([r.get(n) for r in rows], schemas.ORG_UNITS.field(n).arrow_type)
+            for n in names
+        },
+    )
 
 
 def province_code(config: SynthConfig, cal: Calibration) -> str:
@@ -189,10 +217,18 @@ def build_higher(config: SynthConfig, cal: Calibration) -> Higher:
         for c, code in enumerate(city_codes)
     )
     province_hospitals = tuple(
-        Institution(f"{pcode}H{j + 1:02d}", str(spec["name"]), IT(spec["type"]), pcode, weight=float(spec["weight"]))
+        Institution(
+            f"{pcode}H{j + 1:02d}",
+            str(spec["name"]),
+            IT(spec["type"]),
+            pcode,
+            weight=float(spec["weight"]),
+        )
         for j, spec in enumerate(cal["institutions.province_hospitals"])
     )
-    return Higher(pcode, str(cal["region.province_name"]), city_codes, city_hospitals, province_hospitals)
+    return Higher(
+        pcode, str(cal["region.province_name"]), city_codes, city_hospitals, province_hospitals
+    )
 
 
 def build_county(config: SynthConfig, cal: Calibration, higher: Higher, index: int) -> County:
@@ -215,7 +251,9 @@ def build_county(config: SynthConfig, cal: Calibration, higher: Higher, index: i
         return f"{code}{LETTER[t]}{seq + 1:03d}"
 
     county_beds = float(cal["institutions.county_beds_per_1000"]) * residents / 1000
-    specs = [s for s in cal["institutions.county_institutions"] if residents >= int(s["min_residents"])]
+    specs = [
+        s for s in cal["institutions.county_institutions"] if residents >= int(s["min_residents"])
+    ]
     share_total = sum(float(s["bed_share"]) for s in specs) or 1.0
     seq_by_type: dict[IT, int] = {}
     county_insts: list[Institution] = []
@@ -223,8 +261,10 @@ def build_county(config: SynthConfig, cal: Calibration, higher: Higher, index: i
         t = IT(s["type"])
         seq = seq_by_type.get(t, 0)
         seq_by_type[t] = seq + 1
-        beds = round(county_beds * float(s["bed_share"]) / share_total)
-        county_insts.append(Institution(ident(t, seq), f"{cname}{s['name']}", t, code, beds=beds or None))
+        beds = half_up(county_beds * float(s["bed_share"]) / share_total)
+        county_insts.append(
+            Institution(ident(t, seq), f"{cname}{s['name']}", t, code, beds=beds or None)
+        )
 
     rural = 1.0 - float(cal["region.urban_share"])
     conc = float(cal["region.catchment_concentration"])
@@ -237,15 +277,28 @@ def build_county(config: SynthConfig, cal: Calibration, higher: Higher, index: i
     vil_town = np.arange(n_vil) % n_town
     st_cc = np.arange(n_st) % n_cc
     primary_beds = float(cal["institutions.primary_beds_per_1000"]) * residents / 1000
-    centre_beds = max(1, round(primary_beds / (n_town + n_cc)))
+    centre_beds = max(1, half_up(primary_beds / (n_town + n_cc)))
     towns = []
     for t in range(n_town):
-        agri = int(round(residents * float(vil_w[vil_town == t].sum())))
+        agri = half_up(residents * float(vil_w[vil_town == t].sum()))
         towns.append(
-            Institution(ident(IT.TOWNSHIP_CENTRE, t), f"{place_name(index * 97 + t)}镇卫生院", IT.TOWNSHIP_CENTRE, code, centre_beds, agri)
+            Institution(
+                ident(IT.TOWNSHIP_CENTRE, t),
+                f"{place_name(index * 97 + t)}镇卫生院",
+                IT.TOWNSHIP_CENTRE,
+                code,
+                centre_beds,
+                agri,
+            )
         )
     ccs = [
-        Institution(ident(IT.COMMUNITY_CENTRE, c), f"{cname}{place_name(index * 31 + c + 500)}社区卫生服务中心", IT.COMMUNITY_CENTRE, code, centre_beds)
+        Institution(
+            ident(IT.COMMUNITY_CENTRE, c),
+            f"{cname}{place_name(index * 31 + c + 500)}社区卫生服务中心",
+            IT.COMMUNITY_CENTRE,
+            code,
+            centre_beds,
+        )
         for c in range(n_cc)
     ]
     villages = [
@@ -254,20 +307,35 @@ def build_county(config: SynthConfig, cal: Calibration, higher: Higher, index: i
             f"{towns[vil_town[v]].name[:2]}{place_name(index * 7919 + v + 2000)}村卫生室",
             IT.VILLAGE_CLINIC,
             code,
-            agri_population=int(round(residents * float(vil_w[v]))),
+            agri_population=half_up(residents * float(vil_w[v])),
         )
         for v in range(n_vil)
     ]
     stations = [
-        Institution(ident(IT.COMMUNITY_STATION, s), f"{ccs[st_cc[s]].name[:-6]}卫生服务站（{s + 1}）", IT.COMMUNITY_STATION, code)
+        Institution(
+            ident(IT.COMMUNITY_STATION, s),
+            f"{ccs[st_cc[s]].name[:-6]}卫生服务站（{s + 1}）",
+            IT.COMMUNITY_STATION,
+            code,
+        )
         for s in range(n_st)
     ]
-    private = [Institution(ident(IT.PRIVATE, p), f"{cname}{place_name(index + p + 3000)}诊所", IT.PRIVATE, code) for p in range(n_priv)]
+    private = [
+        Institution(
+            ident(IT.PRIVATE, p),
+            f"{cname}{place_name(index + p + 3000)}医院（民营）",
+            IT.PRIVATE,
+            code,
+        )
+        for p in range(n_priv)
+    ]
 
     centres = tuple(i.org_id for i in towns + ccs)
     home_centre = np.concatenate([vil_town, n_town + st_cc]).astype(np.int64)
 
-    communities, members = _communities(cal, config, code, cname, residents, county_insts, towns, ccs, villages, stations, vil_town)
+    communities, members = _communities(
+        cal, config, code, cname, residents, county_insts, towns, ccs, villages, stations, vil_town
+    )
     half = cal["care.county_effect"]
     effects = {k: float(gen.uniform(-float(v), float(v))) for k, v in sorted(half.items())}
     return County(
@@ -281,7 +349,9 @@ def build_county(config: SynthConfig, cal: Calibration, higher: Higher, index: i
         home_weights=home_weights,
         home_centre=home_centre,
         centres=centres,
-        county_hospitals=tuple(i for i in county_insts if i.inst_type is not IT.COUNTY_CDC and (i.beds or 0) > 0),
+        county_hospitals=tuple(
+            i for i in county_insts if i.inst_type is not IT.COUNTY_CDC and (i.beds or 0) > 0
+        ),
         private=tuple(private),
         communities=communities,
         members=members,
@@ -306,9 +376,16 @@ def _communities(
     join = dt.date(config.years[0], int(cal["institutions.membership_join_month"]), 1)
     general = next(i for i in county_insts if i.inst_type is IT.COUNTY_GENERAL)
     tcm = next((i for i in county_insts if i.inst_type is IT.COUNTY_TCM), None)
-    two = tcm is not None and residents >= int(cal["region.community_split_residents"]) and len(towns) >= 2
+    two = (
+        tcm is not None
+        and residents >= int(cal["region.community_split_residents"])
+        and len(towns) >= 2
+    )
     leads = [general] + ([tcm] if two and tcm else [])
-    communities = tuple((f"{code}Y{k + 1}", f"{cname}{lead.name[len(cname):]}医共体") for k, lead in enumerate(leads))
+    communities = tuple(
+        (f"{code}Y{k + 1}", f"{cname}{lead.name[len(cname) :]}医共体")
+        for k, lead in enumerate(leads)
+    )
     members: list[tuple[str, str, str, dt.date]] = []
     for k, lead in enumerate(leads):
         members.append((communities[k][0], lead.org_id, "lead", start))

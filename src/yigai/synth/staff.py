@@ -10,7 +10,6 @@ so the workforce indicators land on the calibration rather than near it by chanc
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pyarrow as pa
@@ -21,18 +20,16 @@ from yigai.records import schemas
 from yigai.synth.calibration import Calibration
 from yigai.synth.config import SynthConfig
 from yigai.synth.region import County
-from yigai.synth.tables import day_number, dates, padded, pick, rng, to_table
+from yigai.synth.tables import dates, day_number, half_up, padded, pick, rng, to_table
 
 _OTHER = ("pharmacist", "technician", "public_health", "management", "worker")
 
 
-def _half_up(x: float) -> int:
-    return int(Decimal(repr(x)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
 def _choice(gen: np.random.Generator, dist: dict[str, float], n: int) -> np.ndarray:
     keys = list(dist)
-    return np.array(keys, dtype=object)[gen.choice(len(keys), size=n, p=np.array([dist[k] for k in keys]))]
+    return np.array(keys, dtype=object)[
+        gen.choice(len(keys), size=n, p=np.array([dist[k] for k in keys]))
+    ]
 
 
 def _quota(gen: np.random.Generator, dist: dict[str, float], n: int) -> np.ndarray:
@@ -49,12 +46,17 @@ def _quota(gen: np.random.Generator, dist: dict[str, float], n: int) -> np.ndarr
 def headcounts(county: County, cal: Calibration, gen: np.random.Generator) -> dict[str, int]:
     """Staff per institution id."""
     residents = county.residents
-    primary_total = _half_up(float(cal["staff.primary_per_1000"]) * residents / 1000)
+    primary_total = half_up(float(cal["staff.primary_per_1000"]) * residents / 1000)
     split = cal["staff.primary_split"]
     counts: dict[str, int] = {}
-    for inst_type in (IT.VILLAGE_CLINIC, IT.TOWNSHIP_CENTRE, IT.COMMUNITY_CENTRE, IT.COMMUNITY_STATION):
+    for inst_type in (
+        IT.VILLAGE_CLINIC,
+        IT.TOWNSHIP_CENTRE,
+        IT.COMMUNITY_CENTRE,
+        IT.COMMUNITY_STATION,
+    ):
         insts = [i for i in county.institutions if i.inst_type is inst_type]
-        n = _half_up(primary_total * float(split[inst_type.value]))
+        n = half_up(primary_total * float(split[inst_type.value]))
         if inst_type is IT.VILLAGE_CLINIC:
             w = np.array([float(i.agri_population or 1) for i in insts])
         else:
@@ -71,9 +73,9 @@ def headcounts(county: County, cal: Calibration, gen: np.random.Generator) -> di
         if inst.inst_type is IT.PRIVATE:
             counts[inst.org_id] = int(cal["staff.private_per_clinic"])
         elif inst.beds:
-            counts[inst.org_id] = max(1, _half_up(inst.beds * per_bed))
+            counts[inst.org_id] = max(1, half_up(inst.beds * per_bed))
         else:
-            counts[inst.org_id] = max(1, _half_up(ph))
+            counts[inst.org_id] = max(1, half_up(ph))
     return counts
 
 
@@ -98,14 +100,18 @@ def generate_staff(config: SynthConfig, cal: Calibration, county: County) -> pa.
     dist = {"doctor": doctor, "nurse": doctor * ratio, **{k: float(other[k]) for k in _OTHER}}
     profession = _quota(gen, dist, n)
     vd = float(cal["staff.village_doctor_share"])
-    profession[is_village] = np.where(gen.random(int(is_village.sum())) < vd, "village_doctor", "nurse")
+    profession[is_village] = np.where(
+        gen.random(int(is_village.sum())) < vd, "village_doctor", "nurse"
+    )
     # A CDC has public-health staff, not clinicians (keeps the 医护比 of the clinics intact).
     profession[is_cdc & np.isin(profession, ["doctor", "nurse"])] = "public_health"
 
     # Exact GP count among primary doctors (not village doctors).
     is_gp = np.zeros(n, dtype=bool)
     candidates = np.flatnonzero(is_primary & (profession == "doctor"))
-    want = min(len(candidates), _half_up(float(cal["staff.gp_per_10000"]) * county.residents / 10000))
+    want = min(
+        len(candidates), half_up(float(cal["staff.gp_per_10000"]) * county.residents / 10000)
+    )
     is_gp[gen.choice(candidates, size=want, replace=False)] = True
 
     title = _choice(gen, cal["staff.other_titles"], n)
@@ -117,8 +123,16 @@ def generate_staff(config: SynthConfig, cal: Calibration, county: County) -> pa.
     title[hdoc] = _choice(gen, cal["staff.hospital_doctor_titles"], int(hdoc.sum()))
     education[hdoc] = _choice(gen, cal["staff.hospital_doctor_education"], int(hdoc.sum()))
 
-    post = np.where(profession == "management", "management", np.where(profession == "worker", "worker", "professional"))
-    established = (gen.random(n) < float(cal["staff.established_share"])) & ~is_village & (inst_type != IT.PRIVATE.value)
+    post = np.where(
+        profession == "management",
+        "management",
+        np.where(profession == "worker", "worker", "professional"),
+    )
+    established = (
+        (gen.random(n) < float(cal["staff.established_share"]))
+        & ~is_village
+        & (inst_type != IT.PRIVATE.value)
+    )
     start = day_number(dt.date(config.years[0], 1, 1))
     joined = start - 1 - gen.integers(0, 30 * 365, size=n)
     return to_table(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
@@ -26,6 +27,11 @@ STREAMS = {
     "followups": 7,
     "county_effect": 8,
 }
+
+
+def half_up(x: float) -> int:
+    """``x`` rounded half up to an integer (Python's ``round`` rounds half to even)."""
+    return int(Decimal(repr(float(x))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def rng(seed: int, stream: str, *parts: int) -> np.random.Generator:

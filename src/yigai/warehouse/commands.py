@@ -97,9 +97,45 @@ def import_(
         raise typer.Exit(1)
 
 
+def batches(
+    record_set: Annotated[
+        str | None, typer.Argument(help="只列出该记录集 / only this record set")
+    ] = None,
+) -> None:
+    """列出已提交的批次 / list committed batches."""
+    wh = Warehouse(settings.load().warehouse_dir)
+    table = Table(title=f"已提交批次 / committed batches: {wh.root}")
+    for header in (
+        "序号 seq",
+        "记录集 record set",
+        "行数 rows",
+        "来源 source",
+        "提交时间 committed",
+        "批次号 batch",
+    ):
+        table.add_column(header)
+    for b in wh.batches(record_set):
+        table.add_row(
+            str(b.seq), b.record_set, str(b.rows), b.source, b.committed_at.isoformat(), b.id[:16]
+        )
+    console.print(table)
+
+
+def vacuum() -> None:
+    """删除未提交批次留下的孤立文件 / delete orphan files of uncommitted batches."""
+    try:
+        removed = Warehouse(settings.load().warehouse_dir).vacuum()
+    except WarehouseError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"已删除 {len(removed)} 个孤立文件 / removed {len(removed)} orphan files")
+
+
 @app.callback()
 def _group() -> None:
     """数据仓库与导入 / warehouse and ingestion."""
 
 
 app.command("import")(import_)
+app.command("batches")(batches)
+app.command("vacuum")(vacuum)

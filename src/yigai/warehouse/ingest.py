@@ -27,13 +27,10 @@ another id; they are then rejected as keys already stored, so nothing is stored 
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import pyarrow as pa
@@ -43,76 +40,14 @@ from yigai.people import identity
 from yigai.records import schemas
 from yigai.records.fields import MONTH_COLUMN, Field, Kind, RecordSet
 from yigai.warehouse import convert as cv
+from yigai.warehouse.columns import Source, plan_columns
 from yigai.warehouse.readers import FileRejected, RawInput, read
-from yigai.warehouse.store import Batch, Warehouse, is_sorted, month_column
+from yigai.warehouse.report import IngestReport, Rejection, Status, scrub
+from yigai.warehouse.store import Warehouse, is_sorted, month_column
 
-Status = Literal["committed", "rejected", "already_imported"]
+__all__ = ["IngestReport", "Rejection", "Status", "ingest_file", "ingest_table"]
 
-ID_NUMBER = "id_number"
-NAME = "name"
-_ALIASES = {"身份证号": ID_NUMBER, "身份证号码": ID_NUMBER, "公民身份号码": ID_NUMBER, "姓名": NAME}
 _HASH_PREFIX = b"yigai-batch-v1\0"
-
-
-@dataclass(frozen=True)
-class Rejection:
-    """One problem: the file, the row a user sees, the column as given, the value (masked if
-    personal) and the reason in Chinese and English. ``row`` is None for a whole-file error."""
-
-    file: str
-    row: int | None
-    column: str | None
-    value: str | None
-    zh: str
-    en: str
-
-
-REPORT_HEADER = ("文件 file", "行号 row", "列 column", "值 value", "错误原因", "reason")
-
-
-@dataclass
-class IngestReport:
-    """What happened to one import (导入结果)."""
-
-    record_set: str
-    file: str
-    source: str
-    batch_id: str
-    status: Status
-    rows_read: int
-    rows_stored: int
-    rejections: list[Rejection] = field(default_factory=list)
-    batch: Batch | None = None
-
-    @property
-    def rows_rejected(self) -> int:
-        """Distinct rows with at least one rejection."""
-        return len({r.row for r in self.rejections if r.row is not None})
-
-    def write(self, path: Path) -> Path:
-        """Write the rejections as an error report: ``.xlsx`` or CSV (UTF-8 with BOM, so
-        Excel opens the Chinese text correctly)."""
-        path = Path(path)
-        rows = [
-            (r.file, r.row, r.column or "", r.value if r.value is not None else "", r.zh, r.en)
-            for r in self.rejections
-        ]
-        if path.suffix.lower() == ".xlsx":
-            import openpyxl
-
-            book = openpyxl.Workbook()
-            sheet = book.active
-            sheet.title = "错误报告"
-            sheet.append(REPORT_HEADER)
-            for row in rows:
-                sheet.append(row)
-            book.save(path)
-        else:
-            with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-                writer = csv.writer(fh)
-                writer.writerow(REPORT_HEADER)
-                writer.writerows(rows)
-        return path
 
 
 # ------------------------------------------------------------------ batch ids
@@ -229,79 +164,6 @@ def _already(wh: Warehouse, report: IngestReport) -> bool:
     return True
 
 
-# ------------------------------------------------------------------ column plan
-
-
-@dataclass(frozen=True)
-class _Source:
-    column: str  # input column name as the user wrote it
-    mode: Literal["direct", "yuan", "identity", "name"]
-
-
-def _plan(rs: RecordSet, columns: list[str]) -> dict[str, _Source]:
-    """Which input column feeds each stored field; FileRejected on unknown, doubled or
-    missing columns."""
-    names = set(rs.names)
-    targets: dict[str, _Source] = {}
-    unknown: list[str] = []
-
-    def claim(target: str, source: _Source) -> None:
-        if target in targets:
-            raise FileRejected(
-                f"列 {targets[target].column!r} 和 {source.column!r} 都对应 {target}，只能提供一个",
-                f"columns {targets[target].column!r} and {source.column!r} both give {target}; keep one",
-                source.column,
-            )
-        targets[target] = source
-
-    by_label = {f.zh: f for f in rs.fields}
-    for column in columns:
-        name = _ALIASES.get(column, column)
-        label = by_label.get(column)
-        if name == MONTH_COLUMN and rs.partitioned:
-            claim(MONTH_COLUMN, _Source(column, "direct"))
-        elif name in names:
-            claim(name, _Source(column, "direct"))
-        elif label is not None and label.kind is Kind.MONEY:
-            claim(label.name, _Source(column, "yuan"))
-        elif label is not None:
-            claim(label.name, _Source(column, "direct"))
-        elif f"{name}_fen" in names and rs.field(f"{name}_fen").kind is Kind.MONEY:
-            claim(f"{name}_fen", _Source(column, "yuan"))
-        elif name == ID_NUMBER and "person_id" in names:
-            claim("person_id", _Source(column, "identity"))
-            if "id_masked" in names:
-                claim("id_masked", _Source(column, "identity"))
-        elif name == NAME and "name_masked" in names:
-            claim("name_masked", _Source(column, "name"))
-        else:
-            unknown.append(column)
-    if unknown:
-        raise FileRejected(
-            f"{rs.zh}（{rs.name}）没有这些列：{'、'.join(unknown)}",
-            f"{rs.name} has no columns {', '.join(unknown)}",
-            unknown[0],
-        )
-    missing = [f for f in rs.fields if f.required and f.name not in targets]
-    if missing:
-        shown_zh = "、".join(f"{_input_hint(f)}（{f.zh}）" for f in missing)
-        shown_en = ", ".join(_input_hint(f) for f in missing)
-        raise FileRejected(
-            f"缺少必填列：{shown_zh}",
-            f"required columns are missing: {shown_en}",
-            _input_hint(missing[0]),
-        )
-    return targets
-
-
-def _input_hint(f: Field) -> str:
-    if f.name in ("person_id", "id_masked"):
-        return ID_NUMBER
-    if f.kind is Kind.MONEY:
-        return f"{f.name} / {f.name.removesuffix('_fen')}"
-    return f.name
-
-
 # ------------------------------------------------------------------ validation
 
 
@@ -345,7 +207,7 @@ def _shown(values: pa.Array, mode: str) -> pa.Array:
 
 
 def _convert_columns(
-    rs: RecordSet, table: pa.Table, plan: dict[str, _Source], key: bytes, found: _Found
+    rs: RecordSet, table: pa.Table, plan: dict[str, Source], key: bytes, found: _Found
 ) -> dict[str, pa.Array]:
     n = table.num_rows
     out: dict[str, pa.Array] = {}
@@ -526,7 +388,7 @@ def _ingest(
     n = table.num_rows
     report.rows_read = n + len(raw.broken)
     try:
-        plan = _plan(rs, table.column_names)
+        plan = plan_columns(rs, table.column_names)
     except FileRejected as exc:
         report.rejections.append(Rejection(report.file, None, exc.column, None, exc.zh, exc.en))
         return report
@@ -589,17 +451,6 @@ def _ingest(
     return report
 
 
-_ID_LIKE = re.compile(r"\d{17}[\dXx]|\d{15}")
-
-
-def _scrub(value: object) -> str | None:
-    """A value safe to show: anything shaped like an identity number is masked, wherever it
-    appears (a raw number typed into the wrong column must not leak into a report)."""
-    if value is None:
-        return None
-    return _ID_LIKE.sub(lambda m: identity.mask(m.group(0)), str(value))
-
-
 def _rejections(file: str, raw: RawInput, found: _Found) -> list[Rejection]:
     out = [Rejection(file, b.row, None, None, b.zh, b.en) for b in raw.broken]
     for column, mask, zh, en, values in found.items:
@@ -607,7 +458,7 @@ def _rejections(file: str, raw: RawInput, found: _Found) -> list[Rejection]:
         shown = values.take(pa.array(idx)).to_pylist()
         rows = raw.rows[idx].tolist()
         out.extend(
-            Rejection(file, r, column, _scrub(v), zh, en) for r, v in zip(rows, shown, strict=True)
+            Rejection(file, r, column, scrub(v), zh, en) for r, v in zip(rows, shown, strict=True)
         )
     out.sort(key=lambda r: r.row or 0)
     return out

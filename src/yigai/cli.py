@@ -44,6 +44,7 @@ def demo(
 
 from yigai.aggregates.commands import app as aggregates_app  # noqa: E402
 from yigai.assess.commands import assess as assess_command  # noqa: E402
+from yigai.indicators.commands import app as indicators_app  # noqa: E402
 from yigai.reform.commands import app as tasks_app  # noqa: E402
 from yigai.synth.commands import synth as synth_command  # noqa: E402
 from yigai.warehouse.commands import app as warehouse_app  # noqa: E402
@@ -54,6 +55,7 @@ app.command("import")(import_command)
 app.command("assess")(assess_command)
 app.add_typer(warehouse_app, name="warehouse")
 app.add_typer(aggregates_app, name="aggregates")
+app.add_typer(indicators_app, name="indicators")
 app.add_typer(tasks_app, name="tasks")
 
 if __name__ == "__main__":  # pragma: no cover

@@ -42,6 +42,7 @@ def _periods_of_months(months: pd.Series) -> pd.DataFrame:
 
 def _roll_up(df: pd.DataFrame, unit_col: str, date_col: str, closure: pd.DataFrame, sums: list[str]) -> pd.DataFrame:
     """Sum ``sums`` per ancestor × period, with dated community membership."""
+    df = df.groupby([unit_col, date_col, "period_id"], as_index=False)[sums].sum()
     j = df.merge(closure, left_on=unit_col, right_on="descendant_id")
     j = j[(j[date_col] >= j["valid_from"]) & (j[date_col] <= j["valid_to"])]
     return j.groupby(["ancestor_id", "period_id"], as_index=False)[sums].sum()
@@ -99,6 +100,9 @@ def compute(tables: dict[str, pa.Table], period_ends: dict[str, pd.Timestamp]) -
         n_inp=inpatient.astype("int64"),
         fen_inp=enc["cost_total_fen"].where(inpatient, 0),
     )
+    counted = ["n_all", "n_insured", "n_in_county", "n_inp_insured", "n_inp_in_county", "n_primary",
+               "drug_fen", "cost_total_fen", "n_hosp_out", "n_hosp_booked", "n_out", "fen_out", "n_inp", "fen_inp"]
+    enc = enc[["home_unit_id", "institution_id", "event_date", "month", *counted]]
     enc = enc.merge(_periods_of_months(enc["month"]), on="month")
 
     by_resident = _roll_up(

@@ -237,3 +237,15 @@ def db_session(db_url: str) -> Iterator:
     finally:
         session.close()
         factory.kw["bind"].dispose()
+
+
+@pytest.fixture(autouse=True)
+def _wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CLI output checked by tests must not depend on which test imported Rich first.
+
+    The shared console measures the terminal once, when first imported; pin a wide one so
+    table cells are never truncated with an ellipsis in assertions.
+    """
+    from yigai.console import console
+
+    monkeypatch.setattr(console, "width", 200)

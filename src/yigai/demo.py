@@ -186,11 +186,35 @@ def run(
         path=out / "summary.html",
     )
     console.print(f"HTML 摘要 / summary: {html}")
+    outputs = {"summary_html": html}
+    bulletin = write_bulletin(settings, wh, county.org_id, Period.quarter(last_year, 4), values)
+    outputs.update({f"bulletin_{fmt}": path for fmt, path in bulletin.items()})
     return DemoResult(
         warehouse=wh.root,
         values=values,
         periods=periods,
         county_id=county.org_id,
         county_name=county.name,
-        outputs={"summary_html": html},
+        outputs=outputs,
     )
+
+
+def write_bulletin(
+    settings: Settings, wh: Warehouse, county_id: str, quarter: Period, values: pa.Table | None
+) -> dict[str, Path]:
+    """季度通报: the county's quarterly bulletin (its communities and institutions compared)
+    into ``settings.output_dir / "reports"``, reusing the values already computed."""
+    from yigai.reports import write_quarterly_bulletin
+    from yigai.reports.assemble import report_data
+    from yigai.reports.commands import print_files
+    from yigai.store import migrate, session_scope
+
+    console.print(f"写出{quarter.label_zh}通报 / writing the quarterly bulletin")
+    migrate(settings.database_url)
+    with session_scope(settings.database_url) as session:
+        data = report_data(
+            wh=wh, session=session, period=quarter, region_id=county_id, values=values
+        )
+    files = write_quarterly_bulletin(data, settings.output_dir / "reports")
+    print_files(files, f"{data.region.name_zh}{quarter.label_zh}通报 / quarterly bulletin")
+    return files

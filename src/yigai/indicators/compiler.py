@@ -74,9 +74,21 @@ def compile_side(view: ir.Table, side: Side, attribution: str, closure: ir.Table
         _c_from=closure.valid_from,
         _c_to=closure.valid_to,
     )
+    if side.measure.kind != "count_distinct":
+        # Counts and sums are additive: collapse the records to one row per unit × day ×
+        # period before the dated roll-up join, so the join touches thousands of rows, not
+        # millions times the depth of the hierarchy.
+        t = t.group_by(
+            _unit=t[org_col], as_of=t.as_of, period_id=t.period_id, grain=t.grain
+        ).aggregate(_partial=_measure(t, side.measure))
+        org_col = "_unit"
     j = t.join(c, [t[org_col] == c._c_desc, c._c_from <= t.as_of, c._c_to >= t.as_of])
+    if side.measure.kind != "count_distinct":
+        value = j._partial.sum().fill_null(0).cast("int64")
+    else:
+        value = _measure(j, side.measure)
     return j.group_by(org_id=j._c_anc, period_id=j.period_id, grain=j.grain).aggregate(
-        value=_measure(j, side.measure)
+        value=value
     )
 
 

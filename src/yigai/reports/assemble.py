@@ -24,7 +24,10 @@ quarterly bulletin (季度通报) prints:
 - **document header** (公文要素): 发文机关 "<县>深化医药卫生体制改革领导小组办公室", 发文字号
   "<县简称>医改办〔<年>〕<n>号" with n the quarter (bulletin) or month (monthly report) as a
   placeholder sequence number the office replaces with ``document_number``; 成文日期 the 15th of
-  the month after the period (a yigai working default: figures are final by then).
+  the month after the period (a yigai working default: figures are final by then); 主送 the
+  county's leading group for the monthly report (a 报告 goes upward) and its member units,
+  communities and centres for the bulletin (a 通报 goes to those it names); 抄送 the city's
+  reform office.
 
 Assessment items that cannot be scored yet (算不出的考核项): an item whose indicator has no
 target or no baseline in force cannot be scored by its rule, and inventing either would invent
@@ -36,8 +39,8 @@ status ``missing`` — and its explanation names the reason (目录中尚无该�
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -45,13 +48,14 @@ import pyarrow as pa
 from sqlalchemy.orm import Session
 
 from yigai import aggregates, assess, reform
+from yigai.assess.assessment import ManualScores
 from yigai.assess.model import Band, Scheme, ThresholdBands
 from yigai.assess.scoring import needs_baseline, needs_target
 from yigai.indicators import catalogue as catalogue_mod
 from yigai.indicators import compute
 from yigai.indicators import targets as targets_mod
 from yigai.orgs.hierarchy import OrgInfo, org_info
-from yigai.orgs.model import OrgKind
+from yigai.orgs.model import InstitutionType, OrgKind
 from yigai.periods import Grain, Period, parse
 from yigai.reform.status import TaskStatus
 from yigai.reports.inputs import (
@@ -229,8 +233,6 @@ def compare_units(
 
 
 def _is_inst_type(name: str) -> bool:
-    from yigai.orgs.model import InstitutionType
-
     return name in {t.value for t in InstitutionType}
 
 
@@ -316,9 +318,11 @@ def run_assessment(
     period: Period,
     units: pa.Table,
     known_indicators: set[str],
+    manual_scores: Mapping[str, ManualScores] | None = None,
 ) -> Assessment | None:
     """Assess ``units`` for every period of the year up to ``period``; None when the scheme
-    assesses none of them."""
+    assesses none of them. ``manual_scores`` maps a period id to the assessor's entries for
+    that period (``{(org_id, item_id): value}``, see :func:`yigai.assess.assess`)."""
     assessed = [r for r in units.to_pylist() if r["kind"] == str(scheme.org_kind)]
     wanted_types = {str(t) for t in scheme.inst_types}
     if wanted_types:
@@ -331,8 +335,10 @@ def run_assessment(
     skip = {scheme.item(i).indicator for i in unscored}
     keep = [i not in skip for i in values.column("indicator_id").to_pylist()]
     fed = values.filter(pa.array(keep, pa.bool_()))
+    entered = manual_scores or {}
     history = [
-        assess.assess(runnable, fed, targets, p.id, table) for p in history_periods(period)
+        assess.assess(runnable, fed, targets, p.id, table, _entered(entered.get(p.id), table))
+        for p in history_periods(period)
     ]
     result = history[-1]
     if unscored:
@@ -344,6 +350,14 @@ def run_assessment(
     )
 
 
+def _entered(scores: ManualScores | None, units: pa.Table) -> ManualScores | None:
+    """The entries for the assessed units only (a county's sheet may list other units too)."""
+    if scores is None or isinstance(scores, pa.Table):
+        return scores
+    ids = set(units.column("org_id").to_pylist())
+    return {key: v for key, v in scores.items() if key[0] in ids}
+
+
 def _explain_unscored(
     result: assess.AssessmentResult,
     scheme: Scheme,
@@ -352,8 +366,6 @@ def _explain_unscored(
 ) -> assess.AssessmentResult:
     """The result with the original scheme and rules back, the unscored items' values shown
     (they were withheld only from scoring) and their reason written out."""
-    from dataclasses import replace
-
     shown = {
         (r["indicator_id"], r["org_id"]): Decimal(r["value"])
         for r in values.to_pylist()
@@ -454,7 +466,10 @@ def header(
     issuer_zh = issuer or f"{region.name}深化医药卫生体制改革领导小组办公室"
     seq = (period.start.month + 2) // 3 if kind == "bulletin" else period.start.month
     number = document_number or f"{short_name(region.name)}医改办〔{period.start.year}〕{seq}号"
-    if region.kind == OrgKind.COUNTY:
+    if kind == "monthly":
+        # 报告 is a report upward, to the leading group the office serves.
+        recipients = f"{region.name}深化医药卫生体制改革领导小组"
+    elif region.kind == OrgKind.COUNTY:
         recipients = "县医改领导小组各成员单位，各医共体、乡镇卫生院、社区卫生服务中心"
     else:
         recipients = "各有关单位"
@@ -501,20 +516,20 @@ def report_data(
     values: pa.Table | None = None,
     compare: Sequence[str] = DEFAULT_COMPARE,
     plan_id: str | None = None,
+    manual_scores: Mapping[str, ManualScores] | None = None,
     spark_session: Any = None,
 ) -> ReportData:
     """Everything the monthly report or quarterly bulletin on ``region_id`` prints for
     ``period`` (module docstring). ``values`` may hold precomputed indicator results; periods
     it lacks are computed. ``session`` is the operational store (reported aggregates and
-    reform tasks); None leaves both out."""
+    reform tasks); None leaves both out. ``manual_scores``: the assessor's entries by period id
+    (manual items nobody entered score 0, the assessment library's rule)."""
     p = period if isinstance(period, Period) else parse(period)
     check_kind(p, kind)
     org_units = wh.read("org_units")
     info = org_info(org_units)
     if region_id not in info:
-        raise AssembleError(
-            f"机构表中没有单位 {region_id} / org_units holds no unit {region_id}"
-        )
+        raise AssembleError(f"机构表中没有单位 {region_id} / org_units holds no unit {region_id}")
     region = info[region_id]
     units = compare_units(info, region_id, compare)
     cat = catalogue_mod.default()
@@ -525,11 +540,7 @@ def report_data(
         wh, session, periods, values=values, engine=engine, spark_session=spark_session
     )
     orgs = {region_id, *(u.org_id for u in units)}
-    shown = [
-        r
-        for r in merged.to_pylist()
-        if r["org_id"] in orgs and r["indicator_id"] in known
-    ]
+    shown = [r for r in merged.to_pylist() if r["org_id"] in orgs and r["indicator_id"] in known]
 
     totals, items, consequences = [], [], []
     scheme = pick_scheme(p, scheme_id)
@@ -537,7 +548,9 @@ def report_data(
         ids = [u.org_id for u in units]
         mask = [o in set(ids) for o in org_units.column("org_id").to_pylist()]
         unit_table = org_units.filter(pa.array(mask, pa.bool_()))
-        done = run_assessment(scheme, merged, targets_mod.default(), p, unit_table, known)
+        done = run_assessment(
+            scheme, merged, targets_mod.default(), p, unit_table, known, manual_scores
+        )
         if done is not None:
             totals = totals_from_rows(done.result.totals_table().to_pylist())
             items = report_items(done.result)

@@ -1,19 +1,30 @@
-"""``yigai report``: write the monthly report or the quarterly bulletin from a report data
-file (see :mod:`yigai.reports.datafile`)."""
+"""``yigai report``: the monthly report (月度进展报告) or quarterly bulletin (季度通报) of a
+region, built from the platform's own data (:mod:`yigai.reports.assemble`).
+
+``report`` is the top-level command (``yigai report --period 2025Q4``); ``app`` keeps the
+sub-commands that write either product from a hand-made report data file
+(:mod:`yigai.reports.datafile`).
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
-from yigai import settings
+from yigai import settings as settings_mod
+from yigai.console import console
+from yigai.periods import PeriodError, parse
 from yigai.reports import datafile
 from yigai.reports.bulletin import write_quarterly_bulletin
 from yigai.reports.model import ReportData, ReportDataError
 from yigai.reports.monthly import write_monthly_report
+from yigai.warehouse import Warehouse
 
 app = typer.Typer(
     help="月度进展报告与季度通报 / monthly report and quarterly bulletin", no_args_is_help=True
@@ -28,14 +39,23 @@ OutOpt = Annotated[
 
 Writer = Callable[[ReportData, Path], dict[str, Path]]
 
+WRITERS: dict[str, Writer] = {
+    "bulletin": write_quarterly_bulletin,
+    "monthly": write_monthly_report,
+}
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code=2)
+
 
 def _run(writer: Writer, data_path: Path, out: Path | None) -> None:
     try:
         data = datafile.load(data_path)
-        files = writer(data, out or settings.load().output_dir / "reports")
+        files = writer(data, out or settings_mod.load().output_dir / "reports")
     except ReportDataError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(code=2) from None
+        raise _fail(str(exc)) from None
     for kind, path in files.items():
         typer.echo(f"{kind}\t{path}")
 
@@ -50,3 +70,95 @@ def monthly(data: DataOpt, out: OutOpt = None) -> None:
 def bulletin(data: DataOpt, out: OutOpt = None) -> None:
     """季度通报 / quarterly bulletin (DOCX, PDF, XLSX, HTML)."""
     _run(write_quarterly_bulletin, data, out)
+
+
+def print_files(files: dict[str, Path], title: str) -> None:
+    """The written files as a Rich table (format, path)."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("格式 Format")
+    table.add_column("文件 File", overflow="fold")
+    for fmt, path in files.items():
+        table.add_row(fmt.upper(), str(path))
+    console.print(table)
+
+
+def report(
+    period: Annotated[
+        str, typer.Option("--period", help="统计周期：月 202512 或季度 2025Q4 / period")
+    ],
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            help="bulletin（季度通报）或 monthly（月度进展报告）；默认按周期 / default from period",
+        ),
+    ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option("--region", help="报告单位（县）机构编码；默认第一个县 / region org id"),
+    ] = None,
+    out: OutOpt = None,
+    home: Annotated[
+        Path | None, typer.Option("--home", help="数据目录 / data folder (default ./var)")
+    ] = None,
+    doc_number: Annotated[
+        str | None, typer.Option("--doc-number", help="发文字号 / document number")
+    ] = None,
+) -> None:
+    """从平台数据写出月度进展报告或季度通报（DOCX、PDF、XLSX、HTML） / write the report
+    from the platform's data."""
+    # Imported here: the indicator engine and the store are not needed by `--help`.
+    from yigai.reports.assemble import AssembleError, check_kind, kind_for, report_data
+    from yigai.store import migrate, session_scope
+
+    settings = settings_for(home)
+    try:
+        p = parse(period)
+    except PeriodError as exc:
+        raise _fail(f"{exc}") from None
+    try:
+        chosen = kind or kind_for(p)
+        check_kind(p, chosen)
+        wh = Warehouse(settings.warehouse_dir)
+        region_id = region or first_county(wh)
+        migrate(settings.database_url)
+        with session_scope(settings.database_url) as session:
+            data = report_data(
+                wh=wh,
+                session=session,
+                period=p,
+                region_id=region_id,
+                kind="monthly" if chosen == "monthly" else "bulletin",
+                document_number=doc_number,
+            )
+        files = WRITERS[chosen](data, out or settings.output_dir / "reports")
+    except (AssembleError, ReportDataError) as exc:
+        raise _fail(str(exc)) from None
+    product = "通报" if chosen == "bulletin" else "进展报告"
+    print_files(files, f"{data.region.name_zh}{p.label_zh}{product} / files written")
+
+
+def settings_for(home: Path | None) -> settings_mod.Settings:
+    """Settings with ``--home`` in place of ``YIGAI_HOME``, without changing the environment
+    (the database stays ``YIGAI_DATABASE_URL`` when set, else the SQLite file under home)."""
+    settings = settings_mod.load()
+    if home is None:
+        return settings
+    root = home.resolve()
+    url = os.environ.get("YIGAI_DATABASE_URL", f"sqlite:///{root / 'yigai.db'}")
+    return replace(settings, home=root, database_url=url)
+
+
+def first_county(wh: Warehouse) -> str:
+    """The first county (by org id) of the warehouse's org register."""
+    from yigai.orgs.hierarchy import org_info
+    from yigai.reports.assemble import AssembleError
+
+    info = org_info(wh.read("org_units")).values()
+    counties = sorted(u.org_id for u in info if u.kind == "county")
+    if not counties:
+        raise AssembleError(
+            f"数据仓库 {wh.root} 中没有县级单位，请先运行 yigai demo 或导入机构表 / "
+            f"the warehouse at {wh.root} holds no county: run `yigai demo` or import org_units"
+        )
+    return counties[0]

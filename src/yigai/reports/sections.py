@@ -353,11 +353,22 @@ def _summary(
         ordered = sorted(data.totals, key=lambda t: (t.rank, t.org_id))
         top, bottom = ordered[0], ordered[-1]
         passed = sum(t.grade == "合格" for t in ordered)
-        out.append(
-            f"综合考核得分最高的是{data.unit_name(top.org_id)}（{top.total}分），"
-            f"最低的是{data.unit_name(bottom.org_id)}（{bottom.total}分）；"
-            f"{len(ordered)}个单位中{passed}个考核合格，{len(ordered) - passed}个不合格。"
-        )
+        if top.total == bottom.total:
+            # "最高的是甲（0分），最低的是乙（0分）" would name a leader where there is none.
+            spread = f"参加考核的单位综合得分均为{top.total}分"
+        else:
+            spread = (
+                f"综合考核得分最高的是{data.unit_name(top.org_id)}（{top.total}分），"
+                f"最低的是{data.unit_name(bottom.org_id)}（{bottom.total}分）"
+            )
+        n = len(ordered)
+        if passed == 0:
+            grades = f"{n}个单位均考核不合格"
+        elif passed == n:
+            grades = f"{n}个单位均考核合格"
+        else:
+            grades = f"{n}个单位中{passed}个考核合格，{n - passed}个不合格"
+        out.append(f"{spread}；{grades}。")
     if data.tasks:
         done = sum(t.completed for t in data.tasks)
         late = sum(t.overdue for t in data.tasks)
@@ -394,7 +405,23 @@ def _ranking(data: ReportData) -> tuple[list[RankingRow], list[str]]:
             sentences.append(f"对{_names(named)}{verb}。")
     if not rows:
         sentences.insert(0, "本期未开展考核排名。")
+    nobody = _items_nobody_scored(data)
+    if nobody:
+        sentences.append(
+            f"各单位在{_names(nobody)}等{len(nobody)}个考核项目上均未得分"
+            "（无数据、未录入或暂不能计分，原因见考核得分明细表“说明”栏），"
+            "相关数据和评分补齐后据实更新考核结果。"
+        )
     return rows, sentences
+
+
+def _items_nobody_scored(data: ReportData) -> list[str]:
+    """Items on which every assessed unit got 0 points, in first-seen order: a reader of
+    the ranking must know when totals rest on only part of the scheme."""
+    by_item: dict[str, list[Decimal]] = {}
+    for i in data.items:
+        by_item.setdefault(i.item, []).append(i.points)
+    return [item for item, points in by_item.items() if all(p == 0 for p in points)]
 
 
 def _task_sentences(tasks: list[ReformTask]) -> list[str]:

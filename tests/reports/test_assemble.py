@@ -1,0 +1,365 @@
+"""Assembling report data from a small synthetic county (yigai.reports.assemble).
+
+The warehouse is generated once per test run (3,000 residents, 2024–2025) and the indicator
+engine runs once over every period a 2025Q4 bulletin and a 202512 monthly report read; the
+tests pass those values in, so only the test of the compute path runs the engine again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy.orm import Session
+
+from yigai import assess, reform
+from yigai.indicators import compute
+from yigai.orgs.hierarchy import org_info
+from yigai.periods import Grain, Period, parse
+from yigai.reports import ReportData
+from yigai.reports.assemble import (
+    AssembleError,
+    check_kind,
+    compare_units,
+    history_periods,
+    kind_for,
+    periods_needed,
+    report_data,
+    short_name,
+    trend_months,
+)
+from yigai.store import AggregateImport, ReportedValue, migrate, session_scope
+from yigai.warehouse import Warehouse
+
+Q4 = parse("2025Q4")
+DEC = parse("202512")
+
+
+def synth_home(base: Path) -> Path:
+    """A YIGAI_HOME whose warehouse holds the small synthetic region, generated once per
+    process (test_commands.py shares it through the same folder)."""
+    from yigai.synth import SynthConfig, generate
+
+    home = base / "synth_home"
+    wh = Warehouse(home / "warehouse")
+    if not wh.batches():
+        generate(wh, SynthConfig(residents_per_county=3000, years=(2024, 2025)), key=b"test")
+    return home
+
+
+@pytest.fixture(scope="session")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return synth_home(tmp_path_factory.getbasetemp())
+
+
+@pytest.fixture(scope="session")
+def wh(home: Path) -> Warehouse:
+    return Warehouse(home / "warehouse")
+
+
+@pytest.fixture(scope="session")
+def county(wh: Warehouse) -> str:
+    return min(u.org_id for u in org_info(wh.read("org_units")).values() if u.kind == "county")
+
+
+@pytest.fixture(scope="session")
+def engine_values(wh: Warehouse) -> pa.Table:
+    return compute(wh, sorted({*periods_needed(Q4), *periods_needed(DEC)}))
+
+
+@pytest.fixture(scope="session")
+def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('assemble_db') / 'yigai.db'}"
+    migrate(url)
+    return url
+
+
+@pytest.fixture()
+def session(tmp_path: Path) -> Iterator[Session]:
+    url = f"sqlite:///{tmp_path / 'yigai.db'}"
+    migrate(url)
+    with session_scope(url) as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def bulletin(wh: Warehouse, county: str, engine_values: pa.Table, db_url: str) -> ReportData:
+    with session_scope(db_url) as s:
+        return report_data(wh=wh, session=s, period=Q4, region_id=county, values=engine_values)
+
+
+def township(data: ReportData) -> str:
+    return next(u.id for u in data.units if u.name_zh.endswith("卫生院"))
+
+
+def test_indicator_values_equal_the_engines(bulletin: ReportData, engine_values: pa.Table):
+    """本期/上期/去年同期 are the engine's values as given (README, reports: Definitions)."""
+    orgs = {bulletin.region.id, *(u.id for u in bulletin.units)}
+    read = {p.id for p in periods_needed(Q4)}
+    want = {
+        (r["indicator_id"], r["org_id"], r["period_id"]): r["value"]
+        for r in engine_values.to_pylist()
+        if r["org_id"] in orgs and r["period_id"] in read
+    }
+    got = {
+        (r.indicator_id, r.org_id, r.period_id): None if r.value is None else f"{r.value}"
+        for r in bulletin.results
+    }
+    assert got == want
+    assert {Q4.id, "2025Q3", "2024Q4", "202501", "202512"} <= {k[2] for k in got}
+
+
+def test_periods_missing_from_given_values_are_computed(
+    wh: Warehouse, county: str, engine_values: pa.Table
+):
+    """Values passed in are reused; a period they lack is computed by the engine."""
+    keep = [p != "2025Q3" for p in engine_values.column("period_id").to_pylist()]
+    partial = engine_values.filter(pa.array(keep, pa.bool_()))
+    data = report_data(wh=wh, session=None, period=Q4, region_id=county, values=partial)
+    want = {
+        (r["indicator_id"], r["period_id"]): r["value"]
+        for r in engine_values.to_pylist()
+        if r["org_id"] == county and r["period_id"] == "2025Q3"
+    }
+    got = {
+        (r.indicator_id, r.period_id): None if r.value is None else f"{r.value}"
+        for r in data.results
+        if r.org_id == county and r.period_id == "2025Q3"
+    }
+    assert got == want and got
+
+
+def test_reported_value_fills_a_key_the_engine_did_not_compute(
+    wh: Warehouse, county: str, engine_values: pa.Table, session: Session
+):
+    """aggregates.merge: a reported row is used only where no computed row exists."""
+    first = report_data(wh=wh, session=None, period=Q4, region_id=county, values=engine_values)
+    org = township(first)
+    assert first.value("general_contract_rate", org, Q4.id) is None
+    upload = AggregateImport(
+        file_name="t.xlsx",
+        sha256="0" * 64,
+        user="t",
+        rows_total=1,
+        rows_stored=1,
+        rows_unchanged=0,
+        rows_rejected=0,
+    )
+    session.add(upload)
+    session.flush()
+    session.add(
+        ReportedValue(
+            indicator_id="general_contract_rate",
+            org_id=org,
+            period_id=Q4.id,
+            grain="quarter",
+            revision=1,
+            numerator=412,
+            denominator=1000,
+            value="41.20",
+            is_current=True,
+            import_id=upload.id,
+            source_row=2,
+        )
+    )
+    session.flush()
+    data = report_data(wh=wh, session=session, period=Q4, region_id=county, values=engine_values)
+    assert data.value("general_contract_rate", org, Q4.id) == Decimal("41.20")
+    row = next(
+        r
+        for r in data.results
+        if (r.indicator_id, r.org_id, r.period_id) == ("general_contract_rate", org, Q4.id)
+    )
+    assert row.source == "reported"
+
+
+def test_compared_units_are_the_countys_communities_then_centres(
+    bulletin: ReportData, wh: Warehouse, county: str
+):
+    info = org_info(wh.read("org_units"))
+    want = {
+        u.org_id
+        for u in info.values()
+        if u.parent_id == county
+        and (u.kind == "community" or u.inst_type in {"township_centre", "community_centre"})
+    }
+    assert {u.id for u in bulletin.units} == want
+    assert bulletin.units[0].kind == "community"
+
+
+def test_unit_kind_is_the_callers_choice(wh: Warehouse, county: str):
+    info = org_info(wh.read("org_units"))
+    clinics = compare_units(info, county, ["village_clinic"])
+    assert clinics and all(u.inst_type == "village_clinic" for u in clinics)
+
+
+def test_unknown_unit_kind_is_a_bilingual_error(wh: Warehouse, county: str):
+    with pytest.raises(AssembleError, match=r"未知的单位类别.*unknown unit kinds"):
+        compare_units(org_info(wh.read("org_units")), county, ["hospital_ward"])
+
+
+def test_ranking_matches_the_assessment(
+    wh: Warehouse, county: str, engine_values: pa.Table, db_url: str
+):
+    """assess README: total = sum of rounded item points; competition ranking (1 + units with
+    a higher total); seed 003: the last unit, failing, is warned."""
+    base = report_data(wh=wh, session=None, period=Q4, region_id=county, values=engine_values)
+    assessed = sorted({t.org_id for t in base.totals})
+    assert len(assessed) >= 2
+    entries = {(org, "public_health_duties"): 12 - 4 * n for n, org in enumerate(assessed)}
+    data = report_data(
+        wh=wh,
+        session=None,
+        period=Q4,
+        region_id=county,
+        values=engine_values,
+        manual_scores={Q4.id: entries},
+    )
+    for t in data.totals:
+        assert t.total == sum(i.points for i in data.items if i.org_id == t.org_id)
+        assert t.rank == 1 + sum(o.total > t.total for o in data.totals)
+    best, worst = assessed[0], assessed[-1]
+    assert {t.org_id: t.rank for t in data.totals}[best] == 1
+    assert [(c.org_id, c.kind.value) for c in data.consequences] == [(worst, "warned")]
+
+
+def test_item_without_a_baseline_scores_zero_and_says_why(
+    bulletin: ReportData, engine_values: pa.Table
+):
+    """assess scoring: a linear item needs a baseline; none is set for 药占比 (seed 000 gives
+    only the target 40%), so it scores 0 with the reason, and its value is still shown."""
+    org = township(bulletin)
+    item = next(i for i in bulletin.items if i.org_id == org and i.item == "药占比")
+    assert item.points == 0
+    assert "暂不能计分（目标值未给出基线值）" in item.explanation_zh
+    assert item.value == bulletin.value("drug_share", org, Q4.id)
+
+
+def test_item_whose_indicator_is_not_in_the_catalogue_scores_zero(bulletin: ReportData):
+    items = [i for i in bulletin.items if i.item == "居民电子健康档案建档率"]
+    assert items and all(i.points == 0 and i.value is None for i in items)
+    assert all("监测指标目录中尚无该指标" in i.explanation_zh for i in items)
+
+
+def test_overdue_tasks_match_reform_overdue(
+    wh: Warehouse, county: str, engine_values: pa.Table, session: Session
+):
+    """An empty store is loaded with seed 002's plan; overdue flags are reform.overdue's."""
+    reform.load_plan(session, "zhanjiang-2020")
+    codes = [v.code for v in reform.task_views(session, Q4.end)]
+    reform.report_progress(
+        session,
+        "zhanjiang-2020",
+        codes[0],
+        reported_on=dt.date(2025, 6, 30),
+        percent=100,
+        reporter="县卫健局",
+    )
+    data = report_data(wh=wh, session=session, period=Q4, region_id=county, values=engine_values)
+    late = {v.code for v in reform.overdue(session, Q4.end)}
+    assert {t.code for t in data.tasks if t.overdue} == late and late
+    done = next(t for t in data.tasks if t.code == codes[0])
+    assert done.completed and not done.overdue
+
+
+def test_empty_store_gets_the_seed_002_plan(
+    wh: Warehouse, county: str, engine_values: pa.Table, session: Session
+):
+    data = report_data(wh=wh, session=session, period=Q4, region_id=county, values=engine_values)
+    spec = reform.plan_spec("zhanjiang-2020")
+    assert {t.code for t in data.tasks} == {t.code for t in spec.tasks}
+
+
+def test_header_names_the_county_office_and_number(bulletin: ReportData):
+    h = bulletin.header
+    name = bulletin.region.name_zh
+    assert h.issuer_zh == f"{name}深化医药卫生体制改革领导小组办公室"
+    assert h.doc_number == f"{short_name(name)}医改办〔2025〕4号"
+    assert h.issue_date == dt.date(2026, 1, 15)
+
+
+def test_key_indicator_is_in_county_visit_rate(bulletin: ReportData):
+    assert bulletin.key_indicator.id == "in_county_visit_rate"
+
+
+def test_monthly_report_has_no_assessment(wh: Warehouse, county: str, engine_values: pa.Table):
+    data = report_data(
+        wh=wh, session=None, period=DEC, region_id=county, kind="monthly", values=engine_values
+    )
+    assert data.totals == [] and data.items == []
+    assert data.header.doc_number.endswith("〔2025〕12号")
+    assert data.header.recipients_zh == f"{data.region.name_zh}深化医药卫生体制改革领导小组"
+
+
+def test_scheme_of_another_grain_is_a_bilingual_error(
+    wh: Warehouse, county: str, engine_values: pa.Table
+):
+    with pytest.raises(AssembleError, match=r"community_2020.*不符.*assesses by year"):
+        report_data(
+            wh=wh,
+            session=None,
+            period=Q4,
+            region_id=county,
+            scheme_id="community_2020",
+            values=engine_values,
+        )
+
+
+def test_unknown_region_is_a_bilingual_error(wh: Warehouse, engine_values: pa.Table):
+    with pytest.raises(AssembleError, match="没有单位 nowhere / org_units holds no unit"):
+        report_data(wh=wh, session=None, period=Q4, region_id="nowhere", values=engine_values)
+
+
+@pytest.mark.parametrize(
+    ("period", "kind"), [("202512", "bulletin"), ("2025Q4", "monthly"), ("2025", "bulletin")]
+)
+def test_period_kind_mismatch_is_a_bilingual_error(period: str, kind: str):
+    with pytest.raises(AssembleError, match=r"周期 .* / period .* is a"):
+        check_kind(parse(period), kind)
+
+
+def test_period_id_implies_the_product():
+    assert kind_for(parse("202512")) == "monthly" and kind_for(parse("2025Q4")) == "bulletin"
+    with pytest.raises(AssembleError, match=r"年度.*is a year"):
+        kind_for(parse("2025"))
+
+
+def test_short_name_drops_the_county_suffix():
+    assert short_name("南凤县") == "南凤" and short_name("廉江市") == "廉江"
+    assert short_name("县") == "县"
+
+
+periods = st.one_of(
+    st.builds(Period.month, st.integers(2000, 2100), st.integers(1, 12)),
+    st.builds(Period.quarter, st.integers(2000, 2100), st.integers(1, 4)),
+)
+
+
+@given(periods)
+def test_periods_needed_cover_what_the_report_reads(p: Period):
+    needed = set(periods_needed(p))
+    assert {p, p.previous(), p.same_period_last_year(), *trend_months(p)} <= needed
+    months = trend_months(p)
+    assert len(months) == 12 and months[-1].end == p.end
+    assert all(m.grain is Grain.MONTH for m in months)
+
+
+@given(periods)
+def test_history_is_the_same_year_up_to_the_period(p: Period):
+    h = history_periods(p)
+    assert h[-1] == p and h[0].start == dt.date(p.start.year, 1, 1)
+    assert all(x.grain is p.grain and x.start.year == p.start.year for x in h)
+    assert all(a.end < b.start for a, b in itertools.pairwise(h))
+
+
+def test_assessed_units_are_the_schemes_kinds(bulletin: ReportData):
+    scheme = assess.load_scheme("primary_institution")
+    kinds = {u.id: u.kind for u in bulletin.units}
+    assert bulletin.totals and all(kinds[t.org_id] == scheme.org_kind for t in bulletin.totals)

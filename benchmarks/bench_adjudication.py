@@ -135,10 +135,12 @@ def run(
     disturbs less than wall time; wall seconds are reported too.
     """
     table = synthetic_claims(n_claims, grouped_by_person=grouped_by_person)
-    # the scalar subset: the claims of the first persons, at most about scalar_limit rows
-    person = np.asarray(table["person_id"].to_numpy(zero_copy_only=False))
-    first_persons = np.unique(person[: min(n_claims, scalar_limit)])
-    subset = table.filter(pa.array(np.isin(person, first_persons)))
+    # the scalar subset: all claims of the first persons, about scalar_limit rows in all
+    persons = pc.unique(table["person_id"])
+    wanted = persons.slice(
+        0, max(1, len(persons) * min(n_claims, scalar_limit) // max(1, n_claims))
+    )
+    subset = table.filter(pc.is_in(table["person_id"], value_set=wanted))
     claims = _inputs(subset)
     book = SchemeBook(REGION)
     book.year(2024)  # load parameters outside the timings

@@ -45,6 +45,7 @@ def demo(
 from yigai.aggregates.commands import app as aggregates_app  # noqa: E402
 from yigai.assess.commands import assess as assess_command  # noqa: E402
 from yigai.indicators.commands import app as indicators_app  # noqa: E402
+from yigai.policy.commands import settle as settle_command  # noqa: E402
 from yigai.reform.commands import app as tasks_app  # noqa: E402
 from yigai.reports.commands import report as report_command  # noqa: E402
 from yigai.synth.commands import synth as synth_command  # noqa: E402
@@ -53,6 +54,7 @@ from yigai.warehouse.commands import import_ as import_command  # noqa: E402
 
 app.command("synth")(synth_command)
 app.command("import")(import_command)
+app.command("settle")(settle_command)
 app.command("assess")(assess_command)
 app.command("report")(report_command)
 app.add_typer(warehouse_app, name="warehouse")

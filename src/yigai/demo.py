@@ -65,6 +65,21 @@ def ensure_county(wh: Warehouse, settings: Settings, residents: int, years: tupl
         generate(wh, config, key=settings.pseudonym_key, progress=bar)
 
 
+def settle_years(wh: Warehouse, years: tuple[int, ...], region: str) -> None:
+    """医保结算: adjudicate and settle each year in order (a year's community budget is based
+    on the year before), printing the last year's summary. Settled years are not redone."""
+    from yigai.policy.commands import print_summary
+    from yigai.policy.run import settle
+
+    run = None
+    for year in years:
+        console.print(f"医保结算 {year} 年（{region}）/ settling insurance year {year}")
+        with progress_bar() as bar:
+            run = settle(wh, year, region, progress=bar)
+    if run is not None:
+        print_summary(run)
+
+
 def single_bar(bar: ProgressFn, label: str) -> ProgressFn:
     """Adapt a library's per-step descriptions to one labelled bar."""
 
@@ -155,10 +170,14 @@ def run(
     residents: int = 20_000,
     years: tuple[int, ...] = (2024, 2025),
     seed: int = 2025,
+    region: str = "hebei_wuji",
 ) -> DemoResult:
-    """Build or reuse the demo county, compute the catalogue, print and write the summary."""
+    """Build or reuse the demo county, settle its insurance years under ``region``'s scheme,
+    compute the catalogue, print and write the summary and the quarterly bulletin."""
     wh = Warehouse(settings.warehouse_dir)
     ensure_county(wh, settings, residents, years, seed)
+
+    settle_years(wh, years, region)
 
     periods = [p for y in years for p in periods_of_year(y, tuple(Grain))]
     cat = catalogue_mod.default()

@@ -212,8 +212,9 @@ def test_result_exports_totals_and_items_tables() -> None:
 
 
 def test_shipped_primary_scheme_runs_on_hand_inputs() -> None:
-    """药占比 45 (baseline 50, target 40): 12 × 0.5 = 6; every other item missing → 0; plus
-    manual duties 14 and satisfaction 10: total 30.00, 不合格."""
+    """药占比 45, the scheme's floor 60 (wins over the target's baseline 50), target 40:
+    15 × (45 − 60) ÷ (40 − 60) = 11.25; every other item missing → 0; plus manual duties 14 and
+    satisfaction 10: total 35.25, 不合格 (below 60). Scheme: schemes/primary_institution.yaml."""
     s = load_scheme("primary_institution")
     vals = values([("drug_share", "A", Q, "45")])
     ts = [target(i.indicator, "50", "40") for i in s.items if i.indicator] + [
@@ -227,7 +228,7 @@ def test_shipped_primary_scheme_runs_on_hand_inputs() -> None:
         county_units(),
         {("A", "public_health_duties"): 14, ("A", "satisfaction"): 10},
     )
-    assert (r.org("A").total, r.org("A").grade) == (D("30.00"), "不合格")
+    assert (r.org("A").total, r.org("A").grade) == (D("35.25"), "不合格")
 
 
 def test_targets_accepted_as_table() -> None:

@@ -28,7 +28,8 @@ def _targets() -> list:
 
 
 def test_run_writes_totals_items_and_subsidies(tmp_path: Path) -> None:
-    """A: 药占比 45 → 12 × 0.5 = 6.00; B: 50 at baseline → 0."""
+    """药占比 in schemes/primary_institution.yaml: weight 15, floor 60, target 40.
+    A: 45 → 15 × (45 − 60) ÷ (40 − 60) = 11.25; B: 50 → 15 × 0.5 = 7.50."""
     result = commands.run("primary_institution", Q, VALS, _targets(), county_units(), tmp_path)
     out = tmp_path / "assess" / "primary_institution" / Q
     assert sorted(p.name for p in out.iterdir()) == [
@@ -38,7 +39,7 @@ def test_run_writes_totals_items_and_subsidies(tmp_path: Path) -> None:
     ]
     totals = pq.read_table(out / "assessment_totals.parquet")
     assert totals.num_rows == len(result.orgs) == 5
-    assert result.org("A").total == D("6.00")
+    assert (result.org("A").total, result.org("B").total) == (D("11.25"), D("7.50"))
 
 
 def test_command_prints_ranking(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -53,7 +54,8 @@ def test_command_prints_ranking(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         commands.app, ["primary_institution", Q, "--home", str(tmp_path), "--manual", str(manual)]
     )
     assert res.exit_code == 0, res.output
-    assert "15.50" in res.output and "不合格" in res.output
+    # A: 药占比 11.25 + 群众满意度 9.5 entered = 20.75
+    assert "20.75" in res.output and "不合格" in res.output
     items = pq.read_table(
         tmp_path / "out/assess/primary_institution" / Q / "assessment_items.parquet"
     )

@@ -124,3 +124,12 @@ def test_consequences_export_as_table() -> None:
     removal = [r for r in table.to_pylist() if r["kind"] == "head_removal"]
     assert removal[0]["periods"] == ["2025Q1", "2025Q2", "2025Q3"]
     assert table.schema.field("deadline").type == pa.date32()
+
+
+def test_last_of_a_small_field_is_not_commended() -> None:
+    """With two peers both rank within the top three; the one ranked last (70 below 90) is not
+    commended in the bulletin that names it last (consequences.py: a yigai working rule)."""
+    units = org_units([("A", "institution", "C1"), ("B", "institution", "C1")])
+    manual = {("A", "s"): 90, ("B", "s"): 70}
+    out = consequences([assess(SCHEME, values([]), [], "2025Q1", units, manual)])
+    assert _kinds(out, ConsequenceKind.COMMENDED) == {("A", "2025Q1")}

@@ -43,6 +43,40 @@ outpatient/emergency, discharge date for inpatient)::
 
 Contracts (valid_from … valid_to, both inclusive): c1 r1 2024-07-01…2025-06-30;
 c2 r3 2024-01-01…2024-12-31; c3 r4 2025-01-01…2025-12-31; c4 r6 2025-03-31…2026-03-30.
+
+Health records: r1 2020-01-01 (electronic), r2 2025-02-01 (paper), r3 2025-06-01 (paper).
+e1 is a TCM visit.
+
+Staff (joined 2020-01-01; profession, GP, title, education)::
+
+    s1 T1 doctor GP  intermediate bachelor     s6 T2 nurse
+    s2 T1 nurse                                 s7 T2 nurse  (left 2025-03-01)
+    s3 T1 doctor     junior  junior_college     s8 H1 doctor
+    s4 V1 village_doctor                        s9 H1 nurse
+    s5 T2 doctor GP  senior  master
+
+Chronic cases (person, disease, managing institution, managed from):
+k1 r2 hypertension V1 2024-06-01; k2 r1 hypertension H1 2024-01-01; k3 r1 diabetes V1
+2025-02-01; k4 r3 hypertension T1 2025-05-01; k5 r6 hypertension V2 2024-01-01.
+
+Follow-ups (case, date, mode, reading; institution = the case's)::
+
+    k1 2025-01-05 clinic 150/95    k1 2025-02-10 phone 130/80   k1 2025-03-10 clinic 135/85
+    k1 2025-06-01 home   145/88    k1 2025-09-01 clinic 130/80
+    k2 2025-01-20 clinic 130/80    k2 2025-03-25 clinic 142/80
+    k4 2025-06-10 clinic (no reading)
+    k3 2025-02-15 clinic glucose 6.5   k3 2025-03-20 clinic glucose 7.0
+
+Referrals (person, direction, from → to, requested, status): f1 r2 up V1→H1 2025-01-08
+completed; f2 r1 down H1→V1 2025-02-10 arrived; f3 r3 up T1→H1 2025-03-05 rejected;
+f4 r2 down H1→V1 2025-03-20 completed.
+
+Claims (encounter, total, eligible, deductible, fund, critical, assistance, in county)::
+
+    e1   1500   1000     0    500      0     0  yes
+    e2   6000   5000     0   2500      0     0  yes
+    e3  10000   8000     0   2000      0     0  no
+    e6 100000  90000  5000  60000  10000  5000  yes
 """
 
 from __future__ import annotations
@@ -58,7 +92,7 @@ from yigai.indicators import compute
 from yigai.records.schemas import COST_FIELDS
 
 D = dt.date
-PERIODS = ("2025Q1", "202502", "202503", "202504")
+PERIODS = ("2025Q1", "202502", "202503", "202504", "2025")
 
 
 def _org(org_id: str, parent: str | None, kind: str, **inst: Any) -> dict[str, Any]:
@@ -104,6 +138,10 @@ def members() -> pa.Table:
     return pa.Table.from_pylist([dict(zip(names, r, strict=True)) for r in rows])
 
 
+HEALTH_RECORDS = {"r1": (D(2020, 1, 1), True), "r2": (D(2025, 2, 1), False),
+                  "r3": (D(2025, 6, 1), False)}  # fmt: skip
+
+
 def residents() -> pa.Table:
     base = D(2020, 1, 1)
     rows = [
@@ -131,6 +169,8 @@ def residents() -> pa.Table:
                 "left_on": left,
                 "grp_hypertension": flags.get("grp_hypertension", False),
                 "grp_poverty": flags.get("grp_poverty", False),
+                "health_record_on": HEALTH_RECORDS.get(pid, (None, None))[0],
+                "health_record_electronic": HEALTH_RECORDS.get(pid, (None, None))[1],
             }
         )
     return pa.Table.from_pylist(out)
@@ -196,6 +236,7 @@ def encounters() -> pa.Table:
         E("e12", "r1", "H1", "outpatient", D(2024, 2, 10), other=5000),
         E("e13", "r3", "T1", "inpatient", D(2024, 1, 9), other=40000),
     ]  # fmt: skip
+    rows[0]["is_tcm"] = True
     return pa.Table.from_pylist(rows)
 
 
@@ -224,6 +265,147 @@ def contracts() -> pa.Table:
     )
 
 
+def staff() -> pa.Table:
+    rows = [
+        ("s1", "T1", "doctor", True, "intermediate", "bachelor", None),
+        ("s2", "T1", "nurse", False, "junior", "junior_college", None),
+        ("s3", "T1", "doctor", False, "junior", "junior_college", None),
+        ("s4", "V1", "village_doctor", False, "none", "secondary", None),
+        ("s5", "T2", "doctor", True, "senior", "master", None),
+        ("s6", "T2", "nurse", False, "junior", "junior_college", None),
+        ("s7", "T2", "nurse", False, "junior", "junior_college", D(2025, 3, 1)),
+        ("s8", "H1", "doctor", False, "intermediate", "bachelor", None),
+        ("s9", "H1", "nurse", False, "junior", "bachelor", None),
+    ]
+    names = ["staff_id", "institution_id", "profession", "is_gp", "title", "education", "left_on"]
+    out = []
+    for r in rows:
+        row = dict(zip(names, r, strict=True))
+        row.update(post_type="professional", established=True, joined_on=D(2020, 1, 1))
+        out.append(row)
+    return pa.Table.from_pylist(out)
+
+
+def chronic_cases() -> pa.Table:
+    rows = [
+        ("k1", "r2", "hypertension", "V1", D(2024, 6, 1)),
+        ("k2", "r1", "hypertension", "H1", D(2024, 1, 1)),
+        ("k3", "r1", "diabetes", "V1", D(2025, 2, 1)),
+        ("k4", "r3", "hypertension", "T1", D(2025, 5, 1)),
+        ("k5", "r6", "hypertension", "V2", D(2024, 1, 1)),
+    ]
+    return pa.Table.from_pylist(
+        [
+            {
+                "case_id": cid,
+                "person_id": pid,
+                "disease": disease,
+                "institution_id": inst,
+                "confirmed_on": start,
+                "managed_from": start,
+                "closed_on": None,
+                "month": start.year * 100 + start.month,
+            }
+            for cid, pid, disease, inst, start in rows
+        ]
+    )
+
+
+_CASES = {"k1": ("r2", "hypertension", "V1"), "k2": ("r1", "hypertension", "H1"),
+          "k3": ("r1", "diabetes", "V1"), "k4": ("r3", "hypertension", "T1")}  # fmt: skip
+
+
+def followups() -> pa.Table:
+    rows = [
+        ("k1", D(2025, 1, 5), "clinic", 150, 95, None),
+        ("k1", D(2025, 2, 10), "phone", 130, 80, None),
+        ("k1", D(2025, 3, 10), "clinic", 135, 85, None),
+        ("k1", D(2025, 6, 1), "home", 145, 88, None),
+        ("k1", D(2025, 9, 1), "clinic", 130, 80, None),
+        ("k2", D(2025, 1, 20), "clinic", 130, 80, None),
+        ("k2", D(2025, 3, 25), "clinic", 142, 80, None),
+        ("k4", D(2025, 6, 10), "clinic", None, None, None),
+        ("k3", D(2025, 2, 15), "clinic", None, None, 6.5),
+        ("k3", D(2025, 3, 20), "clinic", None, None, 7.0),
+    ]
+    out = []
+    for n, (case, day, mode, sbp, dbp, glucose) in enumerate(rows, start=1):
+        pid, disease, inst = _CASES[case]
+        out.append(
+            {
+                "followup_id": f"u{n}",
+                "case_id": case,
+                "person_id": pid,
+                "disease": disease,
+                "institution_id": inst,
+                "followup_date": day,
+                "mode": mode,
+                "sbp": sbp,
+                "dbp": dbp,
+                "fasting_glucose": glucose,
+                "classification": "controlled",
+                "action": "continue",
+                "month": day.year * 100 + day.month,
+            }
+        )
+    return pa.Table.from_pylist(out)
+
+
+def referrals() -> pa.Table:
+    rows = [
+        ("f1", "r2", "up", "V1", "H1", D(2025, 1, 8), "completed"),
+        ("f2", "r1", "down", "H1", "V1", D(2025, 2, 10), "arrived"),
+        ("f3", "r3", "up", "T1", "H1", D(2025, 3, 5), "rejected"),
+        ("f4", "r2", "down", "H1", "V1", D(2025, 3, 20), "completed"),
+    ]
+    names = ["referral_id", "person_id", "direction", "from_institution_id",
+             "to_institution_id", "requested_on", "status"]  # fmt: skip
+    out = []
+    for r in rows:
+        row = dict(zip(names, r, strict=True))
+        day = row["requested_on"]
+        row.update(green_channel=False, by_family_doctor=False, month=day.year * 100 + day.month)
+        out.append(row)
+    return pa.Table.from_pylist(out)
+
+
+def claims() -> pa.Table:
+    by_id = {e["encounter_id"]: e for e in encounters().to_pylist()}
+    rows = [
+        ("e1", 1000, 0, 500, 0, 0, True, "village"),
+        ("e2", 5000, 0, 2500, 0, 0, True, "county"),
+        ("e3", 8000, 0, 2000, 0, 0, False, "out_of_county"),
+        ("e6", 90000, 5000, 60000, 10000, 5000, True, "county"),
+    ]
+    out = []
+    for eid, eligible, deductible, fund, critical, assistance, in_county, level in rows:
+        e = by_id[eid]
+        total = e["cost_total_fen"]
+        out.append(
+            {
+                "encounter_id": eid,
+                "person_id": e["person_id"],
+                "institution_id": e["institution_id"],
+                "event_date": e["event_date"],
+                "year": e["event_date"].year,
+                "care_type": e["care_type"],
+                "level": level,
+                "in_county": in_county,
+                "cost_total_fen": total,
+                "eligible_fen": eligible,
+                "deductible_fen": deductible,
+                "fund_fen": fund,
+                "critical_fen": critical,
+                "assistance_fen": assistance,
+                "patient_fen": total - fund - critical - assistance,
+                "scheme_region": "test",
+                "scheme_version": "2025",
+                "month": e["month"],
+            }
+        )
+    return pa.Table.from_pylist(out)
+
+
 def region() -> dict[str, pa.Table]:
     """The region as record-set name → Arrow table (what ``compute`` accepts as a source)."""
     return {
@@ -232,6 +414,11 @@ def region() -> dict[str, pa.Table]:
         "residents": residents(),
         "encounters": encounters(),
         "contracts": contracts(),
+        "staff": staff(),
+        "chronic_cases": chronic_cases(),
+        "followups": followups(),
+        "referrals": referrals(),
+        "claims": claims(),
     }
 
 

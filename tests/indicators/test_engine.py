@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import D, encounter, lookup, region
+from conftest import PERIODS, D, encounter, lookup, region
 from yigai.indicators import RESULT_SCHEMA, catalogue, compute
 from yigai.indicators.source import ArrowSource
 
@@ -163,7 +163,8 @@ def test_inpatient_cost_growth(rows: Rows) -> None:
 
 
 def test_last_year_periods_are_computed_but_not_returned(duckdb_result: pa.Table) -> None:
-    assert set(duckdb_result["period_id"].to_pylist()) == {"2025Q1", "202502", "202503", "202504"}
+    assert set(duckdb_result["period_id"].to_pylist()) == set(PERIODS)
+    assert "2024Q1" not in PERIODS and "2024" not in PERIODS
 
 
 def test_rollup_sums_numerators_and_denominators_not_ratios(rows: Rows) -> None:
@@ -297,3 +298,11 @@ def test_count_distinct_counts_a_person_once_per_org_unit(tmp_path: Path) -> Non
     path.write_text(DISTINCT, encoding="utf-8")
     out = lookup(compute(region(), ["2025Q1"], catalogue=catalogue.load([path])))
     assert nd(out, "patients_primary_share", "K1") == (3, 5, "60.00")
+
+
+def test_compute_without_claims_rows_gives_no_insurance_values() -> None:
+    """An empty claims record set is allowed: insurance indicators have nothing to report."""
+    src = {k: v for k, v in region().items() if k != "claims"}
+    out = compute(src, PERIODS)
+    got = {r["indicator_id"] for r in out.to_pylist()}
+    assert "actual_reimbursement_rate" not in got and "drug_share" in got

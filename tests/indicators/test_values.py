@@ -60,3 +60,19 @@ def test_matches_decimal_half_up_at_high_precision(num: int, den: int, places: i
             Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP
         )
     assert values.ratio_value(num, den, Fraction(1), places) == expected
+
+
+def test_denominator_factor_applied_exactly_before_rounding() -> None:
+    """管理率: 2 managed ÷ (4 adults × 27.5%) × 100 = 181.8181… → 181.82 (domain §3)."""
+    v = values.ratio_value(2, 4, Fraction(100), 2, den_factor=Fraction("0.275"))
+    assert v == Decimal("181.82")
+
+
+def test_numerator_factor_multiplies_numerator() -> None:
+    assert values.ratio_value(3, 4, Fraction(1), 2, num_factor=Fraction(1, 2)) == Decimal("0.38")
+
+
+@given(st.integers(0, 10**9), st.integers(1, 10**9))
+def test_unit_factor_changes_nothing(num: int, den: int) -> None:
+    plain = values.ratio_value(num, den, Fraction(100), 2)
+    assert values.ratio_value(num, den, Fraction(100), 2, den_factor=Fraction(1)) == plain

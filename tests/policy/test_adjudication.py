@@ -27,13 +27,24 @@ def claim(
     **kw: object,
 ) -> ClaimInput:
     kw.setdefault("in_county", True)
-    return ClaimInput(eid, kw.pop("person", "p1"), day, care, level, cost_total_fen=total, out_of_scope_fen=out_of_scope, **kw)  # type: ignore[arg-type]
+    return ClaimInput(
+        eid,
+        kw.pop("person", "p1"),
+        day,
+        care,
+        level,
+        cost_total_fen=total,
+        out_of_scope_fen=out_of_scope,
+        **kw,
+    )  # type: ignore[arg-type]
 
 
 def test_county_admission_pays_deductible_then_ratio() -> None:
     """孝感 二级: total 10,000 yuan, 1,000 out of scope → eligible 9,000; deductible 400;
     fund (9,000 − 400) × 75% = 6,450; patient 10,000 − 6,450 = 3,550 yuan."""
-    (r,) = adjudicate_person([claim("e1", dt.date(2024, 3, 1), "inpatient", "county", 1_000_000, 100_000)], XIAOGAN)
+    (r,) = adjudicate_person(
+        [claim("e1", dt.date(2024, 3, 1), "inpatient", "county", 1_000_000, 100_000)], XIAOGAN
+    )
     assert (r.eligible_fen, r.deductible_fen, r.fund_fen) == (900_000, 40_000, 645_000)
     assert (r.critical_fen, r.assistance_fen, r.patient_fen) == (0, 0, 355_000)
     assert r.admission_no == 1 and r.cum_oop_fen == 255_000
@@ -48,7 +59,11 @@ def test_second_admission_of_the_year_has_the_lower_deductible() -> None:
         ],
         XIAOGAN,
     )
-    assert (results[1].deductible_fen, results[1].fund_fen, results[1].admission_no) == (10_000, 161_500, 2)
+    assert (results[1].deductible_fen, results[1].fund_fen, results[1].admission_no) == (
+        10_000,
+        161_500,
+        2,
+    )
 
 
 def test_outpatient_pooling_cap_is_cumulative() -> None:
@@ -68,7 +83,9 @@ def test_outpatient_pooling_cap_is_cumulative() -> None:
 
 def test_outpatient_at_a_level_outside_scope_is_not_eligible() -> None:
     """孝感: county-level outpatient is outside 门诊统筹: all 300 yuan paid by the patient."""
-    (r,) = adjudicate_person([claim("e", dt.date(2024, 4, 1), "outpatient", "county", 30_000)], XIAOGAN)
+    (r,) = adjudicate_person(
+        [claim("e", dt.date(2024, 4, 1), "outpatient", "county", 30_000)], XIAOGAN
+    )
     assert (r.eligible_fen, r.fund_fen, r.patient_fen) == (0, 0, 30_000)
 
 
@@ -85,14 +102,20 @@ def test_annual_cap_then_critical_illness_tiers() -> None:
         XIAOGAN,
     )
     first, second = results
-    assert (first.fund_fen, first.critical_fen, first.patient_fen) == (15_000_000, 9_380_000, 5_620_000)
+    assert (first.fund_fen, first.critical_fen, first.patient_fen) == (
+        15_000_000,
+        9_380_000,
+        5_620_000,
+    )
     assert (second.deductible_fen, second.fund_fen, second.critical_fen) == (20_000, 0, 750_000)
     assert second.patient_fen == 250_000 and second.cum_fund_fen == 15_000_000
 
 
 def test_half_a_fen_rounds_up() -> None:
     """孝感 二级: eligible 400.02 yuan − 400 deductible = 2 fen × 75% = 1.5 fen → 2 fen."""
-    (r,) = adjudicate_person([claim("e", dt.date(2024, 3, 1), "inpatient", "county", 40_002)], XIAOGAN)
+    (r,) = adjudicate_person(
+        [claim("e", dt.date(2024, 3, 1), "inpatient", "county", 40_002)], XIAOGAN
+    )
     assert (r.fund_fen, r.patient_fen) == (2, 40_000)
 
 
@@ -111,10 +134,24 @@ def test_medical_assistance_pays_its_share_of_what_is_left() -> None:
     """无极 (working values) poverty 70%: fund 7,566; out-of-pocket 2,434 below the 10,000
     critical deductible; assistance 2,434 × 70% = 1,703.80; patient 730.20 yuan."""
     (r,) = adjudicate_person(
-        [claim("e", dt.date(2024, 8, 1), "inpatient", "county", 1_000_000, groups=frozenset({"poverty"}))],
+        [
+            claim(
+                "e",
+                dt.date(2024, 8, 1),
+                "inpatient",
+                "county",
+                1_000_000,
+                groups=frozenset({"poverty"}),
+            )
+        ],
         WUJI,
     )
-    assert (r.fund_fen, r.critical_fen, r.assistance_fen, r.patient_fen) == (756_600, 0, 170_380, 73_020)
+    assert (r.fund_fen, r.critical_fen, r.assistance_fen, r.patient_fen) == (
+        756_600,
+        0,
+        170_380,
+        73_020,
+    )
 
 
 def test_assistance_cap_and_fund_cap_are_cumulative() -> None:
@@ -132,8 +169,16 @@ def test_assistance_cap_and_fund_cap_are_cumulative() -> None:
         ],
         WUJI,
     )
-    assert (first.fund_fen, first.critical_fen, first.assistance_fen) == (3_876_600, 61_700, 530_850)
-    assert (second.fund_fen, second.critical_fen, second.assistance_fen) == (2_123_400, 1_438_300, 469_150)
+    assert (first.fund_fen, first.critical_fen, first.assistance_fen) == (
+        3_876_600,
+        61_700,
+        530_850,
+    )
+    assert (second.fund_fen, second.critical_fen, second.assistance_fen) == (
+        2_123_400,
+        1_438_300,
+        469_150,
+    )
     assert second.patient_fen == 969_150 and second.cum_assistance_fen == 1_000_000
 
 
@@ -141,7 +186,17 @@ def test_out_of_county_without_referral_gets_the_lower_ratio() -> None:
     """孝感 县外: deductible 800; 9,200 × (60% − 10%) = 4,600 unreferred, × 60% = 5,520 referred."""
     plain, referred = (
         adjudicate_person(
-            [claim("e", dt.date(2024, 3, 1), "inpatient", "out_of_county", 1_000_000, in_county=False, referred=ref)],
+            [
+                claim(
+                    "e",
+                    dt.date(2024, 3, 1),
+                    "inpatient",
+                    "out_of_county",
+                    1_000_000,
+                    in_county=False,
+                    referred=ref,
+                )
+            ],
             XIAOGAN,
         )[0]
         for ref in (False, True)
@@ -165,7 +220,10 @@ def test_claims_are_settled_by_date_then_encounter_id() -> None:
     """Same day, given as b then a: a is settled first (300 of the 400 cap), b gets 100."""
     day = dt.date(2024, 4, 1)
     results = adjudicate_person(
-        [claim("b", day, "outpatient", "township", 60_000), claim("a", day, "outpatient", "township", 60_000)],
+        [
+            claim("b", day, "outpatient", "township", 60_000),
+            claim("a", day, "outpatient", "township", 60_000),
+        ],
         XIAOGAN,
     )
     assert [(r.encounter_id, r.fund_fen) for r in results] == [("a", 30_000), ("b", 10_000)]
@@ -185,7 +243,9 @@ def test_adjudicate_groups_claims_by_person() -> None:
 
 def test_out_of_scope_above_total_is_a_bilingual_error_naming_the_claim() -> None:
     with pytest.raises(ClaimError) as info:
-        adjudicate_person([claim("bad1", dt.date(2024, 4, 1), "inpatient", "county", 100, 200)], XIAOGAN)
+        adjudicate_person(
+            [claim("bad1", dt.date(2024, 4, 1), "inpatient", "county", 100, 200)], XIAOGAN
+        )
     assert (info.value.encounter_id, info.value.column) == ("bad1", "out_of_scope_fen")
     assert str(info.value).startswith("就诊 bad1")
     assert "out-of-scope cost exceeds total" in str(info.value)
@@ -200,7 +260,14 @@ def test_groups_must_not_change_within_a_person_year() -> None:
     with pytest.raises(ClaimError, match="groups differ"):
         adjudicate_person(
             [
-                claim("a", dt.date(2024, 4, 1), "outpatient", "township", 100, groups=frozenset({"poverty"})),
+                claim(
+                    "a",
+                    dt.date(2024, 4, 1),
+                    "outpatient",
+                    "township",
+                    100,
+                    groups=frozenset({"poverty"}),
+                ),
                 claim("b", dt.date(2024, 5, 1), "outpatient", "township", 100),
             ],
             WUJI,

@@ -64,13 +64,19 @@ def claim_sets(draw: st.DrawFn, scale: int = 200_000) -> list[ClaimInput]:
                     cost_total_fen=total,
                     out_of_scope_fen=draw(st.integers(0, total)),
                     referred=draw(st.booleans()),
-                    referred_from=draw(st.sampled_from(ids)) if ids and draw(st.booleans()) else None,
+                    referred_from=draw(st.sampled_from(ids))
+                    if ids and draw(st.booleans())
+                    else None,
                     referral_in_community=draw(st.booleans()),
                     groups=groups,
                 )
             )
             ids.append(eid)
     return claims
+
+
+def _by_id(table: pa.Table) -> pa.Table:
+    return table.sort_by("encounter_id")
 
 
 def _compare(claims: list[ClaimInput], region: str) -> None:
@@ -91,7 +97,9 @@ def test_vectorised_equals_scalar_on_the_small_cap_scheme(claims: list[ClaimInpu
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(claim_sets(scale=40_000_000), st.sampled_from(["hubei_xiaogan", "hebei_wuji"]))
-def test_vectorised_equals_scalar_on_the_shipped_schemes(claims: list[ClaimInput], region: str) -> None:
+def test_vectorised_equals_scalar_on_the_shipped_schemes(
+    claims: list[ClaimInput], region: str
+) -> None:
     _compare(claims, region)
 
 
@@ -100,7 +108,14 @@ def test_vectorised_equals_scalar_on_the_shipped_schemes(claims: list[ClaimInput
 def test_split_adds_up_and_nothing_is_negative(claims: list[ClaimInput]) -> None:
     for r in adjudicate(claims, SchemeBook("demo", root=FIXTURE)):
         assert r.fund_fen + r.critical_fen + r.assistance_fen + r.patient_fen == r.cost_total_fen
-        parts = (r.eligible_fen, r.deductible_fen, r.fund_fen, r.critical_fen, r.assistance_fen, r.patient_fen)
+        parts = (
+            r.eligible_fen,
+            r.deductible_fen,
+            r.fund_fen,
+            r.critical_fen,
+            r.assistance_fen,
+            r.patient_fen,
+        )
         assert min(parts) >= 0
         assert r.deductible_fen <= r.eligible_fen <= r.cost_total_fen
 
@@ -133,7 +148,9 @@ def test_input_order_does_not_matter(claims: list[ClaimInput], rnd: random.Rando
     assert adjudicate(shuffled, book) == adjudicate(claims, book)
     table = table_from_claims(claims, GROUPS)
     permuted = table.take(pa.array(rnd.sample(range(table.num_rows), table.num_rows)))
-    assert adjudicate_table(permuted, "demo", root=FIXTURE) == adjudicate_table(table, "demo", root=FIXTURE)
+    assert _by_id(adjudicate_table(permuted, "demo", root=FIXTURE)) == _by_id(
+        adjudicate_table(table, "demo", root=FIXTURE)
+    )
 
 
 @settings(max_examples=20, deadline=None)
@@ -142,7 +159,7 @@ def test_chunks_of_persons_give_the_same_result(claims: list[ClaimInput]) -> Non
     table = table_from_claims(claims, GROUPS)
     whole = adjudicate_table(table, "demo", root=FIXTURE)
     chunked = adjudicate_table(table, "demo", root=FIXTURE, chunk_rows=3)
-    assert chunked == whole
+    assert _by_id(chunked) == _by_id(whole)
 
 
 def test_pandas_input_is_accepted() -> None:
@@ -153,7 +170,9 @@ def test_pandas_input_is_accepted() -> None:
 
 
 def test_missing_columns_are_named() -> None:
-    table = table_from_claims([ClaimInput("e1", "p1", dt.date(2024, 3, 1), "inpatient", "county", True, 100)])
+    table = table_from_claims(
+        [ClaimInput("e1", "p1", dt.date(2024, 3, 1), "inpatient", "county", True, 100)]
+    )
     with pytest.raises(ClaimError, match="cost_total_fen"):
         adjudicate_table(table.drop_columns(["cost_total_fen"]), "hubei_xiaogan")
 

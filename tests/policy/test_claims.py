@@ -12,11 +12,23 @@ from yigai.records import schemas
 
 def _row(**overrides: object) -> pa.Table:
     row: dict[str, object] = {
-        "encounter_id": "e1", "person_id": "p1", "institution_id": "H1",
-        "event_date": dt.date(2024, 3, 1), "year": 2024, "care_type": "inpatient",
-        "level": "county", "in_county": True, "cost_total_fen": 1_000, "eligible_fen": 900,
-        "deductible_fen": 100, "fund_fen": 600, "critical_fen": 0, "assistance_fen": 0,
-        "patient_fen": 400, "scheme_region": "r", "scheme_version": "r@2024-01-01",
+        "encounter_id": "e1",
+        "person_id": "p1",
+        "institution_id": "H1",
+        "event_date": dt.date(2024, 3, 1),
+        "year": 2024,
+        "care_type": "inpatient",
+        "level": "county",
+        "in_county": True,
+        "cost_total_fen": 1_000,
+        "eligible_fen": 900,
+        "deductible_fen": 100,
+        "fund_fen": 600,
+        "critical_fen": 0,
+        "assistance_fen": 0,
+        "patient_fen": 400,
+        "scheme_region": "r",
+        "scheme_version": "r@2024-01-01",
     }
     row.update(overrides)
     fields = [f.arrow_field() for f in CLAIMS.fields]

@@ -108,8 +108,14 @@ def test_nothing_is_in_force_before_the_first_date() -> None:
 
 def test_year_to_year_change_takes_effect_on_its_date() -> None:
     """Fixture: 县级起付线 50 元 in 2024, 40 元 from 2025-01-01."""
-    assert parameters("demo", dt.date(2024, 12, 31), root=FIXTURE)["inpatient.deductible"]["county"] == 5_000
-    assert parameters("demo", dt.date(2025, 1, 1), root=FIXTURE)["inpatient.deductible"]["county"] == 4_000
+    assert (
+        parameters("demo", dt.date(2024, 12, 31), root=FIXTURE)["inpatient.deductible"]["county"]
+        == 5_000
+    )
+    assert (
+        parameters("demo", dt.date(2025, 1, 1), root=FIXTURE)["inpatient.deductible"]["county"]
+        == 4_000
+    )
     assert dt.date(2025, 1, 1) in load("demo", root=FIXTURE).change_dates("inpatient.deductible")
 
 
@@ -156,3 +162,26 @@ def test_yuan_with_two_decimals_convert_to_fen_exactly(yuan: int, cents: int) ->
         path.write_text(text, encoding="utf-8")
         param = load_file(path, "amount")
     assert param.at(dt.date(2024, 1, 1)) == yuan * 100 + cents
+
+
+def _one_value(tmp_path: Path, unit: str, value: str) -> Path:
+    folder = tmp_path / "r"
+    folder.mkdir()
+    (folder / "coef.yaml").write_text(
+        f"description: d\nmetadata: {{reference: r, unit: {unit}}}\nvalues:\n"
+        f"  2024-01-01: {{value: {value}, reference: r}}\n",
+        encoding="utf-8",
+    )
+    return tmp_path
+
+
+def test_factor_above_one_loads_exactly(tmp_path: Path) -> None:
+    """DIP level coefficients such as 1.05 (三级医院) exceed 1: a factor has no upper bound."""
+    root = _one_value(tmp_path, "factor", "1.05")
+    assert parameters("r", dt.date(2024, 5, 1), root=root)["coef"] == Decimal("1.05")
+
+
+def test_negative_factor_is_rejected_naming_the_key(tmp_path: Path) -> None:
+    root = _one_value(tmp_path, "factor", "-0.5")
+    with pytest.raises(ParameterError, match="values.2024-01-01.value"):
+        parameters("r", dt.date(2024, 5, 1), root=root)

@@ -85,7 +85,14 @@ def test_link_to_a_stay_of_the_previous_year_is_not_honoured() -> None:
     """Fixture scheme: 2025 township deductible 15 yuan for a new stay on 2 January."""
     claims = [
         adm("e1", 0, "county", on=dt.date(2024, 12, 30)),
-        adm("e2", 0, "township", on=dt.date(2025, 1, 2), referred_from="e1", referral_in_community=True),
+        adm(
+            "e2",
+            0,
+            "township",
+            on=dt.date(2025, 1, 2),
+            referred_from="e1",
+            referral_in_community=True,
+        ),
     ]
     assert deductibles(claims, DEMO) == [(5_000, 1), (1_500, 1)]
 

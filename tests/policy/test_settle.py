@@ -27,21 +27,54 @@ def _table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
 
 
 def _inst(org_id: str, parent: str, inst_type: str, level: str) -> dict[str, Any]:
-    return {"org_id": org_id, "parent_id": parent, "kind": "institution", "name": org_id,
-            "inst_type": inst_type, "level": level, "ownership": "public"}
+    return {
+        "org_id": org_id,
+        "parent_id": parent,
+        "kind": "institution",
+        "name": org_id,
+        "inst_type": inst_type,
+        "level": level,
+        "ownership": "public",
+    }
 
 
 def _resident(pid: str, home: str, scheme: str = "resident") -> dict[str, Any]:
-    return {"person_id": pid, "id_masked": "x", "sex": "F", "birth_date": D(1960, 1, 1),
-            "home_unit_id": home, "scheme": scheme, "registered_on": D(2000, 1, 1)}
+    return {
+        "person_id": pid,
+        "id_masked": "x",
+        "sex": "F",
+        "birth_date": D(1960, 1, 1),
+        "home_unit_id": home,
+        "scheme": scheme,
+        "registered_on": D(2000, 1, 1),
+    }
 
 
-def _enc(eid: str, pid: str, inst: str, care: str, visit: dt.date, end: dt.date | None,
-         total: int, referral: str | None = None) -> dict[str, Any]:
-    row = {"encounter_id": eid, "person_id": pid, "institution_id": inst, "care_type": care,
-           "visit_date": visit, "discharge_date": end, "event_date": end or visit,
-           "diagnosis_code": "I10", "is_tcm": False, "booking": "referral" if referral else "walk_in",
-           "referral_id": referral, "cost_total_fen": total, "out_of_scope_fen": 0}
+def _enc(
+    eid: str,
+    pid: str,
+    inst: str,
+    care: str,
+    visit: dt.date,
+    end: dt.date | None,
+    total: int,
+    referral: str | None = None,
+) -> dict[str, Any]:
+    row = {
+        "encounter_id": eid,
+        "person_id": pid,
+        "institution_id": inst,
+        "care_type": care,
+        "visit_date": visit,
+        "discharge_date": end,
+        "event_date": end or visit,
+        "diagnosis_code": "I10",
+        "is_tcm": False,
+        "booking": "referral" if referral else "walk_in",
+        "referral_id": referral,
+        "cost_total_fen": total,
+        "out_of_scope_fen": 0,
+    }
     for name, _, _ in schemas.COST_FIELDS:
         row[name] = 0
     row["cost_other_fen"] = total
@@ -65,7 +98,12 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     ]
     members = [
         {"community_id": "M1", "institution_id": "H1", "role": "lead", "valid_from": D(2020, 1, 1)},
-        {"community_id": "M1", "institution_id": "T1", "role": "member", "valid_from": D(2020, 1, 1)},
+        {
+            "community_id": "M1",
+            "institution_id": "T1",
+            "role": "member",
+            "valid_from": D(2020, 1, 1),
+        },
     ]
     residents = [_resident("R1", "V1"), _resident("R2", "V1", "employee"), _resident("R3", "T2")]
     encounters = [
@@ -77,9 +115,17 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
         _enc("E6", "R1", "CH", "inpatient", D(2025, 1, 2), D(2025, 1, 5), 500_000),
     ]
     referrals = [
-        {"referral_id": "RF1", "person_id": "R1", "direction": "down", "from_institution_id": "H1",
-         "to_institution_id": "T1", "green_channel": False, "by_family_doctor": False,
-         "requested_on": D(2024, 3, 9), "status": "completed"},
+        {
+            "referral_id": "RF1",
+            "person_id": "R1",
+            "direction": "down",
+            "from_institution_id": "H1",
+            "to_institution_id": "T1",
+            "green_channel": False,
+            "by_family_doctor": False,
+            "requested_on": D(2024, 3, 9),
+            "status": "completed",
+        },
     ]
     for name, rows in (
         ("org_units", orgs),
@@ -106,8 +152,16 @@ def test_only_resident_scheme_encounters_of_the_year_are_settled(claims: dict) -
 def test_county_admission_is_settled_by_the_scheme(claims: dict) -> None:
     """孝感 二级: (10,000 − 400) × 75% = 7,200 yuan."""
     e1 = claims["E1"]
-    assert (e1["level"], e1["in_county"], e1["deductible_fen"], e1["fund_fen"]) == ("county", True, 40_000, 720_000)
-    assert (e1["scheme_region"], e1["scheme_version"]) == ("hubei_xiaogan", "hubei_xiaogan@2024-01-01")
+    assert (e1["level"], e1["in_county"], e1["deductible_fen"], e1["fund_fen"]) == (
+        "county",
+        True,
+        40_000,
+        720_000,
+    )
+    assert (e1["scheme_region"], e1["scheme_version"]) == (
+        "hubei_xiaogan",
+        "hubei_xiaogan@2024-01-01",
+    )
     assert (e1["year"], e1["month"]) == (2024, 202403)
 
 
@@ -120,13 +174,20 @@ def test_other_county_township_is_out_of_county_without_referral(claims: dict) -
     """E3 at T2 (乙县) with no referral: 县外, 2nd admission 400; (5,000 − 400) × (60% − 10%)."""
     e3 = claims["E3"]
     assert (e3["level"], e3["in_county"], e3["deductible_fen"], e3["fund_fen"]) == (
-        "out_of_county", False, 40_000, 230_000,
+        "out_of_county",
+        False,
+        40_000,
+        230_000,
     )
 
 
 def test_home_county_of_another_resident_is_their_own(claims: dict) -> None:
     """R3 lives in 乙县: T2 is in county; 门诊统筹 50% of 100 yuan."""
-    assert (claims["E5"]["in_county"], claims["E5"]["level"], claims["E5"]["fund_fen"]) == (True, "township", 5_000)
+    assert (claims["E5"]["in_county"], claims["E5"]["level"], claims["E5"]["fund_fen"]) == (
+        True,
+        "township",
+        5_000,
+    )
 
 
 def test_every_claim_adds_up(claims: dict) -> None:

@@ -64,7 +64,7 @@ def test_indicator_row_cells_show_value_target_history_and_changes(monthly):
 def test_summary_counts_statuses_and_names_best_and_worst_units(monthly):
     assert monthly.summary[0] == (
         "2025年3月，示范县纳入监测的5项指标中，1项达到目标值，2项接近目标或较上期改善，"
-        "1项未达标，1项本期无数据。"
+        "1项未达标，1项本期无数据。本期无数据的指标为重点人群签约率，相关数据报送或接入后补充通报。"
     )
     assert (
         monthly.summary[1]
@@ -102,6 +102,7 @@ def test_ranking_rows_are_ordered_and_carry_consequences(monthly):
     ]
     assert monthly.ranking_rows[-1].consequences_zh == "通报批评，限期一个月整改"
     assert monthly.ranking_sentences == [
+        "2025年3月对4个单位开展考核，得分与名次见表2。",
         "对甲镇卫生院、丙镇卫生院、丁社区卫生服务中心予以通报表扬。",
         "对乙镇卫生院予以通报批评，限期整改。",
     ]
@@ -110,7 +111,37 @@ def test_ranking_rows_are_ordered_and_carry_consequences(monthly):
 def test_overdue_tasks_come_first_and_are_named(monthly):
     assert [t.code for t in monthly.tasks] == ["T02", "T01", "T03"]
     assert monthly.task_sentences == [
+        "列入台账的重点改革任务3项，已完成1项，推进中2项，详见表3。"
         "逾期未完成的任务1项：T02“实行医保基金总额付费”（牵头单位：县医疗保障局）。"
+    ]
+
+
+def _late(n: int) -> list[ReformTask]:
+    return [
+        ReformTask(
+            f"L{k}", f"任务{k}", "县卫生健康局", (), dt.date(2025, 1, k), "not_started", True
+        )
+        for k in range(1, n + 1)
+    ]
+
+
+def test_many_overdue_tasks_are_one_problem_pointing_at_table_3():
+    """sections module doc: overdue tasks are one item of 存在问题, however many."""
+    data = replace(make_data("202503"), tasks=_late(5))
+    report = build(data, ReportKind.MONTHLY)
+    task_problems = [p for p in report.problems if "L1" in p]
+    assert task_problems == [
+        "5项重点任务超过完成时限仍未完成（L1、L2、L3、L4、L5），最早的完成时限为2025年1月1日，"
+        "各项进展见表3。"
+    ]
+
+
+def test_more_than_three_overdue_tasks_are_listed_by_code():
+    data = replace(make_data("202503"), tasks=_late(4))
+    report = build(data, ReportKind.MONTHLY)
+    assert report.task_sentences == [
+        "列入台账的重点改革任务4项，已完成0项，推进中0项，未启动4项，详见表3。"
+        "逾期未完成的任务4项：L1、L2、L3、L4（表3中标注“逾期”）。"
     ]
 
 
@@ -213,3 +244,114 @@ def test_issuer_mark_always_fits_the_type_area(issuer):
     """Any name of up to 31 characters fits 436 pt at the chosen size (never below 14 pt)."""
     size = issuer_size_pt(issuer)
     assert 14 <= size <= 26 and size * len(issuer) <= 436
+
+
+def _with_yearly(period_id: str):
+    """The fixture county plus a year-only indicator (规范管理率: 2025 61.20, 2024 58.00)."""
+    from yigai.reports import IndicatorMeta, IndicatorValue
+    from yigai.reports.model import Direction, Unit
+
+    base = make_data(period_id)
+    meta = IndicatorMeta(
+        "phs_rate", "高血压患者规范管理率", "PHS rate", Unit.PERCENT, Direction.HIGHER, ("year",)
+    )
+    rows = [
+        IndicatorValue("phs_rate", "C01", y, "year", n, 10000, D(v))
+        for y, n, v in (("2025", 6120, "61.20"), ("2024", 5800, "58.00"))
+    ]
+    return replace(base, indicators=[*base.indicators, meta], results=[*base.results, *rows])
+
+
+def test_year_only_indicator_shows_the_year_value_in_the_last_quarter():
+    """sections module doc: 2025Q4 closes the year, so the row shows 2025's 61.20 marked
+    （全年）, 同比 against 2024's 58.00: 61.20 − 58.00 = +3.20 points; no 环比."""
+    report = build(_with_yearly("2025Q4"), ReportKind.QUARTERLY)
+    row = next(r for r in report.indicator_rows if r.meta.id == "phs_rate")
+    assert (row.value, row.last_year, row.yoy, row.mom) == (D("61.20"), D("58.00"), D("3.20"), None)
+    assert row.cells[1] == "61.20%（全年）" and row.status is Status.NO_TARGET
+    assert "高血压患者规范管理率按年度统计，表1中为2025年全年值。" in report.summary[0]
+
+
+def test_year_only_indicator_is_not_counted_as_missing_mid_year():
+    """2025Q1 does not close the year: the row is 按年统计, outside the 无数据 count."""
+    report = build(_with_yearly("2025Q1"), ReportKind.QUARTERLY)
+    row = next(r for r in report.indicator_rows if r.meta.id == "phs_rate")
+    assert row.status is Status.NOT_DUE and row.cells[1] == "—"
+    no_data = sum(r.status is Status.NO_DATA for r in report.indicator_rows)
+    assert f"{no_data}项本期无数据" in report.summary[0]
+    assert "1项按年度统计、本期不单列" in report.summary[0]
+    assert "高血压患者规范管理率按年度统计，将在年末通报中反映。" in report.summary[0]
+
+
+def test_deduction_item_with_nothing_deducted_is_not_called_unscored():
+    """A weight-0 penalty item at 0 points means no breach, not a gap in the scoring."""
+    from yigai.reports import AssessmentItem
+
+    base = make_data("2025Q1")
+    zero = [
+        AssessmentItem(u, "违反基本药物制度", D(0), None, D("0.00"), "无扣分", weight=D(0))
+        for u in ("U1", "U2")
+    ]
+    report = build(replace(base, items=[*base.items, *zero]), ReportKind.QUARTERLY)
+    assert not any("违反基本药物制度" in s for s in report.ranking_sentences)
+
+
+def test_tied_totals_share_a_rank_and_the_text_says_so():
+    """Competition ranking (1224): two units on 90.00 both rank 1, the next ranks 3."""
+    from yigai.reports import AssessmentTotal
+
+    totals = [
+        AssessmentTotal("U1", D("90.00"), "合格", 1),
+        AssessmentTotal("U2", D("90.00"), "合格", 1),
+        AssessmentTotal("U3", D("70.00"), "合格", 3),
+    ]
+    report = build(replace(make_data("2025Q1"), totals=totals), ReportKind.QUARTERLY)
+    assert [r.rank for r in report.ranking_rows] == [1, 1, 3]
+    assert "（得分相同者名次并列，其后名次顺延）" in report.ranking_sentences[0]
+
+
+def test_another_assessment_is_reported_with_its_title():
+    from yigai.reports import AssessmentTotal, RankingGroup
+
+    group = RankingGroup(
+        "2025年度县域医共体绩效考核",
+        [
+            AssessmentTotal("U1", D("81.50"), "良好", 1),
+            AssessmentTotal("U2", D("70.00"), "合格", 2),
+        ],
+    )
+    report = build(replace(make_data("2025Q4"), other_rankings=[group]), ReportKind.QUARTERLY)
+    assert (
+        "2025年度县域医共体绩效考核结果：第1名甲镇卫生院（81.50分，良好）；"
+        "第2名乙镇卫生院（70.00分，合格）。"
+    ) in report.ranking_sentences
+
+
+def test_item_scored_zero_by_its_rule_is_a_result_not_a_gap():
+    """Only items no unit could be scored on are called unscored (status ``missing``)."""
+    from yigai.reports import AssessmentItem
+
+    base = make_data("2025Q1")
+    below = [
+        AssessmentItem(u, "规范管理率", D("28.81"), D("60"), D("0.00"), "未达标", D(5), "scored")
+        for u in ("U1", "U2")
+    ]
+    gaps = [
+        AssessmentItem(
+            u, "医保基金县域内支出率", None, D("80"), D("0.00"), "无数据", D(12), "missing"
+        )
+        for u in ("U1", "U2")
+    ]
+    report = build(replace(base, items=[*base.items, *below, *gaps]), ReportKind.QUARTERLY)
+    said = [s for s in report.ranking_sentences if "均未得分" in s]
+    assert len(said) == 1 and "医保基金县域内支出率" in said[0] and "规范管理率" not in said[0]
+
+
+def test_another_assessment_of_one_unit_is_summarised_with_its_grade():
+    from yigai.reports import AssessmentTotal, RankingGroup
+
+    group = RankingGroup(
+        "2025年度县域医共体绩效考核", [AssessmentTotal("U1", D("55.74"), "不合格", 1)]
+    )
+    report = build(replace(make_data("2025Q4"), other_rankings=[group]), ReportKind.QUARTERLY)
+    assert "2025年度县域医共体绩效考核中，甲镇卫生院得分55.74分（不合格）。" in report.summary

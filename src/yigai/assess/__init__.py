@@ -25,6 +25,7 @@ from yigai.assess.consequences import (
     consequences,
     consequences_table,
 )
+from yigai.assess.manual import read_manual_scores, write_manual_scores
 from yigai.assess.model import Scheme, SchemeError, Target, available_schemes, load_scheme
 from yigai.assess.params import ParameterError, load_parameter
 from yigai.assess.subsidy import SubsidyParams, subsidies
@@ -48,6 +49,8 @@ __all__ = [
     "load_parameter",
     "load_scheme",
     "pick_target",
+    "read_manual_scores",
     "subsidies",
     "targets_from_table",
+    "write_manual_scores",
 ]

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Annotated
 
 import pyarrow as pa
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import typer
 
 from yigai.assess.assessment import AssessmentResult, ValuesProvider
 from yigai.assess.assessment import assess as assess_scheme
+from yigai.assess.manual import read_manual_scores
 from yigai.assess.model import TargetLike, load_scheme
 from yigai.assess.subsidy import subsidies
 
@@ -79,12 +79,7 @@ def assess(
     values, load_targets, org_units = _provider(root)
     manual_table = None
     if manual is not None:
-        manual_table = pacsv.read_csv(
-            manual,
-            convert_options=pacsv.ConvertOptions(
-                column_types={"org_id": pa.string(), "item_id": pa.string(), "value": pa.string()}
-            ),
-        )
+        manual_table = read_manual_scores(manual)
     result = run(scheme, period, values, load_targets(), org_units, root / "out", manual_table)
     table = Table(title=f"{result.scheme.name_zh} {result.period.label_zh}")
     for col in ("排名 rank", "机构 org", "总分 total", "等次 grade"):

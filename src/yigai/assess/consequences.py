@@ -8,8 +8,11 @@ Seed 003 (county summary, 工作总结 of a county in 临汾市): "对考核合�
 The thresholds (top 3, passing required, failing required, correction period, 3 consecutive
 lasts) are in each scheme's ``consequences``. Rules, per scheme:
 
-- 表扬 (commended, reward considered from savings): rank ≤ ``top``, and passing when required;
-  ties share a rank, so units tied at the 3rd place are all commended;
+- 表扬 (commended, reward considered from savings): rank ≤ ``top``, passing when required,
+  and not last among its peers; ties share a rank, so units tied at the 3rd place are all
+  commended. The seed's county ranks many units, so its top three never include the last; with
+  ``top`` or fewer peers (a small county) the last would otherwise be commended in the same
+  bulletin that names it last, which yigai does not do (a yigai working rule);
 - 通报批评、限期整改 (warned): last among peers (see :mod:`yigai.assess.ranking`), and failing
   when required; the correction deadline is the period's last day + ``correction_days``
   (a local choice: the seed gives no length);
@@ -76,7 +79,11 @@ def consequences(history: Sequence[AssessmentResult]) -> list[Consequence]:
         adjacent = previous is not None and previous.period_id == result.period.previous().id
         for o in result.orgs:
             label = result.period.label_zh
-            if o.rank <= rules.commend.top and (o.passing or not rules.commend.require_passing):
+            if (
+                o.rank <= rules.commend.top
+                and not o.last
+                and (o.passing or not rules.commend.require_passing)
+            ):
                 out.append(
                     Consequence(
                         o.org_id,

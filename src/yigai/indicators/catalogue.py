@@ -111,7 +111,8 @@ class Catalogue:
 
 def _check_side(path: Path, ind: Indicator, side: Side, label: str) -> None:
     cols = views.columns()[side.records]
-    attribution_col = "home_unit_id" if ind.attribution == "resident" else "institution_id"
+    by = side.attribution or ind.attribution
+    attribution_col = "home_unit_id" if by == "resident" else "institution_id"
     if attribution_col not in cols:
         raise CatalogueError(
             path,
@@ -119,14 +120,26 @@ def _check_side(path: Path, ind: Indicator, side: Side, label: str) -> None:
             f"{label} 的记录集 {side.records} 没有归属列 {attribution_col}",
             f"{label}: view {side.records} has no attribution column {attribution_col}",
         )
-    for cond in side.where:
-        if cond.column not in cols:
+    named = [c.column for c in (*side.where, *side.then)]
+    named += [c for c in (side.per, side.latest) if c is not None]
+    for column in named:
+        if column not in cols:
             raise CatalogueError(
                 path,
                 ind.id,
-                f"{label} 的筛选列 {cond.column} 不在 {side.records} 中",
-                f"{label}: filter column {cond.column!r} is not in view {side.records}",
+                f"{label} 的筛选列 {column} 不在 {side.records} 中",
+                f"{label}: filter column {column!r} is not in view {side.records}",
             )
+    names = [c.param for c in (*side.where, *side.then) if c.param]
+    for name in [*names, *([side.factor] if side.factor else [])]:
+        from yigai.indicators import params  # params imports this module's loader
+
+        try:
+            params.get(name)
+        except CatalogueError as exc:
+            raise CatalogueError(
+                path, ind.id, f"{label} 的参数 {name} 无效：{exc.zh}", f"{label} {name}: {exc.en}"
+            ) from None
     m = side.measure
     if m.column is not None:
         if m.column not in cols:
@@ -194,12 +207,12 @@ def load(paths: Iterable[Path] | None = None) -> Catalogue:
     for ind in indicators:
         if ind.kind == "growth":
             base = by_id.get(ind.of or "")
-            if base is None or base.kind == "growth":
+            if base is None or base.kind != "ratio":
                 raise CatalogueError(
                     where[ind.id],
                     ind.id,
-                    f"增长率的基础指标 {ind.of} 不存在或本身是增长率",
-                    f"growth base {ind.of!r} is unknown or itself a growth rate",
+                    f"增长率的基础指标 {ind.of} 不存在或不是比率指标",
+                    f"growth base {ind.of!r} is unknown or not a ratio indicator",
                 )
     return Catalogue(tuple(indicators), where)
 

@@ -11,9 +11,11 @@ at the period end.
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Mapping
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,9 +25,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from yigai.indicators import catalogue as catalogue_mod
-from yigai.indicators import values
+from yigai.indicators import params, values
 from yigai.indicators.catalogue import Catalogue
-from yigai.indicators.compiler import compile_indicator
+from yigai.indicators.model import Side
+from yigai.indicators.plan import plan
 from yigai.indicators.source import ArrowSource, TableSource
 from yigai.orgs import hierarchy
 from yigai.periods import Period, parse
@@ -34,10 +37,13 @@ from yigai.records import schemas
 #: ``(description, done, total)``, the shape of :func:`yigai.console.progress_bar`'s callback.
 ProgressFn = Callable[[str, int, int | None], None]
 
-EVENT_SETS = ("encounters", "referrals", "followups")
+EVENT_SETS = ("encounters", "referrals", "followups", "claims")
 
 #: One label for the whole run: the console's progress bar keys its tasks by description.
 PROGRESS_LABEL = "计算指标 / computing indicators"
+
+#: One side's integer value and grain per (org unit, period).
+SideValues = dict[tuple[str, str], tuple[int, str]]
 
 RESULT_SCHEMA = pa.schema(
     [
@@ -121,6 +127,8 @@ def _derived(files: dict[str, list[Path]], periods: list[Period], work: Path) ->
 
 def _connect_duckdb(files: Mapping[str, list[Path]]) -> dict[str, ir.Table]:
     con = ibis.duckdb.connect()
+    # DuckDB's own progress bar would print over the Rich bar the CLI draws.
+    con.raw_sql("SET enable_progress_bar = false")
     return {
         name: con.read_parquet([str(p) for p in paths], table_name=name)
         for name, paths in files.items()
@@ -164,8 +172,6 @@ def compute(
         needed |= {p.same_period_last_year() for p in wanted}
     months = sorted({m for p in needed for m in p.month_keys()})
     ratio = [ind for ind in cat if ind.kind == "ratio"]
-    total = len(ratio)
-    counts: dict[str, dict[tuple[str, str], tuple[int, int, str]]] = {}
     with tempfile.TemporaryDirectory(prefix="yigai-ind-") as tmp:
         work = Path(tmp)
         files: dict[str, list[Path]] = _collect_files(source, months, work)
@@ -180,18 +186,48 @@ def compute(
             tables = _connect_spark(files, spark_session)
         else:
             raise ValueError(f"未知引擎 {engine!r} / unknown engine {engine!r}")
-        built: dict[str, ir.Table] = {}
-        for done, ind in enumerate(ratio):
+        growth_bases = frozenset(ind.of for ind in cat if ind.kind == "growth" and ind.of)
+        work_plan = plan(ratio, tables, requested=[p.id for p in wanted], wide=growth_bases)
+        total = len(work_plan.queries)
+        done_sides: dict[str, SideValues] = {}
+        for done, query in enumerate(work_plan.queries):
             if progress:
                 progress(PROGRESS_LABEL, done, total)
-            result = compile_indicator(ind, tables, built).to_pyarrow()
-            counts[ind.id] = {
-                (r["org_id"], r["period_id"]): (r["numerator"], r["denominator"], r["grain"])
-                for r in result.to_pylist()
-            }
+            for r in query.expr.to_pyarrow().to_pylist():
+                where = (r["org_id"], r["period_id"])
+                for i, key in enumerate(query.keys):
+                    if r[f"n{i}"]:
+                        done_sides.setdefault(key, {})[where] = (r[f"v{i}"], r["grain"])
         if progress:
             progress(PROGRESS_LABEL, total, total)
+    counts = {
+        ind_id: _combine(done_sides.get(num, {}), None if den is None else done_sides.get(den, {}))
+        for ind_id, (num, den) in work_plan.sides.items()
+    }
     return _assemble(cat, counts, wanted)
+
+
+def _combine(
+    num: SideValues, den: SideValues | None
+) -> dict[tuple[str, str], tuple[int, int, str]]:
+    """Numerator and denominator per (org, period); a side with no rows there counts 0.
+
+    A count indicator (no denominator) has denominator 1 wherever it has a value.
+    """
+    if den is None:
+        return {k: (v, 1, grain) for k, (v, grain) in num.items()}
+    out = {}
+    for k in num.keys() | den.keys():
+        n, d = num.get(k), den.get(k)
+        out[k] = (n[0] if n else 0, d[0] if d else 0, (n or d)[1])  # type: ignore[index]
+    return out
+
+
+def _factor(side: Side | None, day: dt.date) -> Fraction:
+    """The side's dated factor in force at the period end (1 when it has none), exactly."""
+    if side is None or side.factor is None:
+        return Fraction(1)
+    return Fraction(params.get(side.factor).at(day))
 
 
 def _assemble(
@@ -200,12 +236,15 @@ def _assemble(
     wanted: list[Period],
 ) -> pa.Table:
     keep = {p.id for p in wanted}
+    by_id = {p.id: p for p in wanted}
     ly = {p.id: p.same_period_last_year().id for p in wanted}
     rows: list[dict[str, Any]] = []
     for ind in cat:
+        if ind.kind == "reported":
+            continue  # supplied by yigai.aggregates, not computed from records
         base = counts[ind.of if ind.kind == "growth" else ind.id]
         for (org_id, period_id), (num, den, grain) in sorted(base.items()):
-            if period_id not in keep:
+            if period_id not in keep or (ind.grains and grain not in ind.grains):
                 continue
             row = {
                 "indicator_id": ind.id,
@@ -219,7 +258,15 @@ def _assemble(
                 v = values.growth_value((num, den), prev[:2], ind.places) if prev else None
                 row.update(numerator=None, denominator=None)
             else:
-                v = values.ratio_value(num, den, ind.scale, ind.places)
+                end = by_id[period_id].end
+                v = values.ratio_value(
+                    num,
+                    den,
+                    ind.scale,
+                    ind.places,
+                    num_factor=_factor(ind.numerator, end),
+                    den_factor=_factor(ind.denominator, end),
+                )
                 row.update(numerator=num, denominator=den)
             row["value"] = values.text(v, ind.places)
             rows.append(row)

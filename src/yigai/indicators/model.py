@@ -8,10 +8,17 @@ another indicator's values against the same period one year earlier.
 
 Units fix how ``numerator ÷ denominator`` is scaled and how many decimals are shown:
 percent ×100, permille ×1000, yuan (fen ÷ 100), count, ratio, per_1000, per_10000, days.
+The units are a contract with yigai.reports (docs/CONTRACTS.md): add one only with it.
+
+A ``reported`` indicator (上报指标) is declared with its definition and source but no formula:
+the platform does not hold its data, the engine skips it and :mod:`yigai.aggregates`
+supplies its values. ``grains`` restricts an indicator to some period grains (e.g. 规范管理率
+is defined over a whole year only).
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any, Literal
@@ -43,6 +50,7 @@ UNIT_SCALE: dict[Unit, tuple[Fraction, int]] = {
 }
 
 RECORD_VIEWS = (
+    "claims",
     "encounters",
     "residents",
     "contracts",
@@ -54,7 +62,8 @@ RECORD_VIEWS = (
 
 OPERATORS = ("in", "not_in", "ne", "gt", "ge", "lt", "le", "is_null")
 
-Scalar = bool | int | str
+#: Decimal thresholds (e.g. 7.0 mmol/L) come from the strict YAML loader, never floats.
+Scalar = bool | int | Decimal | str
 
 
 class _Strict(BaseModel):
@@ -66,7 +75,10 @@ class Condition(_Strict):
 
     column: str
     op: Literal["eq", "in", "not_in", "ne", "gt", "ge", "lt", "le", "is_null"]
-    value: Scalar | list[Scalar]
+    value: Scalar | list[Scalar] | None = None
+    #: A dated parameter (``data/params/<name>.yaml``) compared instead of a literal; the
+    #: value in force on the row's ``as_of`` date is used (e.g. the reading's date).
+    param: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
 
     @classmethod
     def parse(cls, item: Any) -> Condition:
@@ -83,6 +95,13 @@ class Condition(_Strict):
                     f"condition on {column}: operator must be one of {'|'.join(OPERATORS)}"
                 )
             ((op, value),) = spec.items()
+            if isinstance(value, dict):
+                if set(value) != {"param"} or op not in ("ne", "gt", "ge", "lt", "le"):
+                    raise ValueError(
+                        f"{column}: 参数比较应为 {{lt: {{param: 名称}}}} 形式 / "
+                        f"a parameter comparison looks like {{lt: {{param: name}}}}"
+                    )
+                return cls(column=column, op=op, param=value["param"])
             if op in ("in", "not_in") and not isinstance(value, list):
                 raise ValueError(f"{column}: {op} 需要列表 / {op} needs a list")
             if op == "is_null" and not isinstance(value, bool):
@@ -111,14 +130,85 @@ class Measure(_Strict):
         )
 
 
+def _conditions(v: Any) -> Any:
+    if v is None:
+        return ()
+    if not isinstance(v, list | tuple):
+        raise ValueError("where/then 应为列表 / where and then must be lists")
+    return tuple(c if isinstance(c, Condition) else Condition.parse(c) for c in v)
+
+
+class Having(_Strict):
+    """Per-entity condition (逐个体条件): the entity's row count in the period compared."""
+
+    op: Literal["ge", "gt", "le", "lt", "eq"]
+    value: int = Field(ge=0)
+
+    @classmethod
+    def parse(cls, item: Any) -> Having:
+        ok = isinstance(item, dict) and set(item) == {"count"} and isinstance(item["count"], dict)
+        if ok and len(item["count"]) == 1:
+            ((op, value),) = item["count"].items()
+            return cls(op=op, value=value)
+        raise ValueError(
+            "having 应为 {count: {ge: 4}} 的形式 / having must look like {count: {ge: 4}}"
+        )
+
+
 class Side(_Strict):
-    """A numerator or denominator (分子 / 分母)."""
+    """A numerator or denominator (分子 / 分母).
+
+    ``attribution`` overrides the indicator's for this side only (e.g. staff by institution
+    over residents by home unit). ``per`` + ``having`` keep only entities (e.g. ``case_id``)
+    whose rows in the period satisfy the count condition; ``latest`` keeps, per ``per``
+    entity, only its last row in the period by the named date column, among the rows ``where``
+    kept; ``then`` filters those latest rows (so a case whose latest reading is uncontrolled is
+    not rescued by an earlier one). ``factor`` names a dated parameter (``data/params/<name>.yaml``) the side's integer count
+    is multiplied by when the value is computed — the engines still return integers.
+    """
 
     records: Literal[
-        "encounters", "residents", "contracts", "staff", "referrals", "chronic_cases", "followups"
+        "claims",
+        "encounters",
+        "residents",
+        "contracts",
+        "staff",
+        "referrals",
+        "chronic_cases",
+        "followups",
     ]
     measure: Measure
     where: tuple[Condition, ...] = ()
+    attribution: Literal["resident", "institution"] | None = None
+    per: str | None = None
+    having: Having | None = None
+    latest: str | None = None
+    then: tuple[Condition, ...] = ()
+    factor: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
+
+    @field_validator("then", mode="before")
+    @classmethod
+    def _then(cls, v: Any) -> Any:
+        return _conditions(v)
+
+    @field_validator("having", mode="before")
+    @classmethod
+    def _having(cls, v: Any) -> Any:
+        return v if v is None or isinstance(v, Having) else Having.parse(v)
+
+    @model_validator(mode="after")
+    def _per(self) -> Side:
+        if (self.having is not None or self.latest is not None) and self.per is None:
+            raise ValueError("having / latest 需要 per（个体列） / having and latest need `per`")
+        if self.per is not None and self.having is None and self.latest is None:
+            raise ValueError("per 需要 having 或 latest / per needs having or latest")
+        if self.then and self.latest is None:
+            raise ValueError("then 需要 latest / then needs latest")
+        if self.per is not None and self.measure.kind != "count_distinct":
+            raise ValueError(
+                "per 时度量应为 {count_distinct: 列} / with per, the measure is count_distinct"
+            )
+        return self
 
     @field_validator("measure", mode="before")
     @classmethod
@@ -128,11 +218,7 @@ class Side(_Strict):
     @field_validator("where", mode="before")
     @classmethod
     def _where(cls, v: Any) -> Any:
-        if v is None:
-            return ()
-        if not isinstance(v, list):
-            raise ValueError("where 应为列表 / where must be a list")
-        return tuple(c if isinstance(c, Condition) else Condition.parse(c) for c in v)
+        return _conditions(v)
 
 
 class Indicator(_Strict):
@@ -141,7 +227,7 @@ class Indicator(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name_zh: str
     name_en: str
-    kind: Literal["ratio", "growth"] = "ratio"
+    kind: Literal["ratio", "growth", "reported"] = "ratio"
     unit: Unit = Unit.PERCENT
     decimals: int | None = Field(default=None, ge=0, le=6)
     direction: Literal["higher", "lower"]
@@ -149,6 +235,7 @@ class Indicator(_Strict):
     numerator: Side | None = None
     denominator: Side | None = None
     of: str | None = None
+    grains: tuple[Literal["year", "quarter", "month"], ...] | None = None
     definition_zh: str
     definition_en: str
     source: str
@@ -164,6 +251,16 @@ class Indicator(_Strict):
                 )
             if self.unit is not Unit.PERCENT:
                 raise ValueError("增长率指标的单位应为 percent / a growth indicator is in percent")
+        elif self.kind == "reported":
+            if self.of or self.numerator or self.denominator or self.attribution:
+                raise ValueError(
+                    "上报指标不能有计算公式（分子、分母、归属、of） / "
+                    "a reported indicator has no formula (numerator, denominator, attribution, of)"
+                )
+        elif self.denominator is None and self.unit is Unit.COUNT and self.numerator:
+            # A count (例: 转诊人次) has no denominator: the engine reports it over 1.
+            if not self.attribution or self.of:
+                raise ValueError("计数指标需要 attribution / a count indicator needs attribution")
         elif not (self.numerator and self.denominator and self.attribution) or self.of:
             raise ValueError(
                 "比率指标需要 attribution、numerator 和 denominator，不能有 of / "

@@ -20,11 +20,25 @@ def round_half_up(x: Fraction, places: int) -> Decimal:
     return Decimal(sign * units).scaleb(-places) if units else Decimal(0).scaleb(-places)
 
 
-def ratio_value(numerator: int, denominator: int, scale: Fraction, places: int) -> Decimal | None:
-    """``numerator ÷ denominator × scale`` rounded half up; None when the denominator is 0."""
-    if denominator == 0:
+def ratio_value(
+    numerator: int,
+    denominator: int,
+    scale: Fraction,
+    places: int,
+    *,
+    num_factor: Fraction = Fraction(1),
+    den_factor: Fraction = Fraction(1),
+) -> Decimal | None:
+    """``(numerator × num_factor) ÷ (denominator × den_factor) × scale``, rounded half up.
+
+    Factors are dated parameters (e.g. 高血压患病率 for 管理率's estimated patients): the stored
+    numerator and denominator stay the engines' integer counts, and the factor is applied only
+    here, exactly, before the single rounding. None when the (factored) denominator is 0.
+    """
+    if denominator == 0 or den_factor == 0:
         return None
-    return round_half_up(Fraction(numerator, denominator) * scale, places)
+    exact = Fraction(numerator) * num_factor / (Fraction(denominator) * den_factor)
+    return round_half_up(exact * scale, places)
 
 
 def growth_value(

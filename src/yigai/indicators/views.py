@@ -3,9 +3,11 @@
 Every view has ``period_id``, ``grain`` and ``as_of`` (the date used for dated community
 membership) plus the columns indicators filter on. Two shapes:
 
-* **events** (``encounters``, ``referrals``, ``followups``): each record joins the periods
-  table on its ``month`` key, giving one row per record per period that contains it (a March
-  visit counts in 202503, 2025Q1 and 2025). ``as_of`` is the record's own date.
+* **events** (``encounters``, ``claims``, ``referrals``, ``followups``): the builder gives one
+  row per record with its ``month`` key and ``as_of`` (the record's own date);
+  :func:`in_periods` then gives one row per record per period that contains it (a March visit
+  counts in 202503, 2025Q1 and 2025). The compiler delays that join until after it has
+  aggregated additive measures per unit × day, so the expansion touches thousands of rows.
 * **stocks** (``residents``, ``contracts``, ``staff``, ``chronic_cases``): a record counts in
   a period if it is active **at the period end** (时点数); ``as_of`` is the period end.
 
@@ -54,9 +56,19 @@ def _periods(t: Tables) -> ir.Table:
 
 
 def _events(records: ir.Table, t: Tables, date_col: str) -> ir.Table:
-    months = t["period_months"]
-    joined = records.join(months, "month")
-    return joined.mutate(as_of=joined[date_col])
+    """An event's ``as_of`` is its own date; :func:`in_periods` places it in periods."""
+    return records.mutate(as_of=records[date_col])
+
+
+def in_periods(records: ir.Table, t: Tables) -> ir.Table:
+    """One row per event × period containing its month (a March visit: 202503, Q1, year)."""
+    return records.join(t["period_months"], "month")
+
+
+def build(name: str, t: Tables) -> ir.Table:
+    """The full view ``name``: every row carries ``period_id``, ``grain`` and ``as_of``."""
+    view = BUILDERS[name](t)
+    return in_periods(view, t) if name in EVENT_VIEWS else view
 
 
 def _active_at_end(
@@ -118,6 +130,17 @@ def encounters(t: Tables) -> ir.Table:
         is_outpatient=e.care_type.isin(["outpatient", "emergency"]),
         is_inpatient=e.care_type == "inpatient",
         drug_fen=e.cost_drug_western_fen + e.cost_drug_patent_fen,
+        # 药品收入 in the national monitoring set's 百元医疗收入中药品收入 includes herbal pieces.
+        drug_all_fen=e.cost_drug_western_fen + e.cost_drug_patent_fen + e.cost_herbal_fen,
+        # 医疗服务收入: medical revenue less drugs (incl. herbal pieces), materials,
+        # examinations and laboratory tests — the usual reform-monitoring definition.
+        service_income_fen=e.cost_total_fen
+        - e.cost_drug_western_fen
+        - e.cost_drug_patent_fen
+        - e.cost_herbal_fen
+        - e.cost_material_fen
+        - e.cost_exam_fen
+        - e.cost_lab_fen,
     )
     return _events(e, t, "event_date")
 
@@ -140,7 +163,8 @@ def residents(t: Tables) -> ir.Table:
 
     ``age`` is completed years at the period end; ``key_population`` (重点人群) is age ≥ 65
     or ≤ 6, or any group flag in :data:`KEY_GROUPS`; ``has_contract`` is a family-doctor
-    contract valid on the period end.
+    contract valid on the period end; ``has_health_record`` (建档) a record opened on or before
+    the period end, ``has_electronic_record`` (电子建档) such a record flagged electronic.
     """
     r = t["residents"]
     r = r.mutate(institution_id=r.home_unit_id, home_scheme=r.scheme)
@@ -149,7 +173,12 @@ def residents(t: Tables) -> ir.Table:
     flag = (r.age >= 65) | (r.age <= 6)
     for g in KEY_GROUPS:
         flag = flag | r[f"grp_{g}"].fill_null(False)
-    r = r.mutate(key_population=flag)
+    rec = r.health_record_on.notnull() & (r.health_record_on <= r.period_end)
+    r = r.mutate(
+        key_population=flag,
+        has_health_record=rec,
+        has_electronic_record=rec & r.health_record_electronic.fill_null(False),
+    )
     cp = _contracted_people(t)
     r = r.left_join(cp, [r.person_id == cp._c_person, r.period_id == cp._c_period])
     return r.mutate(has_contract=r._c_person.notnull()).drop("_c_person", "_c_period")
@@ -162,8 +191,35 @@ def contracts(t: Tables) -> ir.Table:
 
 
 def staff(t: Tables) -> ir.Table:
-    """卫生人员: staff in post on the period end."""
-    return _active_at_end(t["staff"], t, "joined_on", "left_on", inclusive_end=False)
+    """卫生人员: staff in post on the period end, with their institution's type.
+
+    ``is_primary`` marks staff of 基层医疗卫生机构 (including village clinics, so 乡村医生
+    count among 基层卫生人员).
+    """
+    s = t["staff"]
+    inst = _inst_attrs(t, "inst")
+    s = s.left_join(inst, s.institution_id == inst._inst_org).drop("_inst_org")
+    s = s.mutate(is_primary=s.inst_type.isin([x.value for x in PRIMARY_TYPES]).fill_null(False))
+    return _active_at_end(s, t, "joined_on", "left_on", inclusive_end=False)
+
+
+def claims(t: Tables) -> ir.Table:
+    """医保结算: adjudicated claims by month of the statistics date.
+
+    ``reimbursed_fen`` = 统筹基金 + 大病保险 + 医疗救助 (all third-party payments, the common
+    definition of 实际报销); ``in_county`` is the adjudication's own flag; ``is_primary`` is
+    the treating institution's type.
+    """
+    c = _with_home(t["claims"], t)
+    inst = _inst_attrs(t, "inst")
+    c = c.left_join(inst, c.institution_id == inst._inst_org).drop("_inst_org")
+    c = c.mutate(
+        is_primary=c.inst_type.isin([x.value for x in PRIMARY_TYPES]).fill_null(False),
+        is_outpatient=c.care_type.isin(["outpatient", "emergency"]),
+        is_inpatient=c.care_type == "inpatient",
+        reimbursed_fen=c.fund_fen + c.critical_fen + c.assistance_fen,
+    )
+    return _events(c, t, "event_date")
 
 
 def referrals(t: Tables) -> ir.Table:
@@ -177,17 +233,32 @@ def referrals(t: Tables) -> ir.Table:
 
 
 def chronic_cases(t: Tables) -> ir.Table:
-    """慢病管理档案: cases under management on the period end."""
+    """慢病管理档案: cases under management on the period end.
+
+    ``is_primary``: the managing institution is a 基层医疗卫生机构.
+    """
     c = _with_home(t["chronic_cases"], t)
+    inst = _inst_attrs(t, "inst")
+    c = c.left_join(inst, c.institution_id == inst._inst_org).drop("_inst_org")
+    c = c.mutate(is_primary=c.inst_type.isin([x.value for x in PRIMARY_TYPES]).fill_null(False))
     return _active_at_end(c, t, "managed_from", "closed_on", inclusive_end=False)
 
 
 def followups(t: Tables) -> ir.Table:
-    """慢病随访: follow-ups by month of the follow-up date."""
-    return _events(_with_home(t["followups"], t), t, "followup_date")
+    """慢病随访: follow-ups by month of the follow-up date.
 
+    ``face_to_face`` (面对面随访) is a clinic or home visit; a phone call is not.
+    """
+    f = _with_home(t["followups"], t)
+    f = f.mutate(face_to_face=f["mode"].isin(["clinic", "home"]))
+    return _events(f, t, "followup_date")
+
+
+#: Views whose rows are dated events, placed in periods by month (not stocks at period end).
+EVENT_VIEWS = frozenset({"claims", "encounters", "referrals", "followups"})
 
 BUILDERS: dict[str, Callable[[Tables], ir.Table]] = {
+    "claims": claims,
     "encounters": encounters,
     "residents": residents,
     "contracts": contracts,
@@ -232,6 +303,6 @@ def columns() -> dict[str, dict[str, str]]:
     """View name → column → Ibis type name, as the compiler will see them."""
     t = unbound_tables()
     return {
-        name: {col: str(dtype) for col, dtype in build(t).schema().items()}
-        for name, build in BUILDERS.items()
+        name: {col: str(dtype) for col, dtype in build(name, t).schema().items()}
+        for name in BUILDERS
     }

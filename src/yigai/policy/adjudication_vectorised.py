@@ -19,7 +19,8 @@ Input columns (Arrow table or pandas DataFrame): ``encounter_id, person_id, even
 (date), care_type, level, in_county, cost_total_fen, out_of_scope_fen``, optionally
 ``referred, referred_from, referral_in_community`` and ``grp_<group>`` booleans. Large tables
 are processed in chunks of whole persons (``chunk_rows``) to bound memory. Results come back
-one row per claim in claim order (chunk after chunk when chunked).
+one row per claim, each person's claims together in claim order (persons in no set
+order; chunk after chunk when chunked).
 
 Speed: claim order is found with integer sort keys (person code, day); only claims of one
 person on one day are ordered by their encounter-id strings, and only the few encounter ids
@@ -89,8 +90,8 @@ def adjudicate_table(
 ) -> pa.Table:
     """Adjudicate every claim of ``claims`` under ``region``'s scheme.
 
-    Returns :data:`RESULT_SCHEMA`, one row per claim, in claim order (person, event date,
-    encounter id); when chunked, chunk after chunk, each in claim order.
+    Returns :data:`RESULT_SCHEMA`, one row per claim; each person's claims together in claim
+    order (event date, encounter id); persons in no set order.
     """
     table = (
         pa.Table.from_pandas(claims, preserve_index=False)

@@ -11,7 +11,7 @@ The path below the region folder is the parameter's name (``/`` becomes ``.``). 
     description: 住院统筹基金支付比例 / inpatient fund share, by policy level
     metadata:
       reference: 《…补偿方案》第三条          # the document that set the parameter
-      unit: ratio                            # yuan | ratio | bool | count
+      unit: ratio                            # yuan | ratio | factor | bool | count
       note: optional free text (e.g. "working assumption")
     values:
       2024-01-01:
@@ -28,8 +28,10 @@ in ``metadata.threshold_unit`` (yuan) and rates in ``metadata.unit`` (ratio)::
         rate:      {2024-01-01: {value: 0.60, reference: …}}
 
 Units become exact Python values: ``yuan`` → ``int`` fen (a value with more than two decimals
-is an error), ``ratio`` → ``Decimal`` in [0, 1], ``bool`` → ``bool``, ``count`` → ``int``. YAML
-floats are read as ``Decimal`` from their text, never through ``float``.
+is an error), ``ratio`` → ``Decimal`` in [0, 1], ``factor`` → ``Decimal`` ≥ 0 with no upper
+bound (a multiplier such as a DIP level coefficient or the 2× high-cost line, which may exceed
+1), ``bool`` → ``bool``, ``count`` → ``int``. YAML floats are read as ``Decimal`` from their
+text, never through ``float``.
 
 The loader is strict: only the keys above are allowed, duplicate keys are rejected, dates must
 be ISO ``YYYY-MM-DD``; every error is a :class:`ParameterError` naming the file and key, in
@@ -63,7 +65,7 @@ import yaml
 
 DEFAULT_ROOT = Path(__file__).parent / "data" / "params"
 
-UNITS = ("yuan", "ratio", "bool", "count")
+UNITS = ("yuan", "ratio", "factor", "bool", "count")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _FILE_KEYS = {"description", "metadata", "values", "brackets"}
 _META_KEYS = {"reference", "unit", "threshold_unit", "note"}
@@ -305,6 +307,8 @@ def _convert_scalar(raw: Any, unit: str, file: Path, key: str) -> Any:
             raise ParameterError(
                 file, key, "比例应在 0 到 1 之间", "a ratio must be between 0 and 1"
             )
+        return number
+    if unit == "factor":
         return number
     if number != number.to_integral_value():
         raise ParameterError(file, key, "应为整数", "must be a whole number")

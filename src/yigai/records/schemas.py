@@ -18,7 +18,7 @@ from yigai.orgs.model import InstitutionType, OrgKind, Ownership, PolicyLevel
 from yigai.policy.claims import CLAIMS
 from yigai.records.fields import Field, Kind, RecordSet, RowCheck
 
-S, E, I, M, F, B, D, T = (
+S, E, N, M, F, B, D, T = (
     Kind.STRING,
     Kind.ENUM,
     Kind.INT,
@@ -58,8 +58,8 @@ ORG_UNITS = RecordSet(
         Field("level", E, "医保支付级别", "policy level", False, _codes(PolicyLevel)),
         Field("ownership", E, "举办主体", "ownership", False, _codes(Ownership)),
         Field("division_code", S, "行政区划代码", "division code", required=False),
-        Field("beds", I, "编制床位", "beds", required=False, min=0),
-        Field("agri_population", I, "农业人口", "agricultural population", False, min=0),
+        Field("beds", N, "编制床位", "beds", required=False, min=0),
+        Field("agri_population", N, "农业人口", "agricultural population", False, min=0),
     ),
     key=("org_id",),
     checks=(
@@ -339,8 +339,8 @@ FOLLOWUPS = RecordSet(
         Field("institution_id", S, "随访机构", "institution"),
         Field("followup_date", D, "随访日期", "follow-up date"),
         Field("mode", E, "随访方式", "mode", choices=("clinic", "home", "phone")),
-        Field("sbp", I, "收缩压 mmHg", "systolic BP mmHg", required=False, min=40, max=300),
-        Field("dbp", I, "舒张压 mmHg", "diastolic BP mmHg", required=False, min=20, max=200),
+        Field("sbp", N, "收缩压 mmHg", "systolic BP mmHg", required=False, min=40, max=300),
+        Field("dbp", N, "舒张压 mmHg", "diastolic BP mmHg", required=False, min=20, max=200),
         Field("fasting_glucose", F, "空腹血糖 mmol/L", "fasting glucose mmol/L", False, min=0.5, max=40),
         Field(
             "classification",

@@ -16,7 +16,11 @@ quarterly bulletin (季度通报) prints:
 - **assessment** (绩效考核): the scheme whose grain matches the period (quarter →
   ``primary_institution``, year → ``community_2020``; none for a month), run on the compared
   units the scheme assesses; consequences (考核结果运用) over the scheme's history in the
-  same year (2025Q1…2025Q4 for 2025Q4), of which the period's own are reported;
+  same year (2025Q1…2025Q4 for 2025Q4), of which the period's own are reported. The
+  communities' scheme is annual (seed 002 四（三）: 年度绩效评估), so the bulletin of the quarter
+  that closes a year (第4季度) also reports the communities' assessment for that year
+  (:data:`ANNUAL_SCHEME`), as a second ranking with its items and consequences; earlier
+  quarters' bulletins do not assess communities;
 - **reform tasks** (重点改革任务): every task in the operational store with its status as of the
   period's last day (:func:`yigai.reform.task_views`); the overdue flag is exactly
   :func:`yigai.reform.overdue`; cancelled tasks are left out. An empty store is first loaded
@@ -69,6 +73,7 @@ from yigai.reports.model import (
     DocumentHeader,
     IndicatorMeta,
     OrgUnit,
+    RankingGroup,
     ReformTask,
     ReportData,
     ReportDataError,
@@ -95,6 +100,9 @@ SCHEME_FOR_GRAIN: dict[Grain, str] = {
     Grain.QUARTER: "primary_institution",
     Grain.YEAR: "community_2020",
 }
+
+#: Reported beside the quarterly scheme in the bulletin of the quarter that closes a year.
+ANNUAL_SCHEME = "community_2020"
 
 KIND_GRAIN: dict[str, Grain] = {"bulletin": Grain.QUARTER, "monthly": Grain.MONTH}
 KIND_ZH: dict[str, str] = {"bulletin": "季度通报", "monthly": "月度进展报告"}
@@ -159,8 +167,12 @@ def history_periods(period: Period) -> list[Period]:
 
 
 def periods_needed(period: Period) -> list[Period]:
-    """Every period a report on ``period`` reads (module docstring), sorted."""
+    """Every period a report on ``period`` reads (module docstring), sorted; a period that
+    closes a year also reads that year and the one before (year-only indicators, sections)."""
     wanted = {period, period.previous(), period.same_period_last_year()}
+    if period.grain is not Grain.YEAR and period.end == dt.date(period.end.year, 12, 31):
+        year = Period.year(period.end.year)
+        wanted |= {year, year.previous()}
     wanted |= set(trend_months(period))
     wanted |= set(history_periods(period))
     return sorted(wanted, key=lambda p: (p.start, p.end))
@@ -352,9 +364,12 @@ def run_assessment(
 
 def _entered(scores: ManualScores | None, units: pa.Table) -> ManualScores | None:
     """The entries for the assessed units only (a county's sheet may list other units too)."""
-    if scores is None or isinstance(scores, pa.Table):
-        return scores
+    if scores is None:
+        return None
     ids = set(units.column("org_id").to_pylist())
+    if isinstance(scores, pa.Table):
+        keep = [o in ids for o in scores.column("org_id").to_pylist()]
+        return scores.filter(pa.array(keep, pa.bool_()))
     return {key: v for key, v in scores.items() if key[0] in ids}
 
 
@@ -397,6 +412,8 @@ def report_items(result: assess.AssessmentResult) -> list[AssessmentItem]:
             target=i.target,
             points=i.points,
             explanation_zh=i.why_zh,
+            weight=i.weight,
+            status=i.status,
         )
         for i in result.items
     ]
@@ -488,7 +505,14 @@ def header(
 
 def indicator_meta(cat: catalogue_mod.Catalogue) -> list[IndicatorMeta]:
     return [
-        IndicatorMeta(i.id, i.name_zh, i.name_en, Unit(str(i.unit)), Direction(i.direction))
+        IndicatorMeta(
+            i.id,
+            i.name_zh,
+            i.name_en,
+            Unit(str(i.unit)),
+            Direction(i.direction),
+            tuple(str(g) for g in (i.grains or ())),
+        )
         for i in cat
     ]
 
@@ -543,18 +567,38 @@ def report_data(
     shown = [r for r in merged.to_pylist() if r["org_id"] in orgs and r["indicator_id"] in known]
 
     totals, items, consequences = [], [], []
+    others: list[RankingGroup] = []
+    scheme_zh = ""
     scheme = pick_scheme(p, scheme_id)
+    ids = {u.org_id for u in units}
+    mask = [o in ids for o in org_units.column("org_id").to_pylist()]
+    unit_table = org_units.filter(pa.array(mask, pa.bool_()))
     if scheme is not None and units:
-        ids = [u.org_id for u in units]
-        mask = [o in set(ids) for o in org_units.column("org_id").to_pylist()]
-        unit_table = org_units.filter(pa.array(mask, pa.bool_()))
         done = run_assessment(
             scheme, merged, targets_mod.default(), p, unit_table, known, manual_scores
         )
         if done is not None:
+            scheme_zh = scheme.name_zh
             totals = totals_from_rows(done.result.totals_table().to_pylist())
             items = report_items(done.result)
             consequences = consequences_from_rows(
+                assess.consequences_table(done.consequences).to_pylist()
+            )
+    if p.grain is Grain.QUARTER and p.end == dt.date(p.end.year, 12, 31) and units:
+        annual = assess.load_scheme(ANNUAL_SCHEME)
+        year = Period.year(p.end.year)
+        done = run_assessment(
+            annual, merged, targets_mod.default(), year, unit_table, known, manual_scores
+        )
+        if done is not None:
+            others.append(
+                RankingGroup(
+                    f"{year.label_zh}度{annual.name_zh.split('（')[0]}",
+                    totals_from_rows(done.result.totals_table().to_pylist()),
+                )
+            )
+            items += report_items(done.result)
+            consequences += consequences_from_rows(
                 assess.consequences_table(done.consequences).to_pylist()
             )
     tasks = reform_tasks(session, p.end, plan_id) if session is not None else []
@@ -572,4 +616,6 @@ def report_data(
         consequences=consequences,
         tasks=tasks,
         key_indicator_id=KEY_INDICATOR if KEY_INDICATOR in known else None,
+        scheme_zh=scheme_zh,
+        other_rankings=others,
     )

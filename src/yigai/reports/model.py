@@ -134,6 +134,11 @@ class IndicatorMeta:
     name_en: str
     unit: Unit
     direction: Direction
+    #: grains the indicator is defined for (e.g. ``("year",)`` for 规范管理率); empty: all
+    grains: tuple[str, ...] = ()
+
+    def defined_for(self, grain: str) -> bool:
+        return not self.grains or grain in self.grains
 
 
 @dataclass(frozen=True)
@@ -182,6 +187,15 @@ class AssessmentTotal:
 
 
 @dataclass(frozen=True)
+class RankingGroup:
+    """Another assessment reported beside the period's own, e.g. the communities' annual
+    assessment (医共体年度考核) in the bulletin of the quarter that closes the year."""
+
+    title_zh: str  # e.g. 2025年度县域医共体绩效考核
+    totals: Sequence[AssessmentTotal]
+
+
+@dataclass(frozen=True)
 class AssessmentItem:
     """考核得分明细: points of one unit on one assessment item."""
 
@@ -191,6 +205,11 @@ class AssessmentItem:
     target: Decimal | None
     points: Decimal
     explanation_zh: str = ""
+    #: the item's weight; 0 for a pure deduction item (扣分项), whose 0 points mean "nothing
+    #: deducted" rather than "not scored". None when the source does not say.
+    weight: Decimal | None = None
+    #: how the points came about (yigai.assess: ``scored``, ``missing`` …); "" when unknown
+    status: str = ""
 
 
 class ConsequenceKind(StrEnum):
@@ -283,6 +302,8 @@ class ReportData:
     consequences: Sequence[Consequence] = ()
     tasks: Sequence[ReformTask] = ()
     key_indicator_id: str | None = None  # charted indicator; the first indicator when None
+    scheme_zh: str = ""  # name of the scheme behind ``totals`` (考核方案名称)
+    other_rankings: Sequence[RankingGroup] = ()
     _index: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -6,6 +6,15 @@ the DOCX, PDF, HTML and XLSX writers all show the same numbers and sentences.
 Target choice (when several targets match): the most specific scope wins (the unit's own id,
 then ``kind:<kind>``, then ``*``); among those, the earliest deadline on or after the period's
 last day, or, when every deadline has passed, the latest one.
+
+Indicators defined only by year (e.g. 规范管理率, catalogue ``grains: [year]``) have no value
+for a month or quarter. In a period that closes the year (12月, 第4季度) their row shows the
+year's value, marked （全年）, against the previous year's; otherwise the row is 按年统计 and is
+not counted as 无数据 (the data are not missing, the year is not over); the overall-situation
+paragraph says which indicators these are.
+
+Overdue reform tasks are one item of 存在问题 (their codes, pointing at 表3), however many:
+the list of problems is about what the county must fix, and table 3 already details each task.
 """
 
 from __future__ import annotations
@@ -79,13 +88,20 @@ class IndicatorRow:
     mom: Decimal | None  # 环比 (points for rates, % otherwise)
     yoy: Decimal | None  # 同比
     status: Status
+    #: "" for the period's own value; "year" when the row shows the year's value (module doc)
+    basis: str = ""
+
+    @property
+    def value_text(self) -> str:
+        text = format_value(self.value, self.meta.unit)
+        return f"{text}（全年）" if self.basis == "year" and self.value is not None else text
 
     @property
     def cells(self) -> list[str]:
         u = self.meta.unit
         return [
             self.meta.name_zh,
-            format_value(self.value, u),
+            self.value_text,
             format_value(self.target.value if self.target else None, u),
             format_value(self.previous, u),
             format_value(self.last_year, u),
@@ -302,13 +318,36 @@ def _rank_of(data: ReportData, org_id: str) -> int:
     return next((t.rank for t in data.totals if t.org_id == org_id), 10**6)
 
 
+def closes_year(period: Period) -> bool:
+    return period.end == dt.date(period.end.year, 12, 31)
+
+
 def _indicator_row(data: ReportData, meta: IndicatorMeta, tolerance: Decimal) -> IndicatorRow:
     p = data.period
     region = data.region.id
+    target = target_for(data.targets, meta.id, data.region, p)
+    if not meta.defined_for(p.grain.value) and meta.defined_for(Grain.YEAR.value):
+        if not closes_year(p):
+            return IndicatorRow(meta, None, target, None, None, None, None, Status.NOT_DUE)
+        year = Period.year(p.end.year)
+        value = data.value(meta.id, region, year.id)
+        last_year = data.value(meta.id, region, year.previous().id)
+        return IndicatorRow(
+            meta=meta,
+            value=value,
+            target=target,
+            previous=None,
+            last_year=last_year,
+            mom=None,
+            yoy=change(value, last_year, meta.unit),
+            status=rag_status(
+                value, target.value if target else None, None, meta.direction, tolerance
+            ),
+            basis="year",
+        )
     value = data.value(meta.id, region, p.id)
     previous = data.value(meta.id, region, p.previous().id)
     last_year = data.value(meta.id, region, p.same_period_last_year().id)
-    target = target_for(data.targets, meta.id, data.region, p)
     return IndicatorRow(
         meta=meta,
         value=value,
@@ -336,7 +375,21 @@ def _summary(
         first += f"，{count[Status.NO_DATA]}项本期无数据"
     if count[Status.NO_TARGET]:
         first += f"，{count[Status.NO_TARGET]}项未设定目标值"
-    out = [first + "。"]
+    if count[Status.NOT_DUE]:
+        first += f"，{count[Status.NOT_DUE]}项按年度统计、本期不单列"
+    first += "。"
+    missing = [r.meta.name_zh for r in rows if r.status is Status.NO_DATA]
+    if missing:
+        shown = _names(missing[:NAMED_MISSING])
+        more = f"等{len(missing)}项" if len(missing) > NAMED_MISSING else ""
+        first += f"本期无数据的指标为{shown}{more}，相关数据报送或接入后补充通报。"
+    yearly = [r.meta.name_zh for r in rows if r.basis == "year"]
+    if yearly:
+        first += f"{_names(yearly)}按年度统计，表1中为{data.period.end.year}年全年值。"
+    not_due = [r.meta.name_zh for r in rows if r.status is Status.NOT_DUE]
+    if not_due:
+        first += f"{_names(not_due)}按年度统计，将在年末通报中反映。"
+    out = [first]
     if len(key_by_unit) >= 2:
         better_first = sorted(
             key_by_unit,
@@ -369,6 +422,19 @@ def _summary(
         else:
             grades = f"{n}个单位中{passed}个考核合格，{n - passed}个不合格"
         out.append(f"{spread}；{grades}。")
+    for group in data.other_rankings:
+        ordered = sorted(group.totals, key=lambda t: (t.rank, t.org_id))
+        if len(ordered) == 1:
+            t = ordered[0]
+            out.append(
+                f"{group.title_zh}中，{data.unit_name(t.org_id)}得分{t.total}分（{t.grade}）。"
+            )
+        elif ordered:
+            top, bottom = ordered[0], ordered[-1]
+            out.append(
+                f"{group.title_zh}中，得分最高的是{data.unit_name(top.org_id)}（{top.total}分），"
+                f"最低的是{data.unit_name(bottom.org_id)}（{bottom.total}分）。"
+            )
     if data.tasks:
         done = sum(t.completed for t in data.tasks)
         late = sum(t.overdue for t in data.tasks)
@@ -395,6 +461,30 @@ def _ranking(data: ReportData) -> tuple[list[RankingRow], list[str]]:
         for t in sorted(data.totals, key=lambda t: (t.rank, t.org_id))
     ]
     sentences: list[str] = []
+    if rows:
+        scheme = f"按《{data.scheme_zh}》方案" if data.scheme_zh else ""
+        ties = len({r.rank for r in rows}) < len(rows)
+        sentences.append(
+            f"{data.period.label_zh}{scheme}对{len(rows)}个单位开展考核，得分与名次见表2"
+            + ("（得分相同者名次并列，其后名次顺延）" if ties else "")
+            + "。"
+        )
+    for group in data.other_rankings:
+        ordered = sorted(group.totals, key=lambda t: (t.rank, t.org_id))
+        if len(ordered) == 1:
+            t = ordered[0]
+            sentences.append(
+                f"{group.title_zh}结果：{data.unit_name(t.org_id)}得分{t.total}分（{t.grade}）。"
+            )
+        elif ordered:
+            sentences.append(
+                f"{group.title_zh}结果："
+                + "；".join(
+                    f"第{t.rank}名{data.unit_name(t.org_id)}（{t.total}分，{t.grade}）"
+                    for t in ordered
+                )
+                + "。"
+            )
     for kind, verb in (
         (ConsequenceKind.COMMENDED, "予以通报表扬"),
         (ConsequenceKind.WARNED, "予以通报批评，限期整改"),
@@ -403,7 +493,7 @@ def _ranking(data: ReportData) -> tuple[list[RankingRow], list[str]]:
         named = [data.unit_name(c.org_id) for c in data.consequences if c.kind is kind]
         if named:
             sentences.append(f"对{_names(named)}{verb}。")
-    if not rows:
+    if not rows and not data.other_rankings:
         sentences.insert(0, "本期未开展考核排名。")
     nobody = _items_nobody_scored(data)
     if nobody:
@@ -416,25 +506,54 @@ def _ranking(data: ReportData) -> tuple[list[RankingRow], list[str]]:
 
 
 def _items_nobody_scored(data: ReportData) -> list[str]:
-    """Items on which every assessed unit got 0 points, in first-seen order: a reader of
-    the ranking must know when totals rest on only part of the scheme."""
-    by_item: dict[str, list[Decimal]] = {}
+    """Items no assessed unit could be scored on (no data, not entered, or not scorable),
+    in first-seen order: a reader of the ranking must know when totals rest on only part of
+    the scheme. An item scored 0 by its rule (a value below the target) is a result, not a
+    gap, and a deduction item (weight 0) at 0 means nothing was deducted; when the status is
+    not given, 0 points counts as not scored."""
+    by_item: dict[str, list[bool]] = {}
     for i in data.items:
-        by_item.setdefault(i.item, []).append(i.points)
-    return [item for item, points in by_item.items() if all(p == 0 for p in points)]
+        if i.weight == 0:
+            continue
+        gap = i.status == "missing" if i.status else i.points == 0
+        by_item.setdefault(i.item, []).append(gap)
+    return [item for item, gaps in by_item.items() if all(gaps)]
 
 
 def _task_sentences(tasks: list[ReformTask]) -> list[str]:
     if not tasks:
         return ["本期无重点改革任务进展报送。"]
+    done = sum(t.completed for t in tasks)
+    going = sum(t.status == "in_progress" for t in tasks)
+    head = (
+        f"列入台账的重点改革任务{len(tasks)}项，已完成{done}项，推进中{going}项"
+        + (f"，未启动{len(tasks) - done - going}项" if len(tasks) - done - going else "")
+        + "，详见表3。"
+    )
     late = [t for t in tasks if t.overdue]
     if not late:
-        return ["各项重点改革任务均在时限内推进。"]
+        return [head + "各项任务均在时限内推进。"]
+    if len(late) > LISTED_LATE_TASKS:
+        return [head + f"逾期未完成的任务{len(late)}项：{_codes(late)}（表3中标注“逾期”）。"]
     return [
-        f"逾期未完成的任务{len(late)}项："
-        + "；".join(f"{t.code}“{t.title}”（牵头单位：{t.lead_department}）" for t in late)
+        head
+        + f"逾期未完成的任务{len(late)}项："
+        + "；".join(
+            f"{t.code}“{t.title}”（牵头单位：{t.lead_department or '未明确'}）" for t in late
+        )
         + "。"
     ]
+
+
+#: No-data indicators named in 总体情况; more are counted (表1 lists them all).
+NAMED_MISSING = 4
+
+#: Overdue tasks named with their titles in 四、重点任务进展; more are listed by code only.
+LISTED_LATE_TASKS = 3
+
+
+def _codes(tasks: Sequence[ReformTask]) -> str:
+    return "、".join(t.code for t in tasks)
 
 
 def _problems(
@@ -454,12 +573,19 @@ def _problems(
         if r.previous is not None and not is_better(r.value, r.previous, r.meta.direction):
             text += f"，且未较上期（{format_value(r.previous, u)}）改善"
         problems.append(text + "。")
-    for t in late:
-        deadline = deadline_zh(t)
+    if len(late) == 1:
+        t = late[0]
         problems.append(
-            f"重点任务{t.code}“{t.title}”已超过完成时限（{deadline}），当前状态为{t.status_zh}"
+            f"重点任务{t.code}“{t.title}”已超过完成时限（{deadline_zh(t)}），当前状态为"
+            f"{t.status_zh}"
             + (f"，最新进展：{t.latest_progress}" if t.latest_progress else "")
             + "。"
+        )
+    elif late:
+        oldest = min((t.deadline for t in late if t.deadline is not None), default=None)
+        since = f"，最早的完成时限为{date_zh(oldest)}" if oldest is not None else ""
+        problems.append(
+            f"{len(late)}项重点任务超过完成时限仍未完成（{_codes(late)}）{since}，各项进展见表3。"
         )
     if not problems:
         problems.append("本期各项监测指标均达到或接近目标，重点任务均在时限内推进。")
@@ -470,8 +596,9 @@ def _problems(
             "逐项分析原因、明确整改措施和时限，下期重点跟踪。"
         )
     if late:
-        leads = list(dict.fromkeys(t.lead_department for t in late))
-        steps.append(f"督促{_names(leads)}加快推进逾期任务，限期完成并报送整改情况。")
+        leads = list(dict.fromkeys(t.lead_department for t in late if t.lead_department))
+        who = _names(leads) if leads else "各责任单位"
+        steps.append(f"督促{who}加快推进逾期任务，限期完成并报送整改情况。")
     warned = [c for c in data.consequences if c.kind is not ConsequenceKind.COMMENDED]
     if warned:
         steps.append(

@@ -31,6 +31,9 @@ class Status(StrEnum):
     RED = "red"
     NO_DATA = "no_data"
     NO_TARGET = "no_target"
+    #: the indicator is defined only for longer periods (e.g. 规范管理率 by year) and the
+    #: period's year is not over: not a gap in the data, so not counted as 无数据
+    NOT_DUE = "not_due"
 
 
 STATUS_ZH: dict[Status, str] = {
@@ -39,6 +42,7 @@ STATUS_ZH: dict[Status, str] = {
     Status.RED: "未达标",
     Status.NO_DATA: "无数据",
     Status.NO_TARGET: "无目标",
+    Status.NOT_DUE: "按年统计",
 }
 
 #: Colours used by every writer, so DOCX, PDF, HTML and XLSX agree.
@@ -48,6 +52,7 @@ STATUS_RGB: dict[Status, str] = {
     Status.RED: "C0392B",
     Status.NO_DATA: "7F8C8D",
     Status.NO_TARGET: "7F8C8D",
+    Status.NOT_DUE: "7F8C8D",
 }
 
 

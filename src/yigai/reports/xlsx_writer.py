@@ -136,7 +136,7 @@ def write_xlsx(report: Report, path: Path) -> Path:
         for c, text in enumerate(
             [
                 meta.id,
-                meta.name_zh,
+                meta.name_zh + ("（全年值）" if row.basis == "year" else ""),
                 UNIT_ZH[meta.unit],
                 "正向" if meta.direction.value == "higher" else "逆向",
             ],

@@ -1,0 +1,131 @@
+"""Indicator reference (指标说明): the catalogue and targets rendered as Markdown.
+
+``docs/indicators.md`` is generated from the YAML by :func:`render_markdown`, never edited by
+hand; a test checks the shipped file equals the output. Regenerate with::
+
+    python -m yigai.indicators.docs > docs/indicators.md
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from yigai.indicators import catalogue as catalogue_mod
+from yigai.indicators import targets as targets_mod
+from yigai.indicators.catalogue import Catalogue
+from yigai.indicators.model import Indicator, Side
+from yigai.indicators.targets import Target
+
+_COMPARISON = {
+    "about": "≈",
+    "at_least": "≥",
+    "above": ">",
+    "at_most": "≤",
+    "below": "<",
+}
+
+_KIND = {"ratio": "计算 computed", "growth": "同比 growth", "reported": "填报 reported"}
+
+
+def _cell(text: str) -> str:
+    """One table cell: a single line, pipes escaped."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _side(side: Side) -> str:
+    m = side.measure
+    what = "count" if m.kind == "count" else f"{m.kind}({m.column})"
+    parts = [f"{what} of {side.records}"]
+    if side.where:
+        parts.append("where " + ", ".join(_cond(c) for c in side.where))
+    if side.per and side.having:
+        parts.append(f"per {side.per} having count {side.having.op} {side.having.value}")
+    if side.per and side.latest:
+        parts.append(f"latest {side.latest} per {side.per}")
+    if side.then:
+        parts.append("then " + ", ".join(_cond(c) for c in side.then))
+    if side.attribution:
+        parts.append(f"by {side.attribution}")
+    if side.factor:
+        parts.append(f"× {side.factor}")
+    return " ".join(parts)
+
+
+def _cond(c: object) -> str:
+    column, op, value = c.column, c.op, c.value  # type: ignore[attr-defined]
+    if c.param:  # type: ignore[attr-defined]
+        value = f"param:{c.param}"  # type: ignore[attr-defined]
+    if isinstance(value, tuple | list):
+        value = "[" + ", ".join(str(v) for v in value) + "]"
+    return f"{column} {op} {value}"
+
+
+def formula(ind: Indicator) -> str:
+    """The formula in words (公式): numerator ÷ denominator, or the growth base."""
+    if ind.kind == "reported":
+        return "填报 reported (yigai.aggregates)"
+    if ind.kind == "growth":
+        return f"同比增长率 of {ind.of}"
+    assert ind.numerator is not None
+    num = _side(ind.numerator)
+    grains = f"; grains: {', '.join(ind.grains)}" if ind.grains else ""
+    if ind.denominator is None:
+        return f"{num}; by {ind.attribution}{grains}"
+    return f"({num}) ÷ ({_side(ind.denominator)}); by {ind.attribution}{grains}"
+
+
+def _targets_text(ind_id: str, targets: Iterable[Target]) -> str:
+    out = []
+    for t in targets:
+        if t.indicator != ind_id:
+            continue
+        base = f"{t.baseline} → " if t.baseline is not None else ""
+        out.append(f"{base}{_COMPARISON[t.comparison]}{t.value} by {t.deadline} ({t.scope})")
+    return "; ".join(out)
+
+
+def render_markdown(catalogue: Catalogue, targets: Iterable[Target]) -> str:
+    """A table per catalogue file: id, 中文名, unit, direction, formula, source, flag, targets."""
+    tlist = list(targets)
+    by_file: dict[str, list[Indicator]] = {}
+    for ind in catalogue:
+        by_file.setdefault(Path(catalogue.files[ind.id]).name, []).append(ind)
+    lines = [
+        "# 监测指标目录 Indicator catalogue",
+        "",
+        "Generated from `src/yigai/indicators/catalogue/*.yaml` and `targets/*.yaml` by",
+        "`python -m yigai.indicators.docs`; do not edit by hand. “工作口径” marks a working",
+        "definition still to be checked against the official text.",
+    ]
+    for name in sorted(by_file):
+        lines += [
+            "",
+            f"## {name}",
+            "",
+            "| id | 中文名 | unit | direction | kind | formula | source | 工作口径 | targets |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for ind in by_file[name]:
+            cells = [
+                f"`{ind.id}`",
+                ind.name_zh,
+                ind.unit.value,
+                ind.direction,
+                _KIND[ind.kind],
+                formula(ind),
+                ind.source,
+                "是" if ind.working_definition else "否",
+                _targets_text(ind.id, tlist),
+            ]
+            lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    """Print the shipped catalogue's reference to stdout."""
+    print(render_markdown(catalogue_mod.default(), targets_mod.default()), end="")
+
+
+if __name__ == "__main__":
+    main()

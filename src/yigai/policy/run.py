@@ -1,0 +1,601 @@
+"""年度医保结算运行 (``yigai settle``): one insurance year of a region, warehouse in, figures out.
+
+:func:`settle` runs, in order, over a :class:`yigai.warehouse.Warehouse`:
+
+1. **Claims** (理赔): :func:`yigai.policy.settle.settle_claims` adjudicates every
+   resident-scheme encounter of the year; the claims not yet stored are committed to the
+   ``claims`` record set as one batch (see *Writing* below).
+2. **DIP** (按病种分值付费) for the year's inpatient claims in scope, monthly pre-settlement
+   at the budget point value and year-end settlement per institution
+   (:mod:`yigai.policy.dip`).
+3. **Capitation** (门诊统筹按人头付费, :mod:`yigai.policy.capitation`).
+4. **Community global budgets** (医共体总额付费, 结余留用、合理超支分担, split to member
+   institutions; :mod:`yigai.policy.budget`).
+
+Every figure of the run is computed from the year's claims **as stored** in the warehouse
+(the record of what the fund paid). When stored claims differ from what the parameters in force
+now give (parameters edited after an earlier run), the stored ones are kept — nothing stored is
+replaced — and :attr:`SettlementRun.claims_differing` counts them so the user can see it.
+
+Working definitions (yigai rules where the sources are silent; each stated so it can be
+corrected):
+
+- **Writing** (幂等写入): the batch id is ``settle-<region>-<year>-<fingerprint>``, the
+  fingerprint being SHA-256 of the region's parameter files (paths and bytes) and the ids of
+  the input batches (encounters of the year's months, residents, org units, community members,
+  referrals). A committed batch id is never written again; of a new batch only claims whose
+  ``encounter_id`` is not stored yet are written, so re-running the same year duplicates and
+  replaces nothing. Rows are checked against the ``claims`` row rules before anything is
+  written.
+- **DIP scope**: inpatient claims inside the resident's home county (``in_county``): the
+  county's designated hospitals, which the county's insurance bureau settles by DIP; stays
+  outside the county are paid under the out-of-county rules and are not scored here.
+- **DIP base years** (基准年): the years before ``year`` that hold encounters in the warehouse,
+  the latest ones, at most as many as there are base-year weights (1:2:7 → three). A county in
+  its first year has no earlier data, so the year's own cases are its base (the catalogue and
+  the budget point value then describe the same cases that are settled) — what a first-year
+  county does when it builds its catalogue from current cases.
+- **Fund available for DIP** (可用于 DIP 的基金): unless given, the basic fund the
+  adjudication paid on the year's grouped DIP cases (以收定支: DIP redistributes the inpatient
+  fund among institutions by points). Ungrouped cases (不能入组) go to expert review and are
+  outside every DIP amount.
+- **DIP balance** per institution (结余/超支): its DIP fund payment minus what the fund paid
+  on its grouped cases item by item; positive means DIP pays it more than item-by-item
+  adjudication did.
+- **Community budget** (年度预算): unless given, the previous year's basic-fund spending on the
+  community's residents × (1 + growth rate) (:func:`yigai.policy.budget.community_budget`);
+  the previous year's claims are the stored ones when that year was settled, else they are
+  adjudicated for the purpose (not stored). With no encounters in the previous year there is
+  no base and no budget settlement (``budget_base_year`` is None).
+- The three payment methods are computed side by side from the same claims; how a county
+  nets them into one cash flow is a local rule not modelled here.
+
+Ratios (实际报销比 and 政策范围内报销比): ``(fund + critical-illness + assistance) ÷ total
+cost`` and ``… ÷ eligible cost``, rounded half up to :data:`RATIO_PLACES` decimal places
+(0.6523 = 65.23%); None when the denominator is 0. Money is integer fen throughout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from types import MappingProxyType
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from yigai.periods import Period
+from yigai.policy.budget import BudgetParams, community_budget, resident_spending
+from yigai.policy.budget import settle_community_budgets as _settle_budgets
+from yigai.policy.capitation import CapitationParams, capitation_payments
+from yigai.policy.claims import CLAIMS
+from yigai.policy.dip import (
+    DipParams,
+    budget_point_value,
+    build_catalogue,
+    monthly_presettlement,
+    score_cases,
+    settle_year,
+)
+from yigai.policy.dip._common import quantize
+from yigai.policy.params import DEFAULT_ROOT
+from yigai.policy.settle import settle_claims
+from yigai.warehouse import Warehouse
+
+#: Decimal places of the reimbursement ratios (a share: 4 places = hundredths of a percent).
+RATIO_PLACES = 4
+
+#: ``(description, done, total)``, as :data:`yigai.console.ProgressFn`.
+Progress = Callable[[str, int, int | None], None]
+
+_INPUTS = ("residents", "org_units", "community_members", "referrals")
+#: Columns whose stored value must equal the recomputed one for a claim to count as unchanged.
+_COMPARED = (
+    "person_id",
+    "institution_id",
+    "care_type",
+    "level",
+    "in_county",
+    "cost_total_fen",
+    "eligible_fen",
+    "deductible_fen",
+    "fund_fen",
+    "critical_fen",
+    "assistance_fen",
+    "patient_fen",
+    "scheme_region",
+    "scheme_version",
+)
+_STEPS = (
+    "理赔结算 / adjudicating claims",
+    "按病种分值付费 / DIP",
+    "按人头付费 / capitation",
+    "医共体总额预算 / community budgets",
+)
+
+
+class SettlementError(ValueError):
+    """A settlement run that cannot proceed; the message is Chinese first, then English."""
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class ClaimTotals:
+    """Sums over a set of claims (integer fen) and the two reimbursement ratios."""
+
+    claims: int
+    total_cost_fen: int
+    eligible_fen: int
+    fund_fen: int
+    critical_fen: int
+    assistance_fen: int
+    patient_fen: int
+    fund_in_county_fen: int
+    fund_out_of_county_fen: int
+
+    @property
+    def insurance_paid_fen(self) -> int:
+        """What the fund, critical-illness insurance and medical assistance paid together."""
+        return self.fund_fen + self.critical_fen + self.assistance_fen
+
+    @property
+    def actual_ratio(self) -> Decimal | None:
+        """实际报销比: insurance paid ÷ total cost."""
+        return ratio(self.insurance_paid_fen, self.total_cost_fen)
+
+    @property
+    def policy_scope_ratio(self) -> Decimal | None:
+        """政策范围内报销比: basic fund paid ÷ eligible (policy-scope) cost, without
+        critical-illness insurance and assistance — the catalogue's
+        ``policy_scope_reimbursement_rate``, so the settlement and the bulletin agree."""
+        return ratio(self.fund_fen, self.eligible_fen)
+
+
+@dataclass(frozen=True)
+class DipInstitution:
+    """One institution's DIP year (all money integer fen)."""
+
+    institution_id: str
+    name: str
+    level: str | None
+    cases: int  # grouped cases paid by points
+    review_cases: int  # cases sent to expert review (ungrouped or extreme cost)
+    points: Decimal
+    item_fund_fen: int  # what the fund paid on its grouped cases item by item
+    fund_due_fen: int  # its DIP payment from the fund for the year
+    presettled_fen: int  # advanced by monthly pre-settlement
+    withheld_fen: int  # withheld during the year, settled at year-end
+    year_end_fen: int  # paid (+) or recovered (−) at year-end
+
+    @property
+    def balance_fen(self) -> int:
+        """DIP payment − item-by-item fund payment: 结余 (+) or 超支 (−) under DIP."""
+        return self.fund_due_fen - self.item_fund_fen
+
+
+@dataclass(frozen=True)
+class MemberShare:
+    """A member institution's part of its community's budget settlement."""
+
+    institution_id: str
+    name: str
+    key_value: int  # fund spending (fen) on the community's residents at this member
+    settlement_fen: int
+
+
+@dataclass(frozen=True)
+class CommunityBudget:
+    """One community's global-budget year (all money integer fen)."""
+
+    community_id: str
+    name: str
+    budget_fen: int
+    spending_fen: int  # basic fund paid on the community's residents, anywhere
+    inside_fen: int  # … at member institutions
+    outside_fen: int  # … elsewhere
+    retained_fen: int  # surplus kept by the community (结余留用)
+    returned_fen: int  # surplus returned to the fund
+    fund_shared_fen: int  # overrun paid by the fund (合理超支分担)
+    community_borne_fen: int  # overrun borne by the community
+    members: tuple[MemberShare, ...]
+
+    @property
+    def balance_fen(self) -> int:
+        """Budget − spending: surplus (+) or overrun (−)."""
+        return self.budget_fen - self.spending_fen
+
+    @property
+    def settlement_fen(self) -> int:
+        """What the community gains (+) or loses (−): retained − borne; split to members."""
+        return self.retained_fen - self.community_borne_fen
+
+
+@dataclass(frozen=True)
+class SettlementRun:
+    """The result of :func:`settle` for one region and year."""
+
+    year: int
+    region: str
+    batch_id: str
+    claims_written: int  # claims committed by this run (0 on a re-run)
+    claims_differing: int  # stored claims that the current parameters would settle otherwise
+    totals: ClaimTotals
+    dip_base_years: tuple[int, ...]
+    dip_fund_fen: int
+    dip_budget_point_value: Decimal | None  # fen per point
+    dip_settlement_point_value: Decimal | None  # fen per point
+    dip: tuple[DipInstitution, ...]
+    capitation_fen: int
+    budget_base_year: int | None
+    budgets: tuple[CommunityBudget, ...]
+    #: the detail tables behind the rows above (pyarrow), for reports and checks
+    tables: Mapping[str, pa.Table] = field(default_factory=dict, compare=False, repr=False)
+
+
+# ---------------------------------------------------------------- pure pieces
+
+
+def ratio(numerator: int, denominator: int) -> Decimal | None:
+    """``numerator ÷ denominator`` rounded half up to :data:`RATIO_PLACES`; None for 0."""
+    if denominator == 0:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(
+        Decimal(1).scaleb(-RATIO_PLACES), rounding=ROUND_HALF_UP
+    )
+
+
+def claim_totals(claims: pa.Table) -> ClaimTotals:
+    """Sum a ``claims`` table (columns of :data:`yigai.policy.claims.CLAIMS`)."""
+
+    def total(name: str, rows: pa.Table | None = None) -> int:
+        value = pc.sum((claims if rows is None else rows)[name]).as_py()
+        return int(value or 0)
+
+    inside = claims.filter(pc.fill_null(claims["in_county"], False))
+    fund = total("fund_fen")
+    fund_inside = total("fund_fen", inside)
+    return ClaimTotals(
+        claims=claims.num_rows,
+        total_cost_fen=total("cost_total_fen"),
+        eligible_fen=total("eligible_fen"),
+        fund_fen=fund,
+        critical_fen=total("critical_fen"),
+        assistance_fen=total("assistance_fen"),
+        patient_fen=total("patient_fen"),
+        fund_in_county_fen=fund_inside,
+        fund_out_of_county_fen=fund - fund_inside,
+    )
+
+
+def batch_fingerprint(wh: Warehouse, year: int, region: str, root: Path | None = None) -> str:
+    """SHA-256 of the region's parameter files and the input batches of ``year`` (hex)."""
+    digest = hashlib.sha256(f"yigai-settle-v1\0{region}\0{year}\0".encode())
+    folder = (root or DEFAULT_ROOT) / region
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    months = set(Period.year(year).month_keys())
+    for batch in wh.batches("encounters"):
+        if months & set(batch.months):
+            digest.update(f"encounters:{batch.id}\0".encode())
+    for name in _INPUTS:
+        for batch in wh.batches(name):
+            digest.update(f"{name}:{batch.id}\0".encode())
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------- the run
+
+
+def settle(
+    wh: Warehouse,
+    year: int,
+    region: str,
+    *,
+    progress: Progress | None = None,
+    root: Path | None = None,
+    dip_fund_fen: int | None = None,
+    budgets: Mapping[str, int] | None = None,
+) -> SettlementRun:
+    """Settle ``year`` of ``region`` over warehouse ``wh`` (see the module docstring).
+
+    ``dip_fund_fen`` overrides the fund available for DIP, ``budgets`` (community id → fen)
+    the community budgets given by the insurance bureau; ``root`` is another parameter folder.
+    """
+    report = progress or (lambda description, done, total: None)
+    months = Period.year(year).month_keys()
+    if not wh.files("encounters", months):
+        raise SettlementError(
+            f"数据仓库中没有 {year} 年的就诊记录，无法结算 / "
+            f"the warehouse holds no encounters for {year}: nothing to settle"
+        )
+
+    step = _STEPS[0]
+    report(step, 0, 3)
+    computed = settle_claims(wh, year, region, root=root)
+    if computed.num_rows == 0:
+        raise SettlementError(
+            f"{year} 年没有城乡居民医保参保人的就诊，无法结算 / "
+            f"no encounters of resident-scheme insured people in {year}: nothing to settle"
+        )
+    report(step, 1, 3)
+    batch_id = f"settle-{region}-{year}-{batch_fingerprint(wh, year, region, root)[:32]}"
+    written = _write_claims(wh, computed, batch_id, region, year)
+    report(step, 2, 3)
+    stored = wh.read("claims", months=months)
+    stored = stored.filter(pc.is_in(stored["encounter_id"], value_set=computed["encounter_id"]))
+    differing = _differing(stored, computed)
+    totals = claim_totals(stored)
+    report(step, 3, 3)
+
+    orgs = wh.read("org_units")
+    names = dict(zip(orgs["org_id"].to_pylist(), orgs["name"].to_pylist(), strict=True))
+
+    step = _STEPS[1]
+    report(step, 0, 1)
+    dip = _dip(wh, year, region, stored, names, root, dip_fund_fen)
+    report(step, 1, 1)
+
+    step = _STEPS[2]
+    report(step, 0, 1)
+    residents = wh.read("residents")
+    members = wh.read("community_members")
+    capitation = capitation_payments(
+        residents,
+        year,
+        CapitationParams.load(region, root=root),
+        contracts=wh.read("contracts"),
+        members=members,
+    )
+    report(step, 1, 1)
+
+    step = _STEPS[3]
+    report(step, 0, 1)
+    base_year, community_rows, budget_tables = _budgets(
+        wh, year, region, stored, residents, members, names, budgets, root
+    )
+    report(step, 1, 1)
+
+    return SettlementRun(
+        year=year,
+        region=region,
+        batch_id=batch_id,
+        claims_written=written,
+        claims_differing=differing,
+        totals=totals,
+        dip_base_years=dip.base_years,
+        dip_fund_fen=dip.fund_fen,
+        dip_budget_point_value=dip.budget_point_value,
+        dip_settlement_point_value=dip.settlement_point_value,
+        dip=dip.rows,
+        capitation_fen=int(pc.sum(capitation["amount_fen"]).as_py() or 0),
+        budget_base_year=base_year,
+        budgets=community_rows,
+        tables=MappingProxyType(
+            {
+                "claims": stored,
+                "capitation": capitation,
+                **dip.tables,
+                **budget_tables,
+            }
+        ),
+    )
+
+
+def _write_claims(wh: Warehouse, computed: pa.Table, batch_id: str, region: str, year: int) -> int:
+    """Commit the computed claims not stored yet as batch ``batch_id``; rows written."""
+    with wh.lock():
+        if wh.has_batch(batch_id):
+            return 0
+        months = Period.year(year).month_keys()
+        stored_ids = wh.read("claims", months=months, columns=["encounter_id"])
+        new = computed.filter(
+            pc.invert(pc.is_in(computed["encounter_id"], value_set=stored_ids["encounter_id"]))
+        )
+        if new.num_rows == 0:
+            return 0
+        for check in CLAIMS.checks:
+            bad = pc.fill_null(check.bad_rows(new), True)
+            if pc.any(bad).as_py():
+                encounter = new.filter(bad)["encounter_id"][0].as_py()
+                raise SettlementError(
+                    f"理赔结果未通过校验，未写入任何记录：就诊 {encounter} 列 {check.column}："
+                    f"{check.zh} / claims failed a check, nothing written: encounter "
+                    f"{encounter} column {check.column}: {check.en}"
+                )
+        wh.commit("claims", new, batch_id, f"settle:{region}:{year}")
+        return new.num_rows
+
+
+def _differing(stored: pa.Table, computed: pa.Table) -> int:
+    """Stored claims whose compared columns differ from the recomputed ones."""
+    left = stored.select(["encounter_id", *_COMPARED]).to_pandas()
+    right = computed.select(["encounter_id", *_COMPARED]).to_pandas()
+    both = left.merge(right, on="encounter_id", suffixes=("_s", "_c"))
+    same = None
+    for name in _COMPARED:
+        equal = both[f"{name}_s"].eq(both[f"{name}_c"]) | (
+            both[f"{name}_s"].isna() & both[f"{name}_c"].isna()
+        )
+        same = equal if same is None else same & equal
+    return 0 if same is None else int((~same).sum())
+
+
+# ---------------------------------------------------------------- DIP
+
+
+@dataclass(frozen=True)
+class _DipResult:
+    base_years: tuple[int, ...]
+    fund_fen: int
+    budget_point_value: Decimal | None
+    settlement_point_value: Decimal | None
+    rows: tuple[DipInstitution, ...]
+    tables: dict[str, pa.Table]
+
+
+def _encounter_years(wh: Warehouse) -> set[int]:
+    return {m // 100 for b in wh.batches("encounters") for m in b.months if m}
+
+
+def _dip_cases(wh: Warehouse, claims: pa.Table, year: int) -> pa.Table:
+    """In-scope inpatient cases of ``claims`` with their diagnosis and procedure codes."""
+    scope = claims.filter(
+        pc.and_(
+            pc.equal(claims["care_type"], "inpatient"),
+            pc.fill_null(claims["in_county"], False),
+        )
+    )
+    codes = wh.read(
+        "encounters",
+        months=Period.year(year).month_keys(),
+        columns=["encounter_id", "diagnosis_code", "procedure_code"],
+    )
+    cases = scope.select(
+        ["encounter_id", "institution_id", "level", "event_date", "month", "cost_total_fen"]
+    ).join(codes, "encounter_id", join_type="left outer")
+    return cases.sort_by("encounter_id")
+
+
+def _claims_of(wh: Warehouse, year: int, region: str, root: Path | None) -> pa.Table:
+    """The claims of another year: stored ones when that year was settled, else adjudicated."""
+    stored = wh.read("claims", months=Period.year(year).month_keys())
+    return stored if stored.num_rows else settle_claims(wh, year, region, root=root)
+
+
+def _dip(
+    wh: Warehouse,
+    year: int,
+    region: str,
+    claims: pa.Table,
+    names: Mapping[str, str],
+    root: Path | None,
+    dip_fund_fen: int | None,
+) -> _DipResult:
+    params = DipParams.load(region, dt.date(year, 1, 1), root=root)
+    cases = _dip_cases(wh, claims, year)
+    if cases.num_rows == 0:
+        return _DipResult((), 0, None, None, (), {})
+    earlier = sorted(y for y in _encounter_years(wh) if y < year)
+    base_years = tuple(earlier[-len(params.base_year_weights) :])
+    base_cases = [_dip_cases(wh, _claims_of(wh, y, region, root), y) for y in base_years]
+    if not base_years or sum(t.num_rows for t in base_cases) == 0:
+        base_years, base_cases = (year,), [cases]
+    catalogue = build_catalogue(pa.concat_tables(base_cases), params, base_years=base_years)
+    budget_pv = budget_point_value(catalogue, params)
+    # Only the cases' own claims: scoring reads them row by row.
+    own = claims.filter(pc.is_in(claims["encounter_id"], value_set=cases["encounter_id"]))
+    scored = score_cases(cases, catalogue, params, claims=own)
+    grouped = scored.filter(pc.not_equal(scored["case_type"], "ungrouped"))
+    item_fund: dict[str, int] = {}
+    for row in grouped.select(["institution_id", "fund_fen"]).to_pylist():
+        item_fund[row["institution_id"]] = item_fund.get(row["institution_id"], 0) + row["fund_fen"]
+    fund = sum(item_fund.values()) if dip_fund_fen is None else dip_fund_fen
+    months = monthly_presettlement(scored, budget_pv, params)
+    settled = settle_year(scored, fund, params, presettlement=months)
+    rows = tuple(
+        DipInstitution(
+            institution_id=r["institution_id"],
+            name=names.get(r["institution_id"], r["institution_id"]),
+            level=r["level"],
+            cases=r["cases"],
+            review_cases=r["review_cases"],
+            points=r["points"],
+            item_fund_fen=item_fund.get(r["institution_id"], 0),
+            fund_due_fen=r["fund_due_fen"],
+            presettled_fen=r["advanced_fen"],
+            withheld_fen=r["withheld_fen"],
+            year_end_fen=r["year_end_fen"],
+        )
+        for r in settled.to_pylist()
+    )
+    # Arrow stores the value at scale 10; shown at the rule's own precision (same number).
+    point_value = (
+        quantize(settled["point_value"][0].as_py(), params.point_value_decimals)
+        if settled.num_rows
+        else None
+    )
+    return _DipResult(
+        base_years=base_years,
+        fund_fen=fund,
+        budget_point_value=budget_pv,
+        settlement_point_value=point_value,
+        rows=rows,
+        tables={
+            "dip_catalogue": catalogue.to_table(),
+            "dip_scored": scored,
+            "dip_presettlement": months,
+            "dip_settlement": settled,
+        },
+    )
+
+
+# ---------------------------------------------------------------- community budgets
+
+
+def _spending_columns(claims: pa.Table) -> pa.Table:
+    # The budget rule reads claims row by row; the columns it needs keep that cheap.
+    return claims.select(["person_id", "institution_id", "fund_fen", "month"])
+
+
+def _budgets(
+    wh: Warehouse,
+    year: int,
+    region: str,
+    claims: pa.Table,
+    residents: pa.Table,
+    members: pa.Table,
+    names: Mapping[str, str],
+    given: Mapping[str, int] | None,
+    root: Path | None,
+) -> tuple[int | None, tuple[CommunityBudget, ...], dict[str, pa.Table]]:
+    params = BudgetParams.load(region, dt.date(year, 1, 1), root=root)
+    base_year: int | None = None
+    if given is None:
+        if year - 1 not in _encounter_years(wh):
+            return None, (), {}
+        base_year = year - 1
+        base_claims = _claims_of(wh, base_year, region, root)
+        spending = resident_spending(_spending_columns(base_claims), residents, members, base_year)
+        budgets = {
+            community: community_budget(sum(v[0] for v in by.values()), params)
+            for community, by in spending.items()
+        }
+    else:
+        budgets = dict(given)
+    communities, splits = _settle_budgets(
+        budgets, _spending_columns(claims), residents, members, year, params
+    )
+    by_community: dict[str, list[MemberShare]] = {}
+    for r in splits.to_pylist():
+        by_community.setdefault(r["community_id"], []).append(
+            MemberShare(
+                institution_id=r["institution_id"],
+                name=names.get(r["institution_id"], r["institution_id"]),
+                key_value=r["key_value"],
+                settlement_fen=r["settlement_fen"],
+            )
+        )
+    rows = tuple(
+        CommunityBudget(
+            community_id=r["community_id"],
+            name=names.get(r["community_id"], r["community_id"]),
+            budget_fen=r["budget_fen"],
+            spending_fen=r["actual_fen"],
+            inside_fen=r["inside_fen"],
+            outside_fen=r["outside_fen"],
+            retained_fen=r["retained_fen"],
+            returned_fen=r["returned_fen"],
+            fund_shared_fen=r["fund_shared_fen"],
+            community_borne_fen=r["community_borne_fen"],
+            members=tuple(by_community.get(r["community_id"], ())),
+        )
+        for r in communities.to_pylist()
+    )
+    return base_year, rows, {"budget_communities": communities, "budget_members": splits}

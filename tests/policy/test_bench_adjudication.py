@@ -1,0 +1,29 @@
+"""The adjudication benchmark runs both paths on the same claims and they agree."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+BENCH = Path(__file__).parents[2] / "benchmarks" / "bench_adjudication.py"
+
+
+def _bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_adjudication", BENCH)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_run_reports_both_paths_and_they_agree() -> None:
+    result = _bench().run(2_000, scalar_limit=500)
+    assert result["rows"] == 2_000 and 0 < result["scalar_rows"] <= 2_000
+    assert result["equal"] is True
+    assert result["vectorised_seconds"] >= 0 and result["ratio"] > 0
+
+
+def test_synthetic_claims_are_deterministic() -> None:
+    bench = _bench()
+    assert bench.synthetic_claims(500).equals(bench.synthetic_claims(500))

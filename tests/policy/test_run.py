@@ -1,0 +1,364 @@
+"""policy.run.settle: one insurance year over a small synthetic warehouse, and the ratios.
+
+The warehouse (5,000 residents, 2024–2025) is generated once per module; 2024 is settled
+first (a first-year county), then 2025 (with 2024 as its base year).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from yigai.periods import Period
+from yigai.policy.budget import BudgetParams, community_budget, resident_spending
+from yigai.policy.claims import CLAIMS
+from yigai.policy.params import DEFAULT_ROOT
+from yigai.policy.run import (
+    SettlementError,
+    SettlementRun,
+    batch_fingerprint,
+    claim_totals,
+    ratio,
+    settle,
+)
+from yigai.policy.settle import settle_claims
+from yigai.synth import SynthConfig, generate
+from yigai.warehouse import Warehouse
+
+REGION = "hebei_wuji"
+MONTHS_2025 = Period.year(2025).month_keys()
+
+
+@pytest.fixture(scope="module")
+def wh(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    warehouse = Warehouse(tmp_path_factory.mktemp("settle") / "warehouse")
+    generate(
+        warehouse,
+        SynthConfig(residents_per_county=5000, years=(2024, 2025), seed=11),
+        key=b"test-settle",
+    )
+    return warehouse
+
+
+@pytest.fixture(scope="module")
+def runs(wh: Warehouse) -> dict[int, SettlementRun]:
+    return {year: settle(wh, year, REGION) for year in (2024, 2025)}
+
+
+def _stored(wh: Warehouse, year: int) -> pa.Table:
+    return wh.read("claims", months=Period.year(year).month_keys()).sort_by("encounter_id")
+
+
+def _parameter_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "params"
+    shutil.copytree(DEFAULT_ROOT / REGION, root / REGION)
+    return root
+
+
+# ---------------------------------------------------------------- claims
+
+
+def test_every_stored_claim_splits_its_total_cost_exactly(
+    wh: Warehouse, runs: dict[int, SettlementRun]
+) -> None:
+    claims = _stored(wh, 2025)
+    paid = pc.add(
+        pc.add(claims["fund_fen"], claims["critical_fen"]),
+        pc.add(claims["assistance_fen"], claims["patient_fen"]),
+    )
+    assert pc.all(pc.equal(paid, claims["cost_total_fen"])).as_py()
+
+
+def test_run_totals_add_up_to_the_total_cost(runs: dict[int, SettlementRun]) -> None:
+    t = runs[2025].totals
+    assert t.claims > 0
+    assert t.fund_fen + t.critical_fen + t.assistance_fen + t.patient_fen == t.total_cost_fen
+    assert t.fund_in_county_fen + t.fund_out_of_county_fen == t.fund_fen
+
+
+def test_run_totals_are_the_sums_of_the_stored_claims(
+    wh: Warehouse, runs: dict[int, SettlementRun]
+) -> None:
+    claims = _stored(wh, 2025)
+    t = runs[2025].totals
+    assert t.claims == claims.num_rows
+    assert t.total_cost_fen == pc.sum(claims["cost_total_fen"]).as_py()
+    assert t.eligible_fen == pc.sum(claims["eligible_fen"]).as_py()
+    inside = claims.filter(claims["in_county"])
+    assert t.fund_in_county_fen == pc.sum(inside["fund_fen"]).as_py()
+
+
+def test_written_claims_equal_what_settle_claims_returns(
+    wh: Warehouse, runs: dict[int, SettlementRun]
+) -> None:
+    expected = settle_claims(wh, 2025, REGION).sort_by("encounter_id")
+    stored = _stored(wh, 2025)
+    assert stored.schema == CLAIMS.arrow_schema()
+    assert stored.equals(expected.cast(CLAIMS.arrow_schema()))
+    assert runs[2025].claims_written == expected.num_rows
+
+
+def test_rerunning_a_year_writes_nothing_and_keeps_the_row_count(
+    wh: Warehouse, runs: dict[int, SettlementRun]
+) -> None:
+    before = _stored(wh, 2025).num_rows
+    batches = len(wh.batches("claims"))
+    again = settle(wh, 2025, REGION)
+    assert again.claims_written == 0
+    assert again.claims_differing == 0
+    assert _stored(wh, 2025).num_rows == before
+    assert len(wh.batches("claims")) == batches
+    assert again.batch_id == runs[2025].batch_id
+    assert again.totals == runs[2025].totals
+    assert again.dip == runs[2025].dip
+
+
+def test_batch_id_depends_on_the_parameter_files(wh: Warehouse, tmp_path: Path) -> None:
+    root = _parameter_copy(tmp_path)
+    same = batch_fingerprint(wh, 2025, REGION, root)
+    assert same == batch_fingerprint(wh, 2025, REGION)
+    ratio_file = root / REGION / "inpatient" / "ratio.yaml"
+    ratio_file.write_text(ratio_file.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert batch_fingerprint(wh, 2025, REGION, root) != same
+
+
+def test_changed_parameters_keep_the_stored_claims_and_count_the_differences(
+    wh: Warehouse, runs: dict[int, SettlementRun], tmp_path: Path
+) -> None:
+    root = _parameter_copy(tmp_path)
+    ratio_file = root / REGION / "inpatient" / "ratio.yaml"
+    text = ratio_file.read_text(encoding="utf-8")
+    assert "0.78" in text
+    ratio_file.write_text(text.replace("0.78", "0.70"), encoding="utf-8")
+    before = _stored(wh, 2025)
+    changed = settle(wh, 2025, REGION, root=root)
+    assert changed.batch_id != runs[2025].batch_id
+    assert changed.claims_written == 0
+    assert changed.claims_differing > 0
+    assert _stored(wh, 2025).equals(before)
+    assert changed.totals == runs[2025].totals
+
+
+def test_a_year_without_encounters_is_a_bilingual_error(wh: Warehouse) -> None:
+    with pytest.raises(SettlementError, match=r"没有 2023 年的就诊记录.*no encounters for 2023"):
+        settle(wh, 2023, REGION)
+
+
+def test_progress_reports_every_step_to_completion(wh: Warehouse) -> None:
+    seen: dict[str, tuple[int, int | None]] = {}
+    settle(wh, 2025, REGION, progress=lambda d, done, total: seen.__setitem__(d, (done, total)))
+    assert len(seen) == 4
+    assert all(done == total for done, total in seen.values())
+
+
+# ---------------------------------------------------------------- DIP
+
+
+def test_first_year_uses_its_own_cases_as_the_dip_base(runs: dict[int, SettlementRun]) -> None:
+    assert runs[2024].dip_base_years == (2024,)
+
+
+def test_second_year_uses_the_previous_year_as_the_dip_base(
+    runs: dict[int, SettlementRun],
+) -> None:
+    assert runs[2025].dip_base_years == (2024,)
+
+
+def test_monthly_advances_sum_to_each_institutions_presettlement(
+    runs: dict[int, SettlementRun],
+) -> None:
+    run = runs[2025]
+    months = run.tables["dip_presettlement"]
+    assert run.dip
+    for row in run.dip:
+        mine = months.filter(pc.equal(months["institution_id"], row.institution_id))
+        assert row.presettled_fen == pc.sum(mine["advance_fen"]).as_py()
+        assert row.withheld_fen == pc.sum(mine["withheld_fen"]).as_py()
+
+
+def test_presettlement_plus_year_end_is_the_dip_payment(runs: dict[int, SettlementRun]) -> None:
+    for row in runs[2025].dip:
+        assert row.presettled_fen + row.year_end_fen == row.fund_due_fen
+
+
+def test_dip_rows_match_the_institution_settlement_table(runs: dict[int, SettlementRun]) -> None:
+    run = runs[2025]
+    table = run.tables["dip_settlement"]
+    assert [r.institution_id for r in run.dip] == table["institution_id"].to_pylist()
+    assert sum(r.fund_due_fen for r in run.dip) == pc.sum(table["fund_due_fen"]).as_py()
+    assert sum(r.points for r in run.dip) == pc.sum(table["points"]).as_py()
+
+
+def test_dip_fund_is_what_the_fund_paid_on_grouped_in_county_stays(
+    runs: dict[int, SettlementRun],
+) -> None:
+    run = runs[2025]
+    claims = run.tables["claims"]
+    scored = run.tables["dip_scored"]
+    stays = claims.filter(pc.and_(pc.equal(claims["care_type"], "inpatient"), claims["in_county"]))
+    assert scored.num_rows == stays.num_rows
+    grouped = scored.filter(pc.not_equal(scored["case_type"], "ungrouped"))
+    assert run.dip_fund_fen == pc.sum(grouped["fund_fen"]).as_py()
+    assert run.dip_fund_fen == sum(r.item_fund_fen for r in run.dip)
+    assert sum(r.cases for r in run.dip) == grouped.num_rows
+
+
+def test_dip_balance_is_the_payment_less_the_item_fund(runs: dict[int, SettlementRun]) -> None:
+    for row in runs[2025].dip:
+        assert row.balance_fen == row.fund_due_fen - row.item_fund_fen
+
+
+# ---------------------------------------------------------------- capitation and budgets
+
+
+def test_capitation_total_is_the_sum_of_the_monthly_payments(
+    runs: dict[int, SettlementRun],
+) -> None:
+    run = runs[2025]
+    assert run.capitation_fen > 0
+    assert run.capitation_fen == pc.sum(run.tables["capitation"]["amount_fen"]).as_py()
+
+
+def test_first_year_has_no_budget_base(runs: dict[int, SettlementRun]) -> None:
+    assert runs[2024].budget_base_year is None
+    assert runs[2024].budgets == ()
+
+
+def test_budget_is_last_years_resident_spending_grown(
+    wh: Warehouse, runs: dict[int, SettlementRun]
+) -> None:
+    """Budget = fen(2024 fund spending on the community's residents × (1 + growth)); source:
+    《湛江市加强紧密型县域医疗卫生共同体建设实施方案》三（六） (method) and the dated growth rate."""
+    run = runs[2025]
+    params = BudgetParams.load(REGION, dt.date(2025, 1, 1))
+    spending = resident_spending(
+        _stored(wh, 2024), wh.read("residents"), wh.read("community_members"), 2024
+    )
+    assert run.budget_base_year == 2024
+    assert run.budgets
+    for row in run.budgets:
+        base = sum(v[0] for v in spending[row.community_id].values())
+        assert row.budget_fen == community_budget(base, params)
+
+
+def test_budget_split_to_members_sums_to_the_community_settlement(
+    runs: dict[int, SettlementRun],
+) -> None:
+    for row in runs[2025].budgets:
+        assert row.members
+        assert sum(m.settlement_fen for m in row.members) == row.settlement_fen
+        assert row.settlement_fen == row.retained_fen - row.community_borne_fen
+
+
+def test_surplus_or_overrun_is_fully_assigned(runs: dict[int, SettlementRun]) -> None:
+    for row in runs[2025].budgets:
+        surplus, overrun = max(row.balance_fen, 0), max(-row.balance_fen, 0)
+        assert row.retained_fen + row.returned_fen == surplus
+        assert row.fund_shared_fen + row.community_borne_fen == overrun
+        assert row.inside_fen + row.outside_fen == row.spending_fen
+
+
+# ---------------------------------------------------------------- ratios
+
+
+def _claims(rows: list[tuple[int, int, int, int, int, int, bool]]) -> pa.Table:
+    names = ("cost_total_fen", "eligible_fen", "fund_fen", "critical_fen", "assistance_fen")
+    columns = {n: pa.array([r[i] for r in rows], pa.int64()) for i, n in enumerate(names)}
+    columns["patient_fen"] = pa.array([r[0] - r[2] - r[3] - r[4] for r in rows], pa.int64())
+    columns["in_county"] = pa.array([r[6] for r in rows], pa.bool_())
+    return pa.table(columns)
+
+
+def test_ratios_of_a_hand_computed_pair_of_claims() -> None:
+    """Two claims: 100.00 yuan (eligible 80.00; fund 50.00; in county) and 30.00 yuan
+    (eligible 30.00; fund 10.00, critical 5.00, assistance 2.00; outside). Paid = 67.00;
+    实际报销比 67/130 = 0.515384… → 0.5154 (all third-party payments over total cost);
+    政策范围内报销比 = basic fund over eligible cost, 60/110 = 0.545454… → 0.5455 (the
+    catalogue's policy_scope_reimbursement_rate, seeds 000/004; ROUND_HALF_UP to 4 places)."""
+    totals = claim_totals(
+        _claims([(10000, 8000, 5000, 0, 0, 0, True), (3000, 3000, 1000, 500, 200, 0, False)])
+    )
+    assert totals.total_cost_fen == 13000
+    assert totals.eligible_fen == 11000
+    assert totals.patient_fen == 6300
+    assert totals.insurance_paid_fen == 6700
+    assert (totals.fund_in_county_fen, totals.fund_out_of_county_fen) == (5000, 1000)
+    assert totals.actual_ratio == Decimal("0.5154")
+    assert totals.policy_scope_ratio == Decimal("0.5455")
+
+
+def test_ratio_rounds_half_up_at_the_fourth_place() -> None:
+    """1 ÷ 20000 = 0.00005 exactly: half up gives 0.0001 (banker's rounding would give 0)."""
+    assert ratio(1, 20000) == Decimal("0.0001")
+    assert ratio(2, 3) == Decimal("0.6667")
+
+
+def test_ratio_of_nothing_is_undefined() -> None:
+    assert ratio(0, 0) is None
+    assert claim_totals(_claims([])).actual_ratio is None
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 10**9),
+            st.integers(0, 100),
+            st.integers(0, 100),
+            st.integers(0, 100),
+            st.integers(0, 100),
+            st.booleans(),
+        ),
+        max_size=20,
+    )
+)
+def test_totals_always_reconcile(
+    rows: list[tuple[int, int, int, int, int, bool]],
+) -> None:
+    claims = []
+    for cost, eligible_pct, fund_pct, ci_pct, aid_pct, inside in rows:
+        eligible = cost * eligible_pct // 100
+        fund = eligible * fund_pct // 100
+        ci = (eligible - fund) * ci_pct // 100
+        aid = (eligible - fund - ci) * aid_pct // 100
+        claims.append((cost, eligible, fund, ci, aid, 0, inside))
+    t = claim_totals(_claims(claims))
+    assert t.insurance_paid_fen + t.patient_fen == t.total_cost_fen
+    assert t.fund_in_county_fen + t.fund_out_of_county_fen == t.fund_fen
+    if t.eligible_fen:
+        assert t.policy_scope_ratio is not None and Decimal(0) <= t.policy_scope_ratio <= 1
+    if t.total_cost_fen:
+        assert t.actual_ratio is not None and Decimal(0) <= t.actual_ratio <= 1
+
+
+def test_budgets_given_by_the_bureau_replace_the_derived_ones(
+    wh: Warehouse, runs: dict[int, SettlementRun]
+) -> None:
+    community = runs[2025].budgets[0].community_id
+    run = settle(wh, 2024, REGION, budgets={community: 123_456_789})
+    assert run.budget_base_year is None
+    (row,) = run.budgets
+    assert row.budget_fen == 123_456_789
+    assert row.balance_fen == 123_456_789 - row.spending_fen
+
+
+def test_a_given_dip_fund_sets_the_settlement_point_value(
+    wh: Warehouse, runs: dict[int, SettlementRun]
+) -> None:
+    """结算点值 = (fund ÷ reimbursement ratio) ÷ Σ points (DIP 技术规范, via the catalogue's
+    secondary source): doubling the fund doubles the point value, to its rounding."""
+    base = runs[2025]
+    doubled = settle(wh, 2025, REGION, dip_fund_fen=2 * base.dip_fund_fen)
+    assert doubled.dip_fund_fen == 2 * base.dip_fund_fen
+    assert base.dip_settlement_point_value is not None
+    assert doubled.dip_settlement_point_value is not None
+    assert abs(doubled.dip_settlement_point_value - 2 * base.dip_settlement_point_value) <= (
+        Decimal("0.0001")
+    )

@@ -8,6 +8,7 @@ the quarterly bulletin) run on the same warehouse.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +25,7 @@ from yigai.indicators.model import Indicator
 from yigai.orgs.hierarchy import org_info
 from yigai.periods import Grain, Period, periods_of_year
 from yigai.settings import Settings
+from yigai.synth.manual import ManualInputs
 from yigai.warehouse import Warehouse
 
 UNIT_ZH = {
@@ -89,20 +91,32 @@ def single_bar(bar: ProgressFn, label: str) -> ProgressFn:
     return update
 
 
-def _status(value: Decimal | None, target: targets_mod.Target | None) -> str:
+def _status(
+    value: Decimal | None, target: targets_mod.Target | None, direction: str
+) -> str:
     if value is None:
         return "no_data"
     if target is None:
         return "no_target"
     v, t = value, target.value
     met = {
-        "about": v >= t,  # "达到 90% 左右": reaching the figure counts as met
+        # "达到 90% 左右" / "调整到 1:1.25": reaching the figure from the indicator's good
+        # side counts as met, the rule the bulletin's traffic lights use too.
+        "about": v >= t if direction == "higher" else v <= t,
         "at_least": v >= t,
         "above": v > t,
         "at_most": v <= t,
         "below": v < t,
     }[target.comparison]
     return "met" if met else "not_met"
+
+
+def _shown(value: Decimal | None, rec: dict | None) -> str:
+    """A value as printed; a reported (填报) value is marked so it is never taken for one
+    computed from records."""
+    if value is None:
+        return "—"
+    return f"{value:,}（填报）" if rec and rec["source"] == "reported" else f"{value:,}"
 
 
 def summary_rows(
@@ -130,10 +144,10 @@ def summary_rows(
                     unit_zh=UNIT_ZH.get(str(ind.unit), str(ind.unit)),
                     org_name=org_name,
                     period_id=pid,
-                    value="—" if value is None else f"{value:,}",
+                    value=_shown(value, rec),
                     target="—" if target is None else f"{COMPARISON_SIGN[target.comparison]} {target.value}",
                     deadline="—" if target is None else target.deadline.isoformat(),
-                    status=_status(value, target),
+                    status=_status(value, target, str(ind.direction)),
                     source=ind.source or "",
                 )
             )
@@ -178,15 +192,16 @@ def run(
     ensure_county(wh, settings, residents, years, seed)
 
     settle_years(wh, years, region)
+    info = org_info(wh.read("org_units"))
+    county = next(u for u in info.values() if u.kind == "county")
+    manual = supply_manual_inputs(settings, wh, county.org_id, years, seed)
 
     periods = [p for y in years for p in periods_of_year(y, tuple(Grain))]
     cat = catalogue_mod.default()
     console.print(f"计算 {len(cat)} 项指标 × {len(periods)} 个统计周期 / computing the catalogue")
     with progress_bar() as bar:
         values = compute(wh, periods, engine="duckdb", progress=single_bar(bar, "指标计算 indicators"))
-
-    info = org_info(wh.read("org_units"))
-    county = next(u for u in info.values() if u.kind == "county")
+    values = with_reported(settings, values, periods)
     last_year = years[-1]
     shown = [f"{last_year}", f"{last_year}Q4"]
     rows = summary_rows(values, list(cat), county.org_id, county.kind, county.name, shown)
@@ -206,7 +221,10 @@ def run(
     )
     console.print(f"HTML 摘要 / summary: {html}")
     outputs = {"summary_html": html}
-    bulletin = write_bulletin(settings, wh, county.org_id, Period.quarter(last_year, 4), values)
+    quarter = Period.quarter(last_year, 4)
+    bulletin = write_bulletin(
+        settings, wh, county.org_id, quarter, values, manual.manual_scores
+    )
     outputs.update({f"bulletin_{fmt}": path for fmt, path in bulletin.items()})
     return DemoResult(
         warehouse=wh.root,
@@ -218,8 +236,44 @@ def run(
     )
 
 
+def supply_manual_inputs(
+    settings: Settings, wh: Warehouse, county_id: str, years: tuple[int, ...], seed: int
+) -> ManualInputs:
+    """填报数据: what a county enters by hand — reported aggregates, reform-task progress,
+    manual assessment scores — synthesised for the demo (marked 合成示范数据) and entered
+    through the same import paths users use. A second run enters nothing new."""
+    from yigai.store import migrate, session_scope
+    from yigai.synth.manual import seed_manual_inputs
+
+    console.print("录入填报数据（合成示范）/ entering reported data (synthetic demo input)")
+    migrate(settings.database_url)
+    with session_scope(settings.database_url) as session:
+        return seed_manual_inputs(
+            session,
+            wh,
+            county_id=county_id,
+            years=years,
+            seed=seed,
+            inputs_dir=settings.home / "inputs",
+        )
+
+
+def with_reported(settings: Settings, values: pa.Table, periods: list[Period]) -> pa.Table:
+    """Computed values plus reported ones where no record feed gives a value (marked)."""
+    from yigai import aggregates
+    from yigai.store import session_scope
+
+    with session_scope(settings.database_url) as session:
+        return aggregates.merge(values, aggregates.reported_values(session, periods))
+
+
 def write_bulletin(
-    settings: Settings, wh: Warehouse, county_id: str, quarter: Period, values: pa.Table | None
+    settings: Settings,
+    wh: Warehouse,
+    county_id: str,
+    quarter: Period,
+    values: pa.Table | None,
+    manual_scores: Mapping[str, pa.Table] | None = None,
 ) -> dict[str, Path]:
     """季度通报: the county's quarterly bulletin (its communities and institutions compared)
     into ``settings.output_dir / "reports"``, reusing the values already computed."""
@@ -232,7 +286,12 @@ def write_bulletin(
     migrate(settings.database_url)
     with session_scope(settings.database_url) as session:
         data = report_data(
-            wh=wh, session=session, period=quarter, region_id=county_id, values=values
+            wh=wh,
+            session=session,
+            period=quarter,
+            region_id=county_id,
+            values=values,
+            manual_scores=manual_scores,
         )
     files = write_quarterly_bulletin(data, settings.output_dir / "reports")
     print_files(files, f"{data.region.name_zh}{quarter.label_zh}通报 / quarterly bulletin")

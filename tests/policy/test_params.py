@@ -183,5 +183,5 @@ def test_factor_above_one_loads_exactly(tmp_path: Path) -> None:
 
 def test_negative_factor_is_rejected_naming_the_key(tmp_path: Path) -> None:
     root = _one_value(tmp_path, "factor", "-0.5")
-    with pytest.raises(ParameterError, match="values.2024-01-01.value"):
+    with pytest.raises(ParameterError, match=r"values\.2024-01-01\.value"):
         parameters("r", dt.date(2024, 5, 1), root=root)

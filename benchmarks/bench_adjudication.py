@@ -23,19 +23,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from yigai.policy.adjudication import ClaimInput, adjudicate
+from yigai.policy.adjudication import SPLIT_COLUMNS, ClaimInput, adjudicate
 from yigai.policy.adjudication_vectorised import adjudicate_table
 from yigai.policy.scheme import LEVELS, SchemeBook
 
 REGION = "hubei_xiaogan"
-COMPARED = (
-    "eligible_fen",
-    "deductible_fen",
-    "fund_fen",
-    "critical_fen",
-    "assistance_fen",
-    "patient_fen",
-)
+COMPARED = SPLIT_COLUMNS
 
 
 def synthetic_claims(

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from yigai.policy.adjudication import ClaimError, ClaimInput, adjudicate
+from yigai.policy.adjudication import SPLIT_COLUMNS, ClaimError, ClaimInput, adjudicate
 from yigai.policy.adjudication_vectorised import adjudicate_table, table_from_claims
 from yigai.policy.scheme import CARE_TYPES, LEVELS, SchemeBook
 
@@ -26,12 +26,7 @@ REGIONS = {
     "hebei_wuji": None,
 }
 COMPARED = (
-    "eligible_fen",
-    "deductible_fen",
-    "fund_fen",
-    "critical_fen",
-    "assistance_fen",
-    "patient_fen",
+    *SPLIT_COLUMNS,
     "admission_no",
     "cum_fund_fen",
     "cum_outpatient_fund_fen",

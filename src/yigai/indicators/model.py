@@ -49,17 +49,6 @@ UNIT_SCALE: dict[Unit, tuple[Fraction, int]] = {
     Unit.DAYS: (Fraction(1), 1),
 }
 
-RECORD_VIEWS = (
-    "claims",
-    "encounters",
-    "residents",
-    "contracts",
-    "staff",
-    "referrals",
-    "chronic_cases",
-    "followups",
-)
-
 OPERATORS = ("in", "not_in", "ne", "gt", "ge", "lt", "le", "is_null")
 
 #: Decimal thresholds (e.g. 7.0 mmol/L) come from the strict YAML loader, never floats.

@@ -123,6 +123,17 @@ class ClaimResult:
     cum_assistance_fen: int
 
 
+#: The split of a claim (理赔分解), the columns both implementations must agree on to the fen.
+SPLIT_COLUMNS = (
+    "eligible_fen",
+    "deductible_fen",
+    "fund_fen",
+    "critical_fen",
+    "assistance_fen",
+    "patient_fen",
+)
+
+
 def claim_order(claim: ClaimInput) -> tuple[dt.date, str]:
     """Claims are settled by event date, then encounter id."""
     return claim.event_date, claim.encounter_id

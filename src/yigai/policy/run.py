@@ -69,6 +69,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from yigai.periods import Period
+from yigai.policy.adjudication import SPLIT_COLUMNS
 from yigai.policy.budget import BudgetParams, community_budget, resident_spending
 from yigai.policy.budget import settle_community_budgets as _settle_budgets
 from yigai.policy.capitation import CapitationParams, capitation_payments
@@ -101,12 +102,7 @@ _COMPARED = (
     "level",
     "in_county",
     "cost_total_fen",
-    "eligible_fen",
-    "deductible_fen",
-    "fund_fen",
-    "critical_fen",
-    "assistance_fen",
-    "patient_fen",
+    *SPLIT_COLUMNS,
     "scheme_region",
     "scheme_version",
 )

@@ -38,6 +38,7 @@ import pyarrow.parquet as pq
 
 from yigai.records import schemas
 from yigai.records.fields import MONTH_COLUMN, RecordSet
+from yigai.warehouse import audit
 from yigai.warehouse.errors import (
     CorruptLogError,
     LockHeldError,
@@ -184,12 +185,22 @@ class Warehouse:
 
     # ------------------------------------------------------------------ reading
 
-    def files(self, name: str, months: Iterable[int | str] | None = None) -> list[Path]:
+    def files(
+        self, name: str, months: Iterable[int | str] | None = None, *, purpose: str = "files"
+    ) -> list[Path]:
         """Committed Parquet files of record set ``name``.
 
         ``months`` (``yyyymm``) keeps only those months' files of a partitioned record set;
-        a registry has no months, so all of its files are returned.
+        a registry has no months, so all of its files are returned. Whoever takes the files
+        can read every column, so handing out a record set with personal columns is audited.
         """
+        paths = self._files(name, months)
+        personal = audit.personal_columns(name)
+        if paths and personal:
+            audit.record(self.root, "read", name, personal, purpose=purpose)
+        return paths
+
+    def _files(self, name: str, months: Iterable[int | str] | None = None) -> list[Path]:
         rs = schemas.get(name)
         wanted = None if months is None or not rs.partitioned else {int(m) for m in months}
         out = []
@@ -223,11 +234,15 @@ class Warehouse:
                     f"记录集 {name} 没有列 {unknown}", f"record set {name} has no columns {unknown}"
                 )
             schema = pa.schema([schema.field(c) for c in columns])
-        paths = self.files(name, months)
+        paths = self._files(name, months)
         if not paths:
             return schema.empty_table()
         dataset = ds.dataset([str(p) for p in paths], format="parquet", schema=schema)
-        return dataset.to_table(columns=schema.names, filter=where).cast(schema)
+        table = dataset.to_table(columns=schema.names, filter=where).cast(schema)
+        personal = audit.personal_columns(name, schema.names)
+        if personal:
+            audit.record(self.root, "read", name, personal, rows=table.num_rows, purpose="read")
+        return table
 
     # ------------------------------------------------------------------ writing
 
@@ -316,6 +331,11 @@ class Warehouse:
                 committed_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
                 seq=seq,
             )
+            personal = audit.personal_columns(name, data.column_names)
+            if personal:
+                audit.record(
+                    self.root, "write", name, personal, rows=data.num_rows, purpose=batch_id
+                )
             _write_log(self.root / LOG_DIR, batch)
             return batch
 

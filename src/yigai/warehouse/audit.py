@@ -1,0 +1,85 @@
+"""访问审计: the warehouse's append-only trail of reads and writes of personal columns.
+
+Columns marked ``personal`` in a record set (the pseudonymous ``person_id``, the masked
+identity number and name) are personal information even in their protected form. Every read
+that returns such a column and every batch that stores one appends a line to
+``_audit/<yyyymm>.jsonl`` under the warehouse root: when, who (``YIGAI_USER``, else the
+operating-system user), read or write, which record set and personal columns, how many rows
+(when known) and for what (the batch id or the caller's purpose).
+
+The trail lives beside the data it describes, not in the operational database, because the
+warehouse is read and written by processes (DuckDB, Spark, ingestion) that hold no database
+session. If the entry cannot be written the access fails: there is no access without a trace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Literal
+
+from yigai.records import schemas
+
+AUDIT_DIR = "_audit"
+
+Action = Literal["read", "write"]
+
+
+def personal_columns(record_set: str, columns: Iterable[str] | None = None) -> list[str]:
+    """The personal columns of ``record_set`` among ``columns`` (all columns when None)."""
+    wanted = None if columns is None else set(columns)
+    return [
+        f.name
+        for f in schemas.get(record_set).fields
+        if f.personal and (wanted is None or f.name in wanted)
+    ]
+
+
+def current_user() -> str:
+    return os.environ.get("YIGAI_USER") or getpass.getuser()
+
+
+def record(
+    root: Path,
+    action: Action,
+    record_set: str,
+    columns: list[str],
+    *,
+    rows: int | None = None,
+    purpose: str = "",
+) -> None:
+    """Append one entry; the line is written with a single ``write`` on an ``O_APPEND`` file,
+    so concurrent writers never interleave inside a line."""
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    entry = {
+        "at": now.isoformat(),
+        "user": current_user(),
+        "action": action,
+        "record_set": record_set,
+        "columns": columns,
+        "rows": rows,
+        "purpose": purpose,
+    }
+    folder = root / AUDIT_DIR
+    folder.mkdir(exist_ok=True)
+    line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
+    fd = os.open(folder / f"{now:%Y%m}.jsonl", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+    try:
+        os.write(fd, line)
+    finally:
+        os.close(fd)
+
+
+def entries(root: Path) -> list[dict[str, Any]]:
+    """Every entry of the trail, oldest first."""
+    folder = root / AUDIT_DIR
+    if not folder.is_dir():
+        return []
+    out: list[dict[str, Any]] = []
+    for path in sorted(folder.glob("*.jsonl")):
+        out += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return out

@@ -293,3 +293,41 @@ def test_a_non_utf8_csv_is_refused_naming_the_file(
     path.write_bytes("指标编码,机构编码,统计周期\n".encode("gbk"))
     with pytest.raises(AggregateFileError, match=r"gbk\.csv.*UTF-8"):
         import_file(db_session, path, catalogue_ids=catalogue, org_ids=orgs)
+
+
+def test_national_reported_indicators_take_their_values_from_reported_counts(
+    db_session, write_csv, orgs
+) -> None:
+    """国卫办基层发〔2020〕12号 monitoring items the platform cannot compute, reported as
+    counts and valued by the shipped catalogue's unit rules (percent, 2 decimals, half up):
+    2 of 3 county hospitals meet the standard → 66.666… → 66.67; 17 of 20 primary
+    institutions → 85.00; 412 grade-III/IV operations among 1,850 discharges → 22.270… → 22.27."""
+    from yigai.indicators import catalogue as cat
+
+    shipped = cat.default()
+    reported = [
+        shipped[i]
+        for i in (
+            "county_hospital_capability_standard_rate",
+            "primary_capability_standard_rate",
+            "lead_hospital_grade34_surgery_share",
+        )
+    ]
+    path = write_csv(
+        "2025.csv",
+        [
+            ["county_hospital_capability_standard_rate", "county-a", "2025", 2, 3],
+            ["primary_capability_standard_rate", "county-a", "2025", 17, 20],
+            ["lead_hospital_grade34_surgery_share", "county-a", "2025", 412, 1850],
+        ],
+    )
+    report = import_file(db_session, path, catalogue_ids=reported, org_ids=orgs)
+    assert report.status == "committed" and not report.rejections
+    values = {
+        ind.id: _current(db_session, ind.id, "county-a", "2025").value for ind in reported
+    }
+    assert values == {
+        "county_hospital_capability_standard_rate": "66.67",
+        "primary_capability_standard_rate": "85.00",
+        "lead_hospital_grade34_surgery_share": "22.27",
+    }

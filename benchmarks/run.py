@@ -7,6 +7,8 @@
 
 Results go to ``benchmarks/results.json`` and ``benchmarks/results.md`` (committed). Sizes can
 be lowered for a quick look: ``python -m benchmarks.run --residents 50000 --claims 200000``.
+Adjudication runs at 2 and 10 million claims by default: the ratio at county-year size and
+whether ten million claims fit the machine.
 """
 
 from __future__ import annotations
@@ -151,23 +153,30 @@ def write(results: dict) -> None:
             f"**Engine is {ind['ratio_pandas_over_engine']}× the pandas baseline.**",
             "",
         ]
-    if adj := results.get("adjudication"):
+    if runs := results.get("adjudication"):
+        runs = runs if isinstance(runs, list) else [runs]
         lines += [
             "## Claim adjudication: vectorised vs scalar reference",
             "",
-            f"{adj['rows']:,} synthetic claims in warehouse order (region {adj['region']}); the "
-            f"scalar reference ran on {adj['scalar_rows']:,} of them (whole persons) and both "
-            f"agree to the fen on those: **{adj['equal']}**. Rates are per CPU second.",
+            "Synthetic claims in warehouse order (by date, not by person), region "
+            f"{runs[0]['region']}. The scalar reference runs on a subset of whole persons; both "
+            "paths must agree to the fen on every claim of that subset. Rates are per CPU "
+            "second; peak memory is the adjudication child process's.",
             "",
-            "| implementation | claims | CPU seconds | claims/s |",
-            "|---|---:|---:|---:|",
-            f"| scalar reference | {adj['scalar_rows']:,} | {adj['scalar_seconds']} | "
-            f"{adj['scalar_claims_per_s']:,} |",
-            f"| vectorised (Arrow + NumPy) | {adj['rows']:,} | {adj['vectorised_seconds']} | "
-            f"{adj['vectorised_claims_per_s']:,} |",
+            "| claims | scalar claims | scalar claims/s | vectorised CPU s | vectorised claims/s "
+            "| ratio | equal | peak MiB |",
+            "|---:|---:|---:|---:|---:|---:|---|---:|",
+            *(
+                f"| {a['rows']:,} | {a['scalar_rows']:,} | {a['scalar_claims_per_s']:,} | "
+                f"{a['vectorised_seconds']} | {a['vectorised_claims_per_s']:,} | "
+                f"**{a['ratio']}×** | {a['equal']} | {a.get('peak_rss_mib', '—')} |"
+                for a in runs
+            ),
             "",
-            f"**Vectorised is {adj['ratio']}× the scalar reference** (target 50×); peak memory "
-            f"of the adjudication process {adj.get('peak_rss_mib', '—')} MiB.",
+            "Target: vectorised ≥ 50× scalar. Not reached: the scalar reference is itself plain "
+            "integer Python (~50,000 claims/s), and the vectorised path is bound by the "
+            "random-access gathers that put warehouse-ordered claims into claim order and back, "
+            "which is why its rate falls as the arrays outgrow the CPU caches.",
             "",
         ]
     (HERE / "results.md").write_text("\n".join(lines))
@@ -176,7 +185,13 @@ def write(results: dict) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--residents", type=int, default=1_000_000)
-    ap.add_argument("--claims", type=int, default=10_000_000)
+    ap.add_argument(
+        "--claims",
+        type=int,
+        nargs="+",
+        default=[2_000_000, 10_000_000],
+        help="claim counts (smallest first: peak memory is a running maximum over children)",
+    )
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--workdir", type=Path, default=HERE / "work")
     ap.add_argument("--only", choices=["indicators", "adjudication"], default=None)
@@ -190,7 +205,7 @@ def main() -> None:
         results["indicators"] = bench_indicators(args.residents, args.workdir, args.repeat)
         print(json.dumps(results["indicators"], indent=2))
     if args.only in (None, "adjudication"):
-        results["adjudication"] = bench_adjudication(args.claims)
+        results["adjudication"] = [bench_adjudication(n) for n in sorted(args.claims)]
         print(json.dumps(results["adjudication"], indent=2))
     write(results)
 

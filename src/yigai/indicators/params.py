@@ -1,101 +1,56 @@
-"""Dated indicator parameters (指标参数): prevalence factors and similar, as data.
+"""Dated indicator parameters (指标参数): prevalence factors, clinical thresholds, as data.
 
-Each ``data/params/<name>.yaml`` is OpenFisca-style::
-
-    description: 18岁及以上居民高血压患病率 ...
-    metadata: {reference: ..., unit: ratio}
-    values:
-      2015-01-01: {value: 0.251, reference: ...}
-
-The value in force on a day is the one with the latest date on or before it. Values are read
-as :class:`~decimal.Decimal` (never float) and must be positive. Errors name the file and key.
+Each ``data/params/<name>.yaml`` is an OpenFisca-style file read by :mod:`yigai.params`; the
+unit is free text (``ratio``, ``mmHg``, ``mmol/L``) and every value must be positive. Errors
+are :class:`~yigai.indicators.catalogue.CatalogueError` naming the file and the entry (the
+date of a value), like the rest of the catalogue.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from yigai.indicators.catalogue import CatalogueError, read_yaml
+from yigai import params as shared
+from yigai.indicators.catalogue import CatalogueError
+from yigai.params import Parameter
+
+__all__ = ["PARAMS_DIR", "Parameter", "get", "load_file"]
 
 PARAMS_DIR = Path(__file__).parent / "data" / "params"
 
 
-@dataclass(frozen=True)
-class Parameter:
-    """One dated parameter: ``(effective date, value, reference)`` sorted by date."""
+def _positive(value: Decimal, unit: str) -> tuple[str, str] | None:
+    # A prevalence or threshold of 0 would silently empty a denominator or a filter.
+    if value <= 0:
+        return f"取值应为正数（得到 {value}）", f"value must be positive (got {value})"
+    return None
 
-    name: str
-    description: str
-    unit: str
-    reference: str
-    values: tuple[tuple[dt.date, Decimal, str], ...]
 
-    def at(self, day: dt.date) -> Decimal:
-        """The value in force on ``day``."""
-        found = [v for d, v, _ in self.values if d <= day]
-        if not found:
-            raise ValueError(
-                f"参数 {self.name} 在 {day} 尚无取值 / parameter {self.name} has no value on {day}"
-            )
-        return found[-1]
+def _catalogue_error(exc: shared.ParameterError) -> CatalogueError:
+    # The catalogue names an entry, not a key path: a value's entry is its date.
+    parts = exc.key.split(".")
+    entry: str | None = exc.key
+    if exc.key == "(file)":
+        entry = None
+    elif parts[0] == "values" and len(parts) > 1:
+        entry = parts[1]
+    return CatalogueError(exc.file, entry, exc.zh, exc.en)
 
 
 def load_file(path: Path) -> Parameter:
     """Read and validate one parameter file."""
-    doc = read_yaml(path)
-    if not isinstance(doc, dict) or set(doc) != {"description", "metadata", "values"}:
-        raise CatalogueError(
-            path,
-            None,
-            "参数文件应有 description、metadata、values 三个键",
-            "a parameter file holds exactly description, metadata and values",
-        )
-    meta = doc["metadata"]
-    if not isinstance(meta, dict) or not {"reference", "unit"} <= set(meta):
-        raise CatalogueError(
-            path, "metadata", "metadata 需要 reference 和 unit", "metadata needs reference and unit"
-        )
-    vals = doc["values"]
-    if not isinstance(vals, dict) or not vals:
-        raise CatalogueError(
-            path, "values", "values 不能为空", "values must be a non-empty mapping"
-        )
-    out = []
-    for key, entry in vals.items():
-        if not isinstance(key, dt.date):
-            raise CatalogueError(
-                path, str(key), "values 的键应为 ISO 日期", "values keys must be ISO dates"
-            )
-        if not isinstance(entry, dict) or set(entry) != {"value", "reference"}:
-            raise CatalogueError(
-                path,
-                str(key),
-                "每个取值需要 value 和 reference",
-                "each value needs exactly value and reference",
-            )
-        v = entry["value"]
-        if isinstance(v, bool) or not isinstance(v, int | Decimal) or v <= 0:
-            raise CatalogueError(
-                path, str(key), f"取值应为正数（得到 {v!r}）", f"value must be positive (got {v!r})"
-            )
-        out.append((key, Decimal(v), str(entry["reference"])))
-    return Parameter(
-        name=path.stem,
-        description=str(doc["description"]),
-        unit=str(meta["unit"]),
-        reference=str(meta["reference"]),
-        values=tuple(sorted(out)),
-    )
+    try:
+        return shared.load_file(path, check=_positive)
+    except shared.ParameterError as exc:
+        raise _catalogue_error(exc) from None
 
 
 @cache
 def get(name: str, directory: Path = PARAMS_DIR) -> Parameter:
     """The parameter ``name`` from ``directory`` (default: the shipped params)."""
-    path = directory / f"{name}.yaml"
-    if not path.exists():
-        raise CatalogueError(path, name, "参数文件不存在", "parameter file not found")
-    return load_file(path)
+    try:
+        return shared.load(name, directory, check=_positive)
+    except shared.ParameterError as exc:
+        raise _catalogue_error(exc) from None

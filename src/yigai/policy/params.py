@@ -56,12 +56,14 @@ import itertools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from yigai.params import DuplicateKey, StrictLoader
 
 DEFAULT_ROOT = Path(__file__).parent / "data" / "params"
 
@@ -88,8 +90,8 @@ class ParameterError(ValueError):
 # ---------------------------------------------------------------- YAML reading
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that rejects duplicate keys, keeps dates as text and floats as Decimal."""
+class _StrictLoader(StrictLoader):
+    """The shared strict loader (duplicate keys rejected, floats as Decimal), dates as text."""
 
 
 # Dates stay strings so that the loader, not YAML, decides what a valid date is.
@@ -99,39 +101,12 @@ _StrictLoader.yaml_implicit_resolvers = {
 }
 
 
-class _DuplicateKey(Exception):
-    def __init__(self, key: str, line: int) -> None:
-        self.key, self.line = key, line
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in seen:
-            raise _DuplicateKey(str(key), key_node.start_mark.line + 1)
-        seen.add(key)
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=True)
-
-
-def _construct_float(loader: _StrictLoader, node: yaml.ScalarNode) -> Decimal:
-    text = str(loader.construct_scalar(node)).replace("_", "")
-    try:
-        return Decimal(text)
-    except InvalidOperation:  # .inf / .nan: not a policy value
-        return Decimal("NaN")
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_StrictLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
-
-
 def _read_yaml(path: Path) -> Any:
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)
-    except _DuplicateKey as dup:
+    except DuplicateKey as dup:
         raise ParameterError(
-            path, dup.key, f"重复的键（第 {dup.line} 行）", f"duplicate key (line {dup.line})"
+            path, str(dup.key), f"重复的键（第 {dup.line} 行）", f"duplicate key (line {dup.line})"
         ) from None
     except yaml.YAMLError as exc:
         raise ParameterError(

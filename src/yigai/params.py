@@ -1,0 +1,320 @@
+"""Dated scalar parameters (日期参数), OpenFisca style: one strict loader for every package.
+
+A parameter is one YAML file; its dotted name is its path below a root folder
+(``village_clinic_subsidy/amount.yaml`` → ``village_clinic_subsidy.amount``)::
+
+    description: 每个人口单位补助村卫生室的金额 / subsidy per population unit
+    metadata:
+      reference: 种子文档003 …          # the document that set the parameter
+      unit: fen                          # required text; a package may restrict it
+    values:
+      2024-01-01:                        # ISO date the value takes effect
+        value: 800000
+        reference: 种子文档003 …         # every dated value cites its source
+
+The value in force on a day is the one with the latest date on or before it; before the first
+date nothing is in force and asking is an error (:class:`NotInForce`).
+
+Reading is strict: only the keys above, duplicate keys rejected (plain YAML keeps the last one
+silently), numbers read as :class:`~decimal.Decimal` from their written text (never through
+binary float: ``0.1`` is exactly one tenth), dates checked by this module, not by YAML. Every
+error is a :class:`ParameterError` naming the file and the dotted key, Chinese first.
+
+Packages differ only in what a value may be (``units`` allow-list, a ``check`` on each value,
+e.g. money in whole fen or prevalences positive); they pass those in rather than copy the
+loader. ``index.yaml`` files describing a folder are never loaded as parameters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import yaml
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TOP_KEYS = ("description", "metadata", "values")
+_META_KEYS = ("reference", "unit")
+_VALUE_KEYS = ("value", "reference")
+
+#: A package's rule for one value: ``(zh, en)`` saying what is wrong, or ``None`` if it is fine.
+Check = Callable[[Decimal, str], tuple[str, str] | None]
+
+
+class ParameterError(ValueError):
+    """A parameter file or look-up that breaks the rules; names the file and the key."""
+
+    def __init__(self, file: Path | str, key: str, zh: str, en: str) -> None:
+        self.file, self.key, self.zh, self.en = Path(file), key, zh, en
+        super().__init__(f"参数文件 {file} 键 {key}：{zh} / parameter file {file} key {key}: {en}")
+
+
+class KeyProblem(ParameterError):
+    """A key not allowed in, or missing from, one mapping of a parameter file."""
+
+    def __init__(
+        self, file: Path | str, mapping: str, name: str, allowed: Collection[str], missing: bool
+    ) -> None:
+        self.mapping, self.name, self.missing = mapping, name, missing
+        listed = ", ".join(allowed)
+        if missing:
+            zh, en = f"缺少必需的键 {name}", f"required key {name} is missing"
+        else:
+            zh = f"不允许的键 {name}（允许：{listed}）"
+            en = f"key {name} is not allowed (allowed: {listed})"
+        super().__init__(file, f"{mapping}.{name}" if mapping else name, zh, en)
+
+
+class BadDate(ParameterError):
+    """A key of ``values`` that is not an ISO date (``raw`` is the key as written)."""
+
+    def __init__(self, file: Path | str, raw: str, reason: str = "") -> None:
+        self.raw = raw
+        why_zh, why_en = (f"（{reason}）", f" ({reason})") if reason else ("", "")
+        super().__init__(
+            file,
+            f"values.{raw}",
+            f"{raw!r} 不是 ISO 日期（YYYY-MM-DD）{why_zh}",
+            f"{raw!r} is not an ISO date (YYYY-MM-DD){why_en}",
+        )
+
+
+class NotInForce(ParameterError, LookupError):
+    """Asked for a parameter on a day before its first value."""
+
+
+# ---------------------------------------------------------------- YAML reading
+
+
+class DuplicateKey(yaml.constructor.ConstructorError):
+    """The same key twice in one mapping; a YAML error, so any YAML caller catches it."""
+
+    def __init__(self, key: Any, mark: yaml.Mark) -> None:
+        self.key, self.line = key, mark.line + 1
+        super().__init__(None, None, f"duplicate key {key!r} / 重复的键 {key!r}", mark)
+
+
+class StrictLoader(yaml.SafeLoader):
+    """Safe loader: duplicate keys rejected, decimals as Decimal, dates left as text."""
+
+
+def _mapping(loader: StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in seen:
+            raise DuplicateKey(key, key_node.start_mark)
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=True)
+
+
+def construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
+    """A YAML number read from its written text (``1_000.5`` → ``Decimal('1000.5')``)."""
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    try:
+        return Decimal(text)
+    except InvalidOperation:  # .inf / .nan: rejected later as not finite, naming the key
+        return Decimal("NaN")
+
+
+StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+StrictLoader.add_constructor("tag:yaml.org,2002:float", construct_decimal)
+# dates stay text so that a bad date is an error naming its key, not a parser crash
+StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
+
+
+def read_yaml(path: Path, loader: type[yaml.SafeLoader] = StrictLoader) -> Any:
+    """Parse ``path`` strictly; a syntax error or duplicate key names the file (key ``(file)``)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ParameterError(path, "(file)", f"无法读取：{exc}", f"cannot read: {exc}") from None
+    try:
+        return yaml.load(text, Loader=loader)  # a SafeLoader subclass: safe
+    except DuplicateKey as dup:
+        raise ParameterError(
+            path,
+            "(file)",
+            f"重复的键 {dup.key}（第 {dup.line} 行）",
+            f"duplicate key {dup.key} (line {dup.line})",
+        ) from None
+    except (yaml.YAMLError, ValueError) as exc:  # PyYAML raises ValueError for 2024-13-01
+        raise ParameterError(
+            path, "(file)", f"不是有效的 YAML：{exc}", f"{path.name} is not valid YAML: {exc}"
+        ) from None
+
+
+# ---------------------------------------------------------------- model
+
+
+class DatedValue(NamedTuple):
+    """A value taking effect on ``start``, with its source; unpacks as ``(date, value, ref)``."""
+
+    start: dt.date
+    value: Decimal
+    reference: str
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One dated parameter: ``values`` sorted by start date."""
+
+    name: str
+    description: str
+    unit: str
+    reference: str
+    values: tuple[DatedValue, ...]
+    file: Path | None = None
+
+    def at(self, day: dt.date) -> Decimal:
+        """The value in force on ``day`` (the latest one starting on or before it)."""
+        current = [v for v in self.values if v.start <= day]
+        if not current:
+            first = self.values[0].start if self.values else None
+            raise NotInForce(
+                self.file or self.name,
+                "values",
+                f"参数 {self.name} 在 {day} 尚未生效（最早 {first}）",
+                f"parameter {self.name} has no value on {day} "
+                f"(no value in force on {day}; the first starts {first})",
+            )
+        return current[-1].value
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _mapping_of(obj: Any, file: Path, key: str) -> dict[Any, Any]:
+    if not isinstance(obj, dict):
+        raise ParameterError(file, key, "应为映射（键: 值）", "must be a mapping (key: value)")
+    return obj
+
+
+def _keys(obj: dict[Any, Any], allowed: tuple[str, ...], file: Path, mapping: str) -> None:
+    for key in obj:
+        if key not in allowed:
+            raise KeyProblem(file, mapping, str(key), allowed, missing=False)
+    for key in allowed:
+        if key not in obj:
+            raise KeyProblem(file, mapping, key, allowed, missing=True)
+
+
+def _text(obj: Any, file: Path, key: str) -> str:
+    if not isinstance(obj, str) or not obj.strip():
+        raise ParameterError(file, key, "应为非空文本", "must be non-empty text")
+    return obj.strip()
+
+
+def _date(raw: Any, file: Path) -> dt.date:
+    if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
+        return raw
+    text = str(raw)
+    if not _DATE.match(text):
+        raise BadDate(file, text)
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise BadDate(file, text, str(exc)) from None
+
+
+def _number(raw: Any, file: Path, key: str) -> Decimal:
+    # Quoted decimal text ("0.5") is accepted: some files quote values to keep them off float.
+    if isinstance(raw, bool) or not isinstance(raw, int | Decimal | str):
+        raise ParameterError(
+            file, key, f"应为数值（得到 {raw!r}）", f"must be a number (got {raw!r})"
+        )
+    try:
+        number = Decimal(raw.strip() if isinstance(raw, str) else raw)
+    except InvalidOperation:
+        raise ParameterError(
+            file, key, f"应为数值（得到 {raw!r}）", f"must be a number (got {raw!r})"
+        ) from None
+    if not number.is_finite():
+        raise ParameterError(file, key, "应为有限数值", "must be a finite number")
+    return number
+
+
+def parse(
+    doc: Any,
+    file: Path,
+    name: str,
+    *,
+    units: Collection[str] | None = None,
+    check: Check | None = None,
+) -> Parameter:
+    """Validate one parsed parameter document; ``units`` and ``check`` are package rules."""
+    doc = _mapping_of(doc, file, "(file)")
+    _keys(doc, _TOP_KEYS, file, "")
+    meta = _mapping_of(doc["metadata"], file, "metadata")
+    _keys(meta, _META_KEYS, file, "metadata")
+    description = _text(doc["description"], file, "description")
+    reference = _text(meta["reference"], file, "metadata.reference")
+    unit = _text(meta["unit"], file, "metadata.unit")
+    if units is not None and unit not in units:
+        listed = ", ".join(units)
+        raise ParameterError(
+            file,
+            "metadata.unit",
+            f"未知单位 {unit}（可选：{listed}）",
+            f"unknown unit {unit} (one of {listed})",
+        )
+    raw_values = doc["values"]
+    if not isinstance(raw_values, dict) or not raw_values:
+        raise ParameterError(
+            file,
+            "values",
+            "应为以日期为键的非空映射",
+            "must be a non-empty mapping keyed by ISO date",
+        )
+    values = []
+    for raw_date, entry in raw_values.items():
+        start = _date(raw_date, file)
+        where = f"values.{start.isoformat()}"
+        entry = _mapping_of(entry, file, where)
+        _keys(entry, _VALUE_KEYS, file, where)
+        value = _number(entry["value"], file, f"{where}.value")
+        problem = check(value, unit) if check else None
+        if problem:
+            raise ParameterError(file, f"{where}.value", *problem)
+        values.append(
+            DatedValue(start, value, _text(entry["reference"], file, f"{where}.reference"))
+        )
+    values.sort(key=lambda v: v.start)
+    return Parameter(name, description, unit, reference, tuple(values), file)
+
+
+def load_file(
+    path: Path,
+    name: str = "",
+    *,
+    units: Collection[str] | None = None,
+    check: Check | None = None,
+    loader: type[yaml.SafeLoader] = StrictLoader,
+) -> Parameter:
+    """Read and validate one parameter file (``name`` defaults to the file's stem)."""
+    return parse(read_yaml(path, loader), path, name or path.stem, units=units, check=check)
+
+
+def path_of(name: str, root: Path) -> Path:
+    """The file of the dotted ``name`` under ``root`` (``a.b`` → ``root/a/b.yaml``)."""
+    return root.joinpath(*name.split(".")).with_suffix(".yaml")
+
+
+def load(
+    name: str,
+    root: Path,
+    *,
+    units: Collection[str] | None = None,
+    check: Check | None = None,
+    loader: type[yaml.SafeLoader] = StrictLoader,
+) -> Parameter:
+    """The parameter with dotted ``name`` under ``root``."""
+    path = path_of(name, root)
+    if not path.is_file() or path.name == "index.yaml":
+        raise ParameterError(path, name, "参数文件不存在", "parameter file not found")
+    return load_file(path, name, units=units, check=check, loader=loader)

@@ -124,3 +124,9 @@ def test_about_target_follows_the_indicators_direction() -> None:
 
 def test_output_paths_live_under_home(result: demo.DemoResult, settings: Settings) -> None:
     assert all(Path(p).is_relative_to(settings.home) for p in result.outputs.values())
+
+
+def test_bulletin_marks_the_reported_values(result: demo.DemoResult) -> None:
+    document = docx.Document(str(result.outputs["bulletin_docx"]))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert any(c.endswith("（填报）") for c in cells)

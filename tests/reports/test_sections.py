@@ -355,3 +355,20 @@ def test_another_assessment_of_one_unit_is_summarised_with_its_grade():
     )
     report = build(replace(make_data("2025Q4"), other_rankings=[group]), ReportKind.QUARTERLY)
     assert "2025年度县域医共体绩效考核中，甲镇卫生院得分55.74分（不合格）。" in report.summary
+
+
+def test_a_reported_value_is_marked_in_table_1_and_explained(monthly):
+    """Issue 4 §2: values entered as aggregates are shown, visibly marked 填报."""
+    data = make_data("202503")
+    results = [
+        replace(r, source="reported")
+        if (r.indicator_id, r.org_id, r.period_id) == ("drug_share", "C01", "202503")
+        else r
+        for r in data.results
+    ]
+    report = build(make_data("202503", results=results), ReportKind.MONTHLY)
+    rows = {r.meta.id: r for r in report.indicator_rows}
+    assert rows["drug_share"].value_text == "38.20%（填报）"
+    assert rows["in_county_visit_rate"].value_text == "88.50%"
+    assert "填报" in report.table1_lead
+    assert "填报" not in monthly.table1_lead

@@ -220,7 +220,7 @@ def write_docx(report: Report, path: Path) -> Path:
     _heading(doc, report.sections[1])
     _para(
         doc,
-        "主要监测指标完成情况见表1（状态：达标为绿色，接近目标或较上期改善为黄色，未达标为红色）。",
+        report.table1_lead,
         indent=True,
     )
     _para(

@@ -321,13 +321,20 @@ class ReportData:
         wanted = self.key_indicator_id or self.indicators[0].id
         return self.indicator(wanted)
 
+    def _result(self, indicator_id: str, org_id: str, period_id: str) -> IndicatorValue | None:
+        if not self._index:
+            self._index.update({(r.indicator_id, r.org_id, r.period_id): r for r in self.results})
+        return self._index.get((indicator_id, org_id, period_id))
+
     def value(self, indicator_id: str, org_id: str, period_id: str) -> Decimal | None:
         """The value of one indicator × unit × period, or None when absent or undefined."""
-        if not self._index:
-            self._index.update(
-                {(r.indicator_id, r.org_id, r.period_id): r.value for r in self.results}
-            )
-        return self._index.get((indicator_id, org_id, period_id))
+        found = self._result(indicator_id, org_id, period_id)
+        return None if found is None else found.value
+
+    def is_reported(self, indicator_id: str, org_id: str, period_id: str) -> bool:
+        """Whether the value was reported by the unit (填报) rather than computed from records."""
+        found = self._result(indicator_id, org_id, period_id)
+        return found is not None and found.source == "reported"
 
 
 def validate(data: ReportData) -> None:

@@ -90,11 +90,16 @@ class IndicatorRow:
     status: Status
     #: "" for the period's own value; "year" when the row shows the year's value (module doc)
     basis: str = ""
+    #: the value was reported by the unit (填报), not computed from records
+    reported: bool = False
 
     @property
     def value_text(self) -> str:
         text = format_value(self.value, self.meta.unit)
-        return f"{text}（全年）" if self.basis == "year" and self.value is not None else text
+        if self.value is None:
+            return text
+        marks = [m for m, on in (("全年", self.basis == "year"), ("填报", self.reported)) if on]
+        return f"{text}（{'，'.join(marks)}）" if marks else text
 
     @property
     def cells(self) -> list[str]:
@@ -224,6 +229,14 @@ class Report:
     charts: dict[str, object] = field(default_factory=dict)  # name → Path, set by the writer
 
     @property
+    def table1_lead(self) -> str:
+        """The sentence before 表1, explaining its colours and any 填报 values."""
+        text = "主要监测指标完成情况见表1（状态：达标为绿色，接近目标或较上期改善为黄色，未达标为红色"
+        if any(r.reported and r.value is not None for r in self.indicator_rows):
+            text += "；标“填报”的数值为各单位上报的汇总数，其余由明细数据计算"
+        return text + "）。"
+
+    @property
     def kind_zh(self) -> str:
         return "月度进展报告" if self.kind is ReportKind.MONTHLY else "季度通报"
 
@@ -326,28 +339,15 @@ def _indicator_row(data: ReportData, meta: IndicatorMeta, tolerance: Decimal) ->
     p = data.period
     region = data.region.id
     target = target_for(data.targets, meta.id, data.region, p)
-    if not meta.defined_for(p.grain.value) and meta.defined_for(Grain.YEAR.value):
-        if not closes_year(p):
-            return IndicatorRow(meta, None, target, None, None, None, None, Status.NOT_DUE)
-        year = Period.year(p.end.year)
-        value = data.value(meta.id, region, year.id)
-        last_year = data.value(meta.id, region, year.previous().id)
-        return IndicatorRow(
-            meta=meta,
-            value=value,
-            target=target,
-            previous=None,
-            last_year=last_year,
-            mom=None,
-            yoy=change(value, last_year, meta.unit),
-            status=rag_status(
-                value, target.value if target else None, None, meta.direction, tolerance
-            ),
-            basis="year",
-        )
-    value = data.value(meta.id, region, p.id)
-    previous = data.value(meta.id, region, p.previous().id)
-    last_year = data.value(meta.id, region, p.same_period_last_year().id)
+    by_year = not meta.defined_for(p.grain.value) and meta.defined_for(Grain.YEAR.value)
+    if by_year and not closes_year(p):
+        return IndicatorRow(meta, None, target, None, None, None, None, Status.NOT_DUE)
+    # A year-only indicator shows the year's value in the period that closes the year, with
+    # no 上期 to compare (the previous year is its 同期).
+    shown = Period.year(p.end.year) if by_year else p
+    value = data.value(meta.id, region, shown.id)
+    previous = None if by_year else data.value(meta.id, region, p.previous().id)
+    last_year = data.value(meta.id, region, shown.same_period_last_year().id)
     return IndicatorRow(
         meta=meta,
         value=value,
@@ -359,6 +359,8 @@ def _indicator_row(data: ReportData, meta: IndicatorMeta, tolerance: Decimal) ->
         status=rag_status(
             value, target.value if target else None, previous, meta.direction, tolerance
         ),
+        basis="year" if by_year else "",
+        reported=data.is_reported(meta.id, region, shown.id),
     )
 
 

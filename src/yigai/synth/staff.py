@@ -98,11 +98,17 @@ def generate_staff(config: SynthConfig, cal: Calibration, county: County) -> pa.
     ratio = float(cal["staff.nurses_per_doctor"])
     doctor = (1.0 - other_total) / (1.0 + ratio)
     dist = {"doctor": doctor, "nurse": doctor * ratio, **{k: float(other[k]) for k in _OTHER}}
-    profession = _quota(gen, dist, n)
     vd = float(cal["staff.village_doctor_share"])
-    profession[is_village] = np.where(
-        gen.random(int(is_village.sum())) < vd, "village_doctor", "nurse"
-    )
+    # Quotas per group, so even a small county's primary level has the calibrated 医护比:
+    # village clinics are staffed mostly by 乡村医生, the rest in the common mix.
+    village_dist = {"village_doctor": vd, **{k: v * (1 - vd) for k, v in dist.items()}}
+    profession = np.empty(n, dtype=object)
+    for group, shares in (
+        (is_village, village_dist),
+        (is_primary & ~is_village, dist),
+        (~is_primary, dist),
+    ):
+        profession[group] = _quota(gen, shares, int(group.sum()))
     # A CDC has public-health staff, not clinicians (keeps the 医护比 of the clinics intact).
     profession[is_cdc & np.isin(profession, ["doctor", "nurse"])] = "public_health"
 

@@ -26,7 +26,16 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
+class Direction(StrEnum):
+    """指标方向: whether a higher value is better (正向指标) or a lower one (逆向指标)."""
+
+    HIGHER = "higher"
+    LOWER = "lower"
+
+
 class Unit(StrEnum):
+    """Units of the indicator catalogue (docs/CONTRACTS.md)."""
+
     PERCENT = "percent"  # 百分比 %
     PERMILLE = "permille"  # 千分比 ‰
     YUAN = "yuan"  # 元 (numerator in fen)

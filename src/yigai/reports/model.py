@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from yigai.indicators.model import Direction, Unit
 from yigai.orgs.model import OrgKind
 from yigai.periods import Period, PeriodError, parse
 
@@ -87,26 +88,6 @@ def to_required_decimal(raw: Any, *, table: str, row: int, column: str) -> Decim
     if value is None:  # unreachable with optional=False; keeps the return type exact
         raise data_error(table, row, column, "缺少数值", "value is missing")
     return value
-
-
-class Direction(StrEnum):
-    """指标方向: whether a higher value is better (正向指标) or a lower one (逆向指标)."""
-
-    HIGHER = "higher"
-    LOWER = "lower"
-
-
-class Unit(StrEnum):
-    """Units of the indicator catalogue (docs/CONTRACTS.md)."""
-
-    PERCENT = "percent"
-    PERMILLE = "permille"
-    YUAN = "yuan"
-    COUNT = "count"
-    RATIO = "ratio"
-    PER_1000 = "per_1000"
-    PER_10000 = "per_10000"
-    DAYS = "days"
 
 
 UNIT_SUFFIX_ZH: dict[Unit, str] = {

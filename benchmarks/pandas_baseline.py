@@ -12,20 +12,13 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow as pa
 
+from yigai.indicators.views import HOSPITAL_TYPES, KEY_GROUPS
 from yigai.orgs import hierarchy
 from yigai.orgs.model import PRIMARY_TYPES
 
-HOSPITALS = {"county_general", "county_tcm", "city_hospital", "province_hospital"}
-KEY_GROUPS = (
-    "hypertension",
-    "diabetes",
-    "severe_mental",
-    "tuberculosis",
-    "disabled",
-    "poverty",
-    "special_family",
-    "pregnant",
-)
+# The same definitions as the engine's views: the baseline differs in how it computes,
+# not in what it counts.
+HOSPITALS = set(HOSPITAL_TYPES)
 
 
 def _periods_of_months(months: pd.Series) -> pd.DataFrame:

@@ -16,20 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yigai import periods as P
+from yigai.indicators.values import RESULT_SCHEMA
 from yigai.store import ReportedValue
 
-RESULT_SCHEMA = pa.schema(
-    [
-        pa.field("indicator_id", pa.string(), nullable=False),
-        pa.field("org_id", pa.string(), nullable=False),
-        pa.field("period_id", pa.string(), nullable=False),
-        pa.field("grain", pa.string(), nullable=False),
-        pa.field("numerator", pa.int64()),
-        pa.field("denominator", pa.int64()),
-        pa.field("value", pa.string()),
-        pa.field("source", pa.string(), nullable=False),
-    ]
-)
 KEY = ["indicator_id", "org_id", "period_id"]
 
 

@@ -30,6 +30,7 @@ from yigai.indicators.catalogue import Catalogue
 from yigai.indicators.model import Side
 from yigai.indicators.plan import plan
 from yigai.indicators.source import ArrowSource, TableSource
+from yigai.indicators.values import RESULT_SCHEMA
 from yigai.orgs import hierarchy
 from yigai.periods import Period, parse
 from yigai.records import schemas
@@ -45,18 +46,6 @@ PROGRESS_LABEL = "计算指标 / computing indicators"
 #: One side's integer value and grain per (org unit, period).
 SideValues = dict[tuple[str, str], tuple[int, str]]
 
-RESULT_SCHEMA = pa.schema(
-    [
-        pa.field("indicator_id", pa.string(), nullable=False),
-        pa.field("org_id", pa.string(), nullable=False),
-        pa.field("period_id", pa.string(), nullable=False),
-        pa.field("grain", pa.string(), nullable=False),
-        pa.field("numerator", pa.int64()),
-        pa.field("denominator", pa.int64()),
-        pa.field("value", pa.string()),
-        pa.field("source", pa.string(), nullable=False),
-    ]
-)
 
 
 def periods_tables(periods: Iterable[Period]) -> tuple[pa.Table, pa.Table]:

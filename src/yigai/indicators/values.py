@@ -11,6 +11,22 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
+import pyarrow as pa
+
+#: The indicator result table (docs/CONTRACTS.md): one row per indicator × org unit × period.
+RESULT_SCHEMA = pa.schema(
+    [
+        pa.field("indicator_id", pa.string(), nullable=False),
+        pa.field("org_id", pa.string(), nullable=False),
+        pa.field("period_id", pa.string(), nullable=False),
+        pa.field("grain", pa.string(), nullable=False),
+        pa.field("numerator", pa.int64()),
+        pa.field("denominator", pa.int64()),
+        pa.field("value", pa.string()),
+        pa.field("source", pa.string(), nullable=False),
+    ]
+)
+
 
 def round_half_up(x: Fraction, places: int) -> Decimal:
     """``x`` rounded half up (away from zero) to ``places`` decimals, exactly."""

@@ -40,7 +40,7 @@ import pyarrow.compute as pc
 
 from yigai.orgs.model import OrgKind
 from yigai.periods import Period
-from yigai.policy.adjudication_vectorised import adjudicate_table
+from yigai.policy.adjudication_vectorised import REQUIRED, adjudicate_table
 from yigai.policy.claims import CLAIMS
 from yigai.policy.scheme import OUT_OF_COUNTY
 from yigai.records.schemas import POPULATION_GROUPS
@@ -103,14 +103,7 @@ def settle_claims(wh: Any, year: int, region: str, *, root: Path | None = None) 
     table = pa.Table.from_pandas(
         enc[
             [
-                "encounter_id",
-                "person_id",
-                "event_date",
-                "care_type",
-                "level",
-                "in_county",
-                "cost_total_fen",
-                "out_of_scope_fen",
+                *REQUIRED,
                 "referred",
                 "referred_from",
                 "referral_in_community",

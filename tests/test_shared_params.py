@@ -175,3 +175,97 @@ def test_value_in_force_is_that_of_the_latest_start_on_or_before_the_day(
 )
 def test_any_written_decimal_reads_back_exactly(number: Decimal) -> None:
     assert yaml.load(f"v: {number}", Loader=params.StrictLoader)["v"] == number
+
+
+# ---------------------------------------------------------------- the three shared YAML loaders
+
+_LOADERS = (params.UniqueKeyLoader, params.DecimalLoader, params.StrictLoader)
+
+
+@pytest.mark.parametrize("loader", _LOADERS)
+def test_every_shared_loader_rejects_a_repeated_key_naming_key_and_line(
+    loader: type[yaml.SafeLoader],
+) -> None:
+    with pytest.raises(params.DuplicateKey) as err:
+        yaml.load("a: 1\nb: 2\na: 3\n", Loader=loader)
+    assert (err.value.key, err.value.line) == ("a", 3)
+
+
+def test_duplicate_key_message_is_chinese_first() -> None:
+    with pytest.raises(params.DuplicateKey, match=r"^重复的键 'a' / duplicate key 'a'"):
+        yaml.load("a: 1\na: 2\n", Loader=params.UniqueKeyLoader)
+
+
+def test_duplicate_key_is_a_yaml_error_for_callers_that_catch_those() -> None:
+    with pytest.raises(yaml.YAMLError):
+        yaml.load("a: 1\na: 2\n", Loader=params.UniqueKeyLoader)
+
+
+def test_repeated_key_inside_a_list_of_mappings_is_found() -> None:
+    with pytest.raises(params.DuplicateKey) as err:
+        yaml.load("items:\n  - {id: 1}\n  - {id: 2, id: 3}\n", Loader=params.UniqueKeyLoader)
+    assert (err.value.key, err.value.line) == ("id", 3)
+
+
+def test_keys_written_differently_but_equal_are_duplicates() -> None:
+    """0x10 is the integer 16: plain YAML would silently keep the second value."""
+    with pytest.raises(params.DuplicateKey):
+        yaml.load("16: a\n0x10: b\n", Loader=params.UniqueKeyLoader)
+
+
+def test_unhashable_key_is_a_yaml_error_not_a_type_error() -> None:
+    with pytest.raises(yaml.constructor.ConstructorError, match="unhashable key"):
+        yaml.load("? [1, 2]\n: x\n", Loader=params.UniqueKeyLoader)
+
+
+def test_unique_key_loader_keeps_yaml_dates_and_floats() -> None:
+    doc = yaml.load("day: 2024-07-01\nshare: 0.25\n", Loader=params.UniqueKeyLoader)
+    assert doc == {"day": dt.date(2024, 7, 1), "share": 0.25}
+    assert isinstance(doc["share"], float)
+
+
+def test_decimal_loader_reads_decimals_exactly_and_keeps_yaml_dates() -> None:
+    doc = yaml.load("day: 2024-07-01\nshare: 0.1\ncount: 3\n", Loader=params.DecimalLoader)
+    assert doc == {"day": dt.date(2024, 7, 1), "share": Decimal("0.1"), "count": 3}
+    assert isinstance(doc["share"], Decimal) and isinstance(doc["count"], int)
+
+
+def test_decimal_loader_impossible_date_is_a_value_error() -> None:
+    """Documented: PyYAML raises a bare ValueError; callers catch it beside YAMLError."""
+    with pytest.raises(ValueError, match=r"month must be in 1\.\.12"):
+        yaml.load("day: 2024-13-01\n", Loader=params.DecimalLoader)
+
+
+def test_strict_loader_leaves_dates_as_text() -> None:
+    assert yaml.load("day: 2024-13-01\n", Loader=params.StrictLoader) == {"day": "2024-13-01"}
+
+
+def test_strict_loader_is_still_a_decimal_and_unique_key_loader() -> None:
+    """Backward compatible: packages subclassing StrictLoader keep both behaviours."""
+    assert issubclass(params.StrictLoader, params.DecimalLoader)
+    assert issubclass(params.DecimalLoader, params.UniqueKeyLoader)
+
+
+def test_read_yaml_accepts_another_shared_loader(tmp_path: Path) -> None:
+    path = tmp_path / "d.yaml"
+    path.write_text("day: 2024-07-01\n", encoding="utf-8")
+    assert params.read_yaml(path, params.DecimalLoader) == {"day": dt.date(2024, 7, 1)}
+
+
+_PLAIN = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.dates()
+    | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner),
+    max_leaves=12,
+)
+
+
+@given(_PLAIN)
+def test_unique_key_loader_reads_a_file_without_repeats_as_safe_load_does(doc: object) -> None:
+    """Invariant: the only change from yaml.safe_load is the rejection of repeated keys."""
+    text = yaml.safe_dump(doc, allow_unicode=True)
+    assert yaml.load(text, Loader=params.UniqueKeyLoader) == yaml.safe_load(text)

@@ -23,6 +23,11 @@ error is a :class:`ParameterError` naming the file and the dotted key, Chinese f
 Packages differ only in what a value may be (``units`` allow-list, a ``check`` on each value,
 e.g. money in whole fen or prevalences positive); they pass those in rather than copy the
 loader. ``index.yaml`` files describing a folder are never loaded as parameters.
+
+Every package's YAML reading shares the duplicate-key check through one of three loaders, each
+built on the previous: :class:`UniqueKeyLoader` (otherwise plain YAML: floats, dates),
+:class:`DecimalLoader` (decimals as ``Decimal``, YAML dates) and :class:`StrictLoader` (dates
+left as text; the loader of parameter files).
 """
 
 from __future__ import annotations
@@ -96,18 +101,45 @@ class DuplicateKey(yaml.constructor.ConstructorError):
 
     def __init__(self, key: Any, mark: yaml.Mark) -> None:
         self.key, self.line = key, mark.line + 1
-        super().__init__(None, None, f"duplicate key {key!r} / 重复的键 {key!r}", mark)
+        super().__init__(None, None, f"重复的键 {key!r} / duplicate key {key!r}", mark)
 
 
-class StrictLoader(yaml.SafeLoader):
-    """Safe loader: duplicate keys rejected, decimals as Decimal, dates left as text."""
+class UniqueKeyLoader(yaml.SafeLoader):
+    """Safe loader that rejects a key repeated in one mapping (唯一键); otherwise plain YAML.
+
+    Dates are ``datetime.date`` (an impossible one such as ``2024-13-01`` makes PyYAML raise a
+    bare ``ValueError``, so catch it beside ``yaml.YAMLError``) and ``0.5`` is a binary
+    ``float``: for files whose numbers are shares fed to float code (synthetic-data
+    calibration) or validated by pydantic (assessment schemes). Keys are compared after
+    construction, so ``1`` and ``0x1`` are the same key, as they are in the resulting dict.
+    """
 
 
-def _mapping(loader: StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+class DecimalLoader(UniqueKeyLoader):
+    """:class:`UniqueKeyLoader` reading fractional numbers as ``Decimal`` from their text.
+
+    Dates are still parsed by YAML (``datetime.date``): the way to keep YAML dates while
+    reading decimals exactly, for files whose dates a schema (pydantic) or the caller checks.
+    """
+
+
+class StrictLoader(DecimalLoader):
+    """Safe loader: duplicate keys rejected, decimals as Decimal, dates left as text.
+
+    The loader of parameter files (:func:`read_yaml`): a bad date there is an error naming its
+    key (:class:`BadDate`), not a parser crash.
+    """
+
+
+def _mapping(loader: UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=True)
-        if key in seen:
+        try:
+            repeated = key in seen
+        except TypeError:  # unhashable: construct_mapping rejects it below, with its line
+            continue
+        if repeated:
             raise DuplicateKey(key, key_node.start_mark)
         seen.add(key)
     return yaml.SafeLoader.construct_mapping(loader, node, deep=True)
@@ -122,8 +154,8 @@ def construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal
         return Decimal("NaN")
 
 
-StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-StrictLoader.add_constructor("tag:yaml.org,2002:float", construct_decimal)
+UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+DecimalLoader.add_constructor("tag:yaml.org,2002:float", construct_decimal)
 # dates stay text so that a bad date is an error naming its key, not a parser crash
 StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
 

@@ -23,6 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from yigai.orgs.model import InstitutionType, OrgKind
+from yigai.params import UniqueKeyLoader
 from yigai.periods import Grain
 
 SCHEME_DIR = Path(__file__).parent / "schemes"
@@ -296,25 +297,6 @@ class Target:
     source: str = ""
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """YAML loader that rejects duplicate keys (PyYAML silently keeps the last one)."""
-
-
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} / 键重复 {key!r}", key_node.start_mark
-            )
-        seen.add(key)
-    return loader.construct_mapping(node)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 def read_yaml(path: Path, error: type[ValueError] = SchemeError) -> Any:
     """Parse a YAML file strictly; a syntax error or duplicate key names the file."""
     try:
@@ -322,7 +304,8 @@ def read_yaml(path: Path, error: type[ValueError] = SchemeError) -> Any:
     except OSError as exc:
         raise error(f"无法读取文件 {path}：{exc} / cannot read {path}: {exc}") from exc
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)
+        # duplicate keys rejected; dates and floats as YAML reads them, for pydantic
+        return yaml.load(text, Loader=UniqueKeyLoader)  # a SafeLoader subclass: safe
     except (yaml.YAMLError, ValueError) as exc:  # PyYAML raises ValueError for 2024-13-01
         raise error(
             f"文件 {path} 不是有效的 YAML：{exc} / {path} is not valid YAML: {exc}"

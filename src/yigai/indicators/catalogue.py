@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from pydantic import ValidationError
 
 from yigai.indicators import views
 from yigai.indicators.model import Indicator, Side
+from yigai.params import DecimalLoader
 
 CATALOGUE_DIR = Path(__file__).parent / "catalogue"
 
@@ -35,36 +35,16 @@ class CatalogueError(ValueError):
         self.path, self.entry, self.zh, self.en = str(path), entry, zh, en
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that rejects duplicate keys and reads decimals as Decimal, never float."""
-
-
-def _mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    out: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in out:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"重复的键 / duplicate key {key!r}", key_node.start_mark
-            )
-        out[key] = loader.construct_object(value_node, deep=True)
-    return out
-
-
-def _decimal(loader: _StrictLoader, node: yaml.ScalarNode) -> Decimal:
-    return Decimal(loader.construct_scalar(node).replace("_", ""))
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-_StrictLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
-
-
 def read_yaml(path: Path) -> Any:
-    """Parse one YAML file strictly; errors name the file and line."""
+    """Parse one YAML file strictly; errors name the file and line.
+
+    Duplicate keys are rejected, decimals read as ``Decimal`` (never float) and dates parsed
+    by YAML for pydantic (:class:`yigai.params.DecimalLoader`).
+    """
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=_StrictLoader)
-    except yaml.YAMLError as exc:
+            return yaml.load(fh, Loader=DecimalLoader)  # a SafeLoader subclass: safe
+    except (yaml.YAMLError, ValueError) as exc:  # PyYAML raises ValueError for 2024-13-01
         raise CatalogueError(path, None, f"YAML 格式错误：{exc}", f"invalid YAML: {exc}") from None
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from yigai.params import StrictLoader
 from yigai.reform.departments import DepartmentsError, parse_departments
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -70,28 +71,6 @@ class PlanSpec:
     source: str
     issued: dt.date | None
     tasks: tuple[TaskSpec, ...]
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """Rejects duplicate keys (plain YAML keeps the last one silently)."""
-
-
-def _mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    out: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in out:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"重复的键 / duplicate key {key!r}", key_node.start_mark
-            )
-        out[key] = loader.construct_object(value_node, deep=True)
-    return out
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-# dates stay text until _date checks them, so 2020-13-01 is an error naming the task,
-# not a crash inside the YAML parser
-_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
 
 
 def _keys(path: Path, where: str, doc: Any, allowed: set[str], required: set[str]) -> dict:
@@ -184,7 +163,9 @@ def parse_plan(path: Path) -> PlanSpec:
     """Load and validate one plan file."""
     try:
         with path.open(encoding="utf-8") as fh:
-            doc = yaml.load(fh, Loader=_StrictLoader)  # a SafeLoader subclass: safe
+            # duplicate keys rejected; dates stay text until _date checks them, so 2020-13-01
+            # is an error naming the task, not a crash inside the YAML parser
+            doc = yaml.load(fh, Loader=StrictLoader)  # a SafeLoader subclass: safe
     except yaml.YAMLError as exc:
         raise PlanError(path, "(file)", f"YAML 格式错误：{exc}", f"invalid YAML: {exc}") from None
     doc = _keys(path, "(plan)", doc, _PLAN_KEYS, _PLAN_REQUIRED)

@@ -4,15 +4,14 @@ A parameter lives in ``data/params/<path>.yaml``; its dotted name is the path
 (``status/amber_tolerance.yaml`` → ``status.amber_tolerance``), read by :mod:`yigai.params`.
 The unit is free text (``share``).
 
-:class:`StrictLoader` is also the reader of report data files: it adds to the shared strict
-loader YAML dates and integers read as ``Decimal``.
+:class:`StrictLoader` is also the reader of report data files: the shared
+:class:`~yigai.params.DecimalLoader` (duplicate keys rejected, YAML dates) with integers read
+as ``Decimal`` too.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-
-import yaml
 
 from yigai import params as shared
 from yigai.params import DatedValue, Parameter, ParameterError
@@ -30,13 +29,10 @@ __all__ = [
 PARAMS_DIR = Path(__file__).parent / "data" / "params"
 
 
-class StrictLoader(shared.StrictLoader):
+class StrictLoader(shared.DecimalLoader):
     """Safe loader that rejects duplicate keys and reads numbers as Decimal, dates as dates."""
 
 
-StrictLoader.add_constructor(
-    "tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_timestamp
-)
 StrictLoader.add_constructor("tag:yaml.org,2002:int", shared.construct_decimal)
 
 

@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from yigai.params import UniqueKeyLoader
+
 DEFAULT_PATH = Path(__file__).parent / "data" / "calibration.yaml"
 
 _LEAF_KEYS = frozenset({"value", "unit", "reference", "note"})
@@ -48,27 +50,6 @@ class CalibrationError(ValueError):
     def __init__(self, path: Path, key: str, zh: str, en: str) -> None:
         self.path, self.key, self.zh, self.en = path, key, zh, en
         super().__init__(f"{path}: {key}: {zh} / {en}")
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A SafeLoader that rejects a key repeated in one mapping (YAML would keep the last)."""
-
-
-def _construct_mapping(
-    loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False
-) -> dict:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"重复的键 / duplicate key {key!r}", key_node.start_mark
-            )
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 @dataclass(frozen=True)
@@ -150,8 +131,9 @@ def load(path: Path | str | None = None) -> Calibration:
     """Load and validate a calibration file (default: the packaged ``calibration.yaml``)."""
     path = Path(path) if path is not None else DEFAULT_PATH
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
-    except yaml.YAMLError as exc:
+        # duplicate keys rejected; shares stay float on purpose: they feed numpy's sampler
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=UniqueKeyLoader)
+    except (yaml.YAMLError, ValueError) as exc:  # PyYAML raises ValueError for 2024-13-01
         raise CalibrationError(
             path, "<yaml>", f"YAML 格式错误：{exc}", f"invalid YAML: {exc}"
         ) from None

@@ -22,6 +22,7 @@ from typing import Annotated, Any, Literal, Protocol
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from yigai.indicators.model import Direction
 from yigai.orgs.model import InstitutionType, OrgKind
 from yigai.params import UniqueKeyLoader
 from yigai.periods import Grain
@@ -31,13 +32,6 @@ SCHEME_DIR = Path(__file__).parent / "schemes"
 
 class SchemeError(ValueError):
     """A scheme file that cannot be loaded; the message names the file and key."""
-
-
-class Direction(StrEnum):
-    """Which way is better (指标方向): 越高越好 / 越低越好."""
-
-    HIGHER = "higher"
-    LOWER = "lower"
 
 
 class Unit(StrEnum):

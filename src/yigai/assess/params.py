@@ -12,8 +12,6 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-import yaml
-
 from yigai import params as shared
 from yigai.params import Parameter, ParameterError
 
@@ -21,13 +19,6 @@ __all__ = ["PARAM_DIR", "UNITS", "Parameter", "ParameterError", "load_parameter"
 
 PARAM_DIR = Path(__file__).parent / "data" / "params"
 UNITS = ("fen", "ratio", "persons")
-
-
-class _Loader(shared.StrictLoader):
-    """The shared strict loader, with dates parsed by YAML."""
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_timestamp)
 
 
 def _whole_fen(value: Decimal, unit: str) -> tuple[str, str] | None:
@@ -39,7 +30,7 @@ def _whole_fen(value: Decimal, unit: str) -> tuple[str, str] | None:
 def load_parameter(name: str, root: Path = PARAM_DIR) -> Parameter:
     """Load ``a.b`` from ``root/a/b.yaml``."""
     try:
-        return shared.load(name, root, units=UNITS, check=_whole_fen, loader=_Loader)
+        return shared.load(name, root, units=UNITS, check=_whole_fen, loader=shared.DecimalLoader)
     except shared.BadDate as exc:
         # The assessment loader names the mapping holding a mistyped date key.
         raise ParameterError(exc.file, "values", exc.zh, exc.en) from None

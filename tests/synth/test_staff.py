@@ -23,17 +23,26 @@ def staff() -> tuple[pd.DataFrame, set[str]]:
     return generate_staff(config, cal, county).to_pandas(), primary
 
 
+FIRST_DAY = pd.Timestamp("2024-01-01").date()
+
+
+def _on(df: pd.DataFrame, day: object) -> pd.DataFrame:
+    """Staff in post on ``day``."""
+    return df[(df.joined_on <= day) & (df.left_on.isna() | (df.left_on > day))]
+
+
 def test_primary_staff_per_1000_residents(staff: tuple[pd.DataFrame, set[str]]) -> None:
-    """Seed 002 附件3: 每千人口基层卫生人员数 4.02 (500,000 residents → ≈ 2,010)."""
+    """Seed 002 附件3: 每千人口基层卫生人员数 4.02 (500,000 residents → ≈ 2,010) on day one."""
     df, primary = staff
-    per_1000 = df.institution_id.isin(primary).sum() / (RESIDENTS / 1000)
+    per_1000 = _on(df, FIRST_DAY).institution_id.isin(primary).sum() / (RESIDENTS / 1000)
     assert per_1000 == pytest.approx(4.02, abs=0.02)
 
 
 def test_general_practitioners_per_10000_residents(staff: tuple[pd.DataFrame, set[str]]) -> None:
-    """Seed 002 附件3: 每万人口全科医生数 2.84 → 2.84 × 50 = 142 GPs, all primary doctors."""
+    """Seed 002 附件3: 每万人口全科医生数 2.84 → 2.84 × 50 = 142 GPs on day one, all primary
+    doctors."""
     df, primary = staff
-    gps = df[df.is_gp]
+    gps = _on(df, FIRST_DAY)[lambda d: d.is_gp]
     assert len(gps) == 142
     assert gps.institution_id.isin(primary).all()
     assert (gps.profession == "doctor").all()
@@ -71,3 +80,23 @@ def test_post_type_follows_profession(staff: tuple[pd.DataFrame, set[str]]) -> N
     assert (df[df.profession == "management"].post_type == "management").all()
     assert (df[df.profession == "worker"].post_type == "worker").all()
     assert (df[~df.profession.isin(["management", "worker"])].post_type == "professional").all()
+
+
+def test_primary_workforce_grows_toward_the_target(staff: tuple[pd.DataFrame, set[str]]) -> None:
+    """calibration staff.annual_growth 5%/yr (seed 002: 4.02 → 4.55 per 1,000 by 2022): after
+    two years about 4.02 × 1.05² ≈ 4.43 per 1,000, still short of 4.55."""
+    df, primary = staff
+    end = pd.Timestamp("2025-12-31").date()
+    per_1000 = _on(df, end).institution_id.isin(primary).sum() / (RESIDENTS / 1000)
+    assert 4.3 < per_1000 < 4.55
+
+
+def test_only_primary_staff_leave_and_they_leave_within_the_years(
+    staff: tuple[pd.DataFrame, set[str]],
+) -> None:
+    df, primary = staff
+    leavers = df[df.left_on.notna()]
+    assert len(leavers) > 0 and leavers.institution_id.isin(primary).all()
+    assert leavers.left_on.min() >= FIRST_DAY
+    assert (leavers.left_on > leavers.joined_on).all()
+

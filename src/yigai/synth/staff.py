@@ -79,30 +79,21 @@ def headcounts(county: County, cal: Calibration, gen: np.random.Generator) -> di
     return counts
 
 
-def generate_staff(config: SynthConfig, cal: Calibration, county: County) -> pa.Table:
-    """The county's staff registry (STAFF record set)."""
-    gen = rng(config.seed, "staff", county.index)
-    counts = headcounts(county, cal, gen)
-    types = {i.org_id: i.inst_type for i in county.institutions}
-    inst_ids = [i.org_id for i in county.institutions]
-    per_inst = np.array([counts[i] for i in inst_ids])
-    inst_idx = np.repeat(np.arange(len(inst_ids)), per_inst)
-    n = len(inst_idx)
-    inst_type = np.array([types[i].value for i in inst_ids], dtype=object)[inst_idx]
-    is_village = inst_type == IT.VILLAGE_CLINIC.value
-    is_primary = np.isin(inst_type, [t.value for t in PRIMARY_TYPES])
-    is_cdc = inst_type == IT.COUNTY_CDC.value
-
+def _professions(
+    gen: np.random.Generator, cal: Calibration, inst_type: np.ndarray
+) -> np.ndarray:
+    """Professions by quota per group, so even a small county's primary level has the
+    calibrated 医护比: village clinics are staffed mostly by 乡村医生, the rest in the common mix."""
     other = cal["staff.other_professions"]
     other_total = sum(float(other[k]) for k in _OTHER)
     ratio = float(cal["staff.nurses_per_doctor"])
     doctor = (1.0 - other_total) / (1.0 + ratio)
     dist = {"doctor": doctor, "nurse": doctor * ratio, **{k: float(other[k]) for k in _OTHER}}
     vd = float(cal["staff.village_doctor_share"])
-    # Quotas per group, so even a small county's primary level has the calibrated 医护比:
-    # village clinics are staffed mostly by 乡村医生, the rest in the common mix.
     village_dist = {"village_doctor": vd, **{k: v * (1 - vd) for k, v in dist.items()}}
-    profession = np.empty(n, dtype=object)
+    is_village = inst_type == IT.VILLAGE_CLINIC.value
+    is_primary = np.isin(inst_type, [t.value for t in PRIMARY_TYPES])
+    profession = np.empty(len(inst_type), dtype=object)
     for group, shares in (
         (is_village, village_dist),
         (is_primary & ~is_village, dist),
@@ -110,16 +101,16 @@ def generate_staff(config: SynthConfig, cal: Calibration, county: County) -> pa.
     ):
         profession[group] = _quota(gen, shares, int(group.sum()))
     # A CDC has public-health staff, not clinicians (keeps the 医护比 of the clinics intact).
+    is_cdc = inst_type == IT.COUNTY_CDC.value
     profession[is_cdc & np.isin(profession, ["doctor", "nurse"])] = "public_health"
+    return profession
 
-    # Exact GP count among primary doctors (not village doctors).
-    is_gp = np.zeros(n, dtype=bool)
-    candidates = np.flatnonzero(is_primary & (profession == "doctor"))
-    want = min(
-        len(candidates), half_up(float(cal["staff.gp_per_10000"]) * county.residents / 10000)
-    )
-    is_gp[gen.choice(candidates, size=want, replace=False)] = True
 
+def _qualifications(
+    gen: np.random.Generator, cal: Calibration, profession: np.ndarray, is_primary: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Titles and education: primary doctors by quota (the seed's shares), the rest drawn."""
+    n = len(profession)
     title = _choice(gen, cal["staff.other_titles"], n)
     education = _choice(gen, cal["staff.other_education"], n)
     pdoc = is_primary & (profession == "doctor")
@@ -128,7 +119,79 @@ def generate_staff(config: SynthConfig, cal: Calibration, county: County) -> pa.
     education[pdoc] = _quota(gen, cal["staff.primary_doctor_education"], int(pdoc.sum()))
     title[hdoc] = _choice(gen, cal["staff.hospital_doctor_titles"], int(hdoc.sum()))
     education[hdoc] = _choice(gen, cal["staff.hospital_doctor_education"], int(hdoc.sum()))
+    return title, education
 
+
+def _turnover(
+    gen: np.random.Generator,
+    cal: Calibration,
+    config: SynthConfig,
+    per_inst: np.ndarray,
+    primary_insts: np.ndarray,
+    inst_idx: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Primary-level turnover year by year: who of the staff in post leaves (and when), and
+    the hires (institution and day) that replace them and grow the workforce toward the
+    target (``staff.annual_leaving``, ``staff.annual_growth``). Hospitals are left stable."""
+    leaving = float(cal["staff.annual_leaving"])
+    growth = float(cal["staff.annual_growth"])
+    left = np.full(len(inst_idx), -1, dtype=np.int64)
+    hire_inst: list[np.ndarray] = []
+    hire_day: list[np.ndarray] = []
+    on_primary = np.isin(inst_idx, primary_insts)
+    weights = per_inst[primary_insts].astype(float)
+    for year in config.years:
+        first, last = day_number(dt.date(year, 1, 1)), day_number(dt.date(year, 12, 31))
+        in_post = on_primary & (left < 0)
+        go = in_post & (gen.random(len(inst_idx)) < leaving)
+        left[go] = gen.integers(first, last + 1, size=int(go.sum()))
+        hires_so_far = sum(len(h) for h in hire_inst)
+        n_hires = half_up((int(in_post.sum()) + hires_so_far) * (leaving + growth))
+        hire_inst.append(gen.choice(primary_insts, size=n_hires, p=weights / weights.sum()))
+        hire_day.append(gen.integers(first, last + 1, size=n_hires))
+    return left, np.concatenate(hire_inst), np.concatenate(hire_day)
+
+
+def generate_staff(config: SynthConfig, cal: Calibration, county: County) -> pa.Table:
+    """The county's staff registry (STAFF record set): those in post on the first day of the
+    first year, calibrated exactly, then the primary level's leavers and hires year by year."""
+    gen = rng(config.seed, "staff", county.index)
+    counts = headcounts(county, cal, gen)
+    types = {i.org_id: i.inst_type for i in county.institutions}
+    inst_ids = [i.org_id for i in county.institutions]
+    type_of = np.array([types[i].value for i in inst_ids], dtype=object)
+    per_inst = np.array([counts[i] for i in inst_ids])
+    primary_insts = np.flatnonzero(np.isin(type_of, [t.value for t in PRIMARY_TYPES]))
+
+    base_idx = np.repeat(np.arange(len(inst_ids)), per_inst)
+    n_base = len(base_idx)
+    start = day_number(dt.date(config.years[0], 1, 1))
+    base_joined = start - 1 - gen.integers(0, 30 * 365, size=n_base)
+    left, hire_idx, hire_joined = _turnover(gen, cal, config, per_inst, primary_insts, base_idx)
+
+    inst_idx = np.concatenate([base_idx, hire_idx])
+    joined = np.concatenate([base_joined, hire_joined])
+    left = np.concatenate([left, np.full(len(hire_idx), -1, dtype=np.int64)])
+    n = len(inst_idx)
+    inst_type = type_of[inst_idx]
+    is_primary = np.isin(inst_type, [t.value for t in PRIMARY_TYPES])
+    profession = np.concatenate(
+        [_professions(gen, cal, type_of[base_idx]), _professions(gen, cal, type_of[hire_idx])]
+    )
+
+    # Exact GP count among the first day's primary doctors (not village doctors); a hired
+    # primary doctor is a GP as often as the first day's primary doctors are.
+    is_gp = np.zeros(n, dtype=bool)
+    candidates = np.flatnonzero(is_primary[:n_base] & (profession[:n_base] == "doctor"))
+    want = min(
+        len(candidates), half_up(float(cal["staff.gp_per_10000"]) * county.residents / 10000)
+    )
+    is_gp[gen.choice(candidates, size=want, replace=False)] = True
+    hired_doctors = n_base + np.flatnonzero(is_primary[n_base:] & (profession[n_base:] == "doctor"))
+    share = want / max(1, len(candidates))
+    is_gp[hired_doctors] = gen.random(len(hired_doctors)) < share
+
+    title, education = _qualifications(gen, cal, profession, is_primary)
     post = np.where(
         profession == "management",
         "management",
@@ -136,11 +199,9 @@ def generate_staff(config: SynthConfig, cal: Calibration, county: County) -> pa.
     )
     established = (
         (gen.random(n) < float(cal["staff.established_share"]))
-        & ~is_village
+        & (inst_type != IT.VILLAGE_CLINIC.value)
         & (inst_type != IT.PRIVATE.value)
     )
-    start = day_number(dt.date(config.years[0], 1, 1))
-    joined = start - 1 - gen.integers(0, 30 * 365, size=n)
     return to_table(
         schemas.STAFF,
         {
@@ -153,5 +214,6 @@ def generate_staff(config: SynthConfig, cal: Calibration, county: County) -> pa.
             "post_type": post.astype(str),
             "established": established,
             "joined_on": dates(joined),
+            "left_on": dates(np.maximum(left, 0), mask=left < 0),
         },
     )

@@ -169,7 +169,12 @@ def load_file(path: Path) -> list[Indicator]:
 
 def load(paths: Iterable[Path] | None = None) -> Catalogue:
     """Load and cross-check catalogue files (default: every ``catalogue/*.yaml``)."""
-    files = sorted(CATALOGUE_DIR.glob("*.yaml")) if paths is None else [Path(p) for p in paths]
+    # The spine (the reform's headline indicators) leads tables and bulletins; then by name.
+    files = (
+        sorted(CATALOGUE_DIR.glob("*.yaml"), key=lambda f: (f.stem != "spine", f.name))
+        if paths is None
+        else [Path(p) for p in paths]
+    )
     indicators: list[Indicator] = []
     where: dict[str, str] = {}
     for path in files:

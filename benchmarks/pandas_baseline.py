@@ -33,7 +33,9 @@ def _periods_of_months(months: pd.Series) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _roll_up(df: pd.DataFrame, unit_col: str, date_col: str, closure: pd.DataFrame, sums: list[str]) -> pd.DataFrame:
+def _roll_up(
+    df: pd.DataFrame, unit_col: str, date_col: str, closure: pd.DataFrame, sums: list[str]
+) -> pd.DataFrame:
     """Sum ``sums`` per ancestor × period, with dated community membership."""
     df = df.groupby([unit_col, date_col, "period_id"], as_index=False)[sums].sum()
     j = df.merge(closure, left_on=unit_col, right_on="descendant_id")
@@ -62,7 +64,9 @@ def compute(tables: dict[str, pa.Table], period_ends: dict[str, pd.Timestamp]) -
     residents = tables["residents"].to_pandas()
     enc = tables["encounters"].to_pandas()
 
-    inst = orgs.merge(county, on="org_id", how="left")[["org_id", "inst_type", "ownership", "county_id"]]
+    inst = orgs.merge(county, on="org_id", how="left")[
+        ["org_id", "inst_type", "ownership", "county_id"]
+    ]
     enc = enc.merge(
         residents[["person_id", "home_unit_id", "scheme"]], on="person_id", how="left"
     ).merge(inst, left_on="institution_id", right_on="org_id", how="left")
@@ -87,37 +91,74 @@ def compute(tables: dict[str, pa.Table], period_ends: dict[str, pd.Timestamp]) -
         n_primary=primary.astype("int64"),
         drug_fen=enc["cost_drug_western_fen"] + enc["cost_drug_patent_fen"],
         n_hosp_out=(public_hosp & outpatient).astype("int64"),
-        n_hosp_booked=(public_hosp & outpatient & enc["booking"].isin(["appointment", "referral"])).astype("int64"),
+        n_hosp_booked=(
+            public_hosp & outpatient & enc["booking"].isin(["appointment", "referral"])
+        ).astype("int64"),
         n_out=outpatient.astype("int64"),
         fen_out=enc["cost_total_fen"].where(outpatient, 0),
         n_inp=inpatient.astype("int64"),
         fen_inp=enc["cost_total_fen"].where(inpatient, 0),
     )
-    counted = ["n_all", "n_insured", "n_in_county", "n_inp_insured", "n_inp_in_county", "n_primary",
-               "drug_fen", "cost_total_fen", "n_hosp_out", "n_hosp_booked", "n_out", "fen_out", "n_inp", "fen_inp"]
+    counted = [
+        "n_all",
+        "n_insured",
+        "n_in_county",
+        "n_inp_insured",
+        "n_inp_in_county",
+        "n_primary",
+        "drug_fen",
+        "cost_total_fen",
+        "n_hosp_out",
+        "n_hosp_booked",
+        "n_out",
+        "fen_out",
+        "n_inp",
+        "fen_inp",
+    ]
     enc = enc[["home_unit_id", "institution_id", "event_date", "month", *counted]]
     enc = enc.merge(_periods_of_months(enc["month"]), on="month")
 
     by_resident = _roll_up(
-        enc, "home_unit_id", "event_date", closure,
+        enc,
+        "home_unit_id",
+        "event_date",
+        closure,
         ["n_all", "n_insured", "n_in_county", "n_inp_insured", "n_inp_in_county", "n_primary"],
     )
     by_institution = _roll_up(
-        enc, "institution_id", "event_date", closure,
-        ["drug_fen", "cost_total_fen", "n_hosp_out", "n_hosp_booked", "n_out", "fen_out", "n_inp", "fen_inp"],
+        enc,
+        "institution_id",
+        "event_date",
+        closure,
+        [
+            "drug_fen",
+            "cost_total_fen",
+            "n_hosp_out",
+            "n_hosp_booked",
+            "n_out",
+            "fen_out",
+            "n_inp",
+            "fen_inp",
+        ],
     )
     results = [
-        _as_result(by_resident, {
-            "in_county_visit_rate": ("n_in_county", "n_insured"),
-            "in_county_inpatient_rate": ("n_inp_in_county", "n_inp_insured"),
-            "primary_visit_rate": ("n_primary", "n_all"),
-        }),
-        _as_result(by_institution, {
-            "drug_share": ("drug_fen", "cost_total_fen"),
-            "booked_referral_share": ("n_hosp_booked", "n_hosp_out"),
-            "outpatient_cost_per_visit": ("fen_out", "n_out"),
-            "inpatient_cost_per_stay": ("fen_inp", "n_inp"),
-        }),
+        _as_result(
+            by_resident,
+            {
+                "in_county_visit_rate": ("n_in_county", "n_insured"),
+                "in_county_inpatient_rate": ("n_inp_in_county", "n_inp_insured"),
+                "primary_visit_rate": ("n_primary", "n_all"),
+            },
+        ),
+        _as_result(
+            by_institution,
+            {
+                "drug_share": ("drug_fen", "cost_total_fen"),
+                "booked_referral_share": ("n_hosp_booked", "n_hosp_out"),
+                "outpatient_cost_per_visit": ("fen_out", "n_out"),
+                "inpatient_cost_per_stay": ("fen_inp", "n_inp"),
+            },
+        ),
         _contract_rates(residents, tables["contracts"].to_pandas(), closure, period_ends),
     ]
     out = pd.concat(results, ignore_index=True)
@@ -126,7 +167,10 @@ def compute(tables: dict[str, pa.Table], period_ends: dict[str, pd.Timestamp]) -
 
 
 def _contract_rates(
-    residents: pd.DataFrame, contracts: pd.DataFrame, closure: pd.DataFrame, period_ends: dict[str, pd.Timestamp]
+    residents: pd.DataFrame,
+    contracts: pd.DataFrame,
+    closure: pd.DataFrame,
+    period_ends: dict[str, pd.Timestamp],
 ) -> pd.DataFrame:
     """签约率: residents and contracts as stocks on each period's last day."""
     frames = []
@@ -138,24 +182,37 @@ def _contract_rates(
         active = (reg <= end) & (left.isna() | (left > end))
         r = residents[active]
         b = birth[active]
-        age = end.year - b.dt.year - ((b.dt.month * 100 + b.dt.day) > (end.month * 100 + end.day)).astype(int)
+        age = (
+            end.year
+            - b.dt.year
+            - ((b.dt.month * 100 + b.dt.day) > (end.month * 100 + end.day)).astype(int)
+        )
         key = (age >= 65) | (age <= 6)
         for g in KEY_GROUPS:
             key |= r[f"grp_{g}"].fillna(False).astype(bool)
         signed = set(contracts.loc[(vf <= end) & (vt >= end), "person_id"])
         has = r["person_id"].isin(signed)
-        frames.append(pd.DataFrame({
-            "home_unit_id": r["home_unit_id"],
-            "as_of": end,
-            "period_id": period_id,
-            "n_res": 1,
-            "n_signed": has.astype("int64"),
-            "n_key": key.astype("int64"),
-            "n_key_signed": (key & has).astype("int64"),
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "home_unit_id": r["home_unit_id"],
+                    "as_of": end,
+                    "period_id": period_id,
+                    "n_res": 1,
+                    "n_signed": has.astype("int64"),
+                    "n_key": key.astype("int64"),
+                    "n_key_signed": (key & has).astype("int64"),
+                }
+            )
+        )
     stock = pd.concat(frames, ignore_index=True)
-    agg = _roll_up(stock, "home_unit_id", "as_of", closure, ["n_res", "n_signed", "n_key", "n_key_signed"])
-    return _as_result(agg, {
-        "general_contract_rate": ("n_signed", "n_res"),
-        "key_contract_rate": ("n_key_signed", "n_key"),
-    })
+    agg = _roll_up(
+        stock, "home_unit_id", "as_of", closure, ["n_res", "n_signed", "n_key", "n_key_signed"]
+    )
+    return _as_result(
+        agg,
+        {
+            "general_contract_rate": ("n_signed", "n_res"),
+            "key_contract_rate": ("n_key_signed", "n_key"),
+        },
+    )

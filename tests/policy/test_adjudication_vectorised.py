@@ -157,6 +157,18 @@ def test_chunks_of_persons_give_the_same_result(claims: list[ClaimInput]) -> Non
     assert _by_id(chunked) == _by_id(whole)
 
 
+@settings(max_examples=40, deadline=None)
+@given(claim_sets(), st.integers(1, 12))
+def test_cache_blocks_of_person_years_give_the_same_result(
+    claims: list[ClaimInput], block_rows: int
+) -> None:
+    """Blocks cut between person-years; a referral link never reaches across a block."""
+    table = table_from_claims(claims, GROUPS)
+    whole = adjudicate_table(table, "demo", root=FIXTURE)
+    blocked = adjudicate_table(table, "demo", root=FIXTURE, block_rows=block_rows)
+    assert blocked == whole
+
+
 def test_pandas_input_is_accepted() -> None:
     """孝感 二级 10,000 yuan: (10,000 − 400) × 75% = 7,200 yuan."""
     claims = [ClaimInput("e1", "p1", dt.date(2024, 3, 1), "inpatient", "county", True, 1_000_000)]

@@ -19,13 +19,15 @@ Input columns (Arrow table or pandas DataFrame): ``encounter_id, person_id, even
 (date), care_type, level, in_county, cost_total_fen, out_of_scope_fen``, optionally
 ``referred, referred_from, referral_in_community`` and ``grp_<group>`` booleans. Large tables
 are processed in chunks of whole persons (``chunk_rows``) to bound memory. Results come back
-one row per claim, each person's claims together in claim order (persons in no set
-order; chunk after chunk when chunked).
+one row per claim in the input's row order (when chunked: chunk after chunk, each in its
+rows' input order).
 
 Speed: claim order is found with integer sort keys (person code, day); only claims of one
 person on one day are ordered by their encounter-id strings, and only the few encounter ids
-that ``referred_from`` names are hashed. Encounter ids must be unique (the warehouse key);
-a duplicate among one person's claims of one day is rejected.
+that ``referred_from`` names are hashed (among inpatient claims). Encounter ids must be unique
+(the warehouse key); a duplicate among one person's claims of one day is rejected. Columns
+move into claim order and back by scattering, and the arithmetic runs over blocks of whole
+person-years (:data:`BLOCK_ROWS`) that fit in the CPU caches.
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -57,6 +61,11 @@ REQUIRED = (
     "cost_total_fen",
     "out_of_scope_fen",
 )
+
+#: Claims per block of the in-cache arithmetic (whole person-years; a block may be longer
+#: when one person-year is). 2¹⁵ int64 claims are 256 KiB a column, so a block's working
+#: columns stay in the CPU caches instead of streaming from memory at every step.
+BLOCK_ROWS = 1 << 15
 
 RESULT_SCHEMA = pa.schema(
     [
@@ -87,11 +96,13 @@ def adjudicate_table(
     *,
     root: Path | None = None,
     chunk_rows: int = 4_000_000,
+    block_rows: int = BLOCK_ROWS,
 ) -> pa.Table:
     """Adjudicate every claim of ``claims`` under ``region``'s scheme.
 
-    Returns :data:`RESULT_SCHEMA`, one row per claim, in the input's row order (each claim is
-    adjudicated in claim order — event date, encounter id — within its person and year).
+    Returns :data:`RESULT_SCHEMA`, one row per claim, in the input's row order when not
+    chunked (each claim is adjudicated in claim order — event date, encounter id — within its
+    person and year).
     """
     table = (
         pa.Table.from_pandas(claims, preserve_index=False)
@@ -101,14 +112,14 @@ def adjudicate_table(
     _check_columns(table)
     book = SchemeBook(region, root=root)
     if table.num_rows <= chunk_rows:
-        return _adjudicate(table, book)
-    persons = pc.dictionary_encode(table["person_id"]).combine_chunks().indices.to_numpy()
+        return _adjudicate(table, book, block_rows=block_rows)
+    persons = _person_codes(table["person_id"])
     n_chunks = math.ceil(table.num_rows / chunk_rows)
     parts = []
     for chunk in range(n_chunks):
         rows = np.flatnonzero(persons % n_chunks == chunk)
         if rows.size:
-            parts.append(_adjudicate(table.take(pa.array(rows)), book))
+            parts.append(_adjudicate(table.take(pa.array(rows)), book, persons[rows], block_rows))
     return pa.concat_tables(parts)
 
 
@@ -156,12 +167,6 @@ def _np(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
         if isinstance(col, pa.Array)
         else col.combine_chunks().to_numpy(zero_copy_only=False)
     )
-
-
-def _gather(index: np.ndarray | None, *columns: np.ndarray) -> list[np.ndarray]:
-    """The columns permuted by ``index`` (None: already in order). Gathering row-stacked
-    columns in one pass was measured slower than one gather per column, so it is not done."""
-    return list(columns) if index is None else [col[index] for col in columns]
 
 
 def _group_cumsum(x: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -236,16 +241,19 @@ def _first_bad(
         raise ClaimError(str(table["encounter_id"][row]), column, zh, en)
 
 
-def _referral_parents(t: pa.Table) -> np.ndarray:
-    """For each row, the input row of its ``referred_from`` encounter (-1 if none or unknown).
-    Only the few referenced ids are hashed, not every encounter id."""
+def _referral_parents(t: pa.Table, inpatient: np.ndarray) -> np.ndarray:
+    """For each row, the input row of its ``referred_from`` encounter (-1 if none, unknown or
+    not an inpatient claim: only a stay can be continued). Only inpatient encounter ids are
+    looked up, and only the few referenced ids are hashed."""
     n = t.num_rows
     out = np.full(n, -1, dtype=np.int64)
     if "referred_from" not in t.column_names or t["referred_from"].null_count == n:
         return out
     linked = np.flatnonzero(_np(t["referred_from"].is_valid()))
     wanted = t["referred_from"].take(pa.array(linked))
-    target_rows = np.flatnonzero(_np(pc.is_in(t["encounter_id"], value_set=pc.unique(wanted))))
+    stays = np.flatnonzero(inpatient)
+    found = _np(pc.is_in(t["encounter_id"].take(pa.array(stays)), value_set=pc.unique(wanted)))
+    target_rows = stays[found]
     if target_rows.size == 0:
         return out
     targets = t["encounter_id"].take(pa.array(target_rows))
@@ -255,7 +263,85 @@ def _referral_parents(t: pa.Table) -> np.ndarray:
     return out
 
 
-def _adjudicate(t: pa.Table, book: SchemeBook) -> pa.Table:
+@dataclass(frozen=True)
+class _Tables:
+    """The scheme as small lookup tables: per-claim values indexed by
+    ``(segment · 2 + inpatient) · len(LEVELS) + level``, annual values by year index."""
+
+    segments: list[Scheme]
+    annual: list[Scheme]
+    covered: np.ndarray
+    units: np.ndarray
+    first_deductible: np.ndarray
+    repeat_deductible: np.ndarray
+    cut: np.ndarray
+    outpatient_deductible: np.ndarray
+    outpatient_cap: np.ndarray
+    annual_cap: np.ndarray
+    #: per year: (group, ratio in millionths, annual cap), the most generous group first
+    assistance: list[list[tuple[str, int, int]]]
+
+    @property
+    def group_names(self) -> list[str]:
+        return sorted({g for ranking in self.assistance for g, _, _ in ranking})
+
+    @classmethod
+    def build(cls, book: SchemeBook, years: list[int]) -> _Tables:
+        segments = [s for y in years for s in book.year(y)]
+        annual = [next(s for s in segments if s.valid_from.year == y) for y in years]
+
+        def by_care(inp: Any, out: Any) -> np.ndarray:
+            return (
+                np.array(
+                    [[[out(s, lv), inp(s, lv)] for lv in LEVELS] for s in segments],
+                    dtype=np.int64,
+                )
+                .transpose(0, 2, 1)
+                .ravel()
+            )
+
+        return cls(
+            segments=segments,
+            annual=annual,
+            covered=by_care(
+                lambda s, lv: lv in s.inpatient_ratio, lambda s, lv: lv in s.outpatient_ratio
+            ).astype(bool),
+            units=by_care(
+                lambda s, lv: ratio_units(s.inpatient_ratio.get(lv, 0)),
+                lambda s, lv: ratio_units(s.outpatient_ratio.get(lv, 0)),
+            ),
+            first_deductible=by_care(lambda s, lv: s.admission_deductible(lv, 1), lambda s, lv: 0),
+            repeat_deductible=by_care(lambda s, lv: s.admission_deductible(lv, 2), lambda s, lv: 0),
+            cut=np.array([ratio_units(s.unreferred_ratio_cut) for s in segments], dtype=np.int64),
+            outpatient_deductible=np.array(
+                [s.outpatient_deductible_fen for s in annual], dtype=np.int64
+            ),
+            outpatient_cap=np.array([s.outpatient_cap_fen for s in annual], dtype=np.int64),
+            annual_cap=np.array([s.annual_cap_fen for s in annual], dtype=np.int64),
+            assistance=[_assistance_ranking(s) for s in annual],
+        )
+
+
+def _assistance_ranking(s: Scheme) -> list[tuple[str, int, int]]:
+    """A person in several groups is assisted by the most generous one (ratio, then cap)."""
+    ranked = sorted(
+        s.assistance_ratio,
+        key=lambda g: (s.assistance_ratio[g], s.assistance_cap_fen.get(g, 0), g),
+        reverse=True,
+    )
+    return [(g, ratio_units(s.assistance_ratio[g]), s.assistance_cap_fen[g]) for g in ranked]
+
+
+#: Result columns computed per block, in claim order, before they go back to input order.
+_AMOUNTS = [f.name for f in RESULT_SCHEMA][4:]
+
+
+def _adjudicate(
+    t: pa.Table,
+    book: SchemeBook,
+    person_codes: np.ndarray | None = None,
+    block_rows: int = BLOCK_ROWS,
+) -> pa.Table:
     n = t.num_rows
     if n == 0:
         return RESULT_SCHEMA.empty_table()
@@ -277,155 +363,81 @@ def _adjudicate(t: pa.Table, book: SchemeBook) -> pa.Table:
         "out-of-scope cost exceeds total",
     )
 
-    # ---- claim order; every array below is in claim order
+    # ---- claim order. Columns move by scattering (x_sorted[inverse] = x), which streams the
+    # source and leaves the random writes to the store buffers: measured 3–4× faster than
+    # gathering (x[order]) on a million-row permutation.
     day_in = _np(t["event_date"].cast(pa.date32()).cast(pa.int32())).astype(np.int64)
-    person_in = _person_codes(t["person_id"])
+    person_in = _person_codes(t["person_id"]) if person_codes is None else person_codes
     order = _claim_order(t, person_in, day_in)
-    in_order = bool((order[1:] > order[:-1]).all())  # already sorted: skip the permutations
+    in_order = bool((order[1:] > order[:-1]).all())
+    inverse = np.empty(n, dtype=np.int64)
+    inverse[order] = np.arange(n)
 
-    inverse = order if in_order else np.empty(n, dtype=np.int64)
-    if not in_order:
-        inverse[order] = np.arange(n)
-    days, person, care_i, lvl, total, oos, in_county, referred, in_community = _gather(
-        None if in_order else order,
-        day_in,  # days since 1970-01-01
-        person_in,
-        care_i,
-        lvl,
-        total,
-        oos,
-        _np(t["in_county"]).astype(bool),
-        _bool_col(t, "referred"),
-        _bool_col(t, "referral_in_community"),
+    def claim_ordered(x: np.ndarray) -> np.ndarray:
+        if in_order:
+            return x
+        out = np.empty_like(x)
+        out[inverse] = x
+        return out
+
+    c = _Claims(
+        days=claim_ordered(day_in),
+        person=claim_ordered(person_in),
+        care_i=claim_ordered(care_i),
+        lvl=claim_ordered(lvl),
+        total=claim_ordered(total),
+        oos=claim_ordered(oos),
+        in_county=claim_ordered(_np(t["in_county"]).astype(bool)),
+        referred=claim_ordered(_bool_col(t, "referred")),
+        in_community=claim_ordered(_bool_col(t, "referral_in_community")),
+        parent=claim_ordered(
+            _parent_positions(t, care_i == CARE_TYPES.index("inpatient"), inverse)
+        ),
+        groups={},
     )
-    first_year = int(days.min().astype("datetime64[D]").astype("datetime64[Y]").astype(int)) + 1970
-    last_year = int(days.max().astype("datetime64[D]").astype("datetime64[Y]").astype(int)) + 1970
+    first_year = _year_of(int(c.days.min()))
+    last_year = _year_of(int(c.days.max()))
     new_years = np.array(
         [(dt.date(y, 1, 1) - EPOCH).days for y in range(first_year + 1, last_year + 1)], np.int64
     )
-    years = first_year + np.searchsorted(new_years, days, side="right")
+    year_no = np.searchsorted(new_years, c.days, side="right")
+    present = (np.flatnonzero(np.bincount(year_no)) + first_year).tolist()
+    tables = _Tables.build(book, present)
+    c.groups.update({g: claim_ordered(_bool_col(t, f"grp_{g}")) for g in tables.group_names})
+
+    # ---- person-years, then blocks of whole person-years small enough to stay in cache
     boundary = np.ones(n, dtype=bool)
-    boundary[1:] = (person[1:] != person[:-1]) | (years[1:] != years[:-1])
+    boundary[1:] = (c.person[1:] != c.person[:-1]) | (year_no[1:] != year_no[:-1])
     starts = np.flatnonzero(boundary)
-    lengths = np.diff(np.append(starts, n))
-    gid = np.cumsum(boundary) - 1
-
-    inpatient = care_i == CARE_TYPES.index("inpatient")
-
-    # ---- scheme segments: per-claim values by segment, annual values by year
-    present = np.flatnonzero(np.bincount(years - first_year)) + first_year
-    year_list = present.tolist()
-    segments: list[Scheme] = [s for y in year_list for s in book.year(y)]
-    seg_start = np.array([(s.valid_from - EPOCH).days for s in segments], dtype=np.int64)
-    seg = np.searchsorted(seg_start, days, side="right") - 1
-    yidx = np.searchsorted(present, years)
-    annual = [next(s for s in segments if s.valid_from.year == y) for y in year_list]
-
-    # per-claim tables indexed by (segment, inpatient?, level), looked up once per claim
-    def by_care(inp: object, out: object) -> np.ndarray:
-        return (
-            np.array(
-                [[[out(s, lv), inp(s, lv)] for lv in LEVELS] for s in segments], dtype=np.int64
-            )
-            .transpose(0, 2, 1)
-            .ravel()
+    heads = np.r_[starts, n][np.searchsorted(starts, np.arange(0, n, block_rows))]
+    cuts = np.unique(np.r_[heads, n])
+    out = {name: np.empty(n, dtype=np.int64) for name in _AMOUNTS}
+    seg = np.empty(n, dtype=np.int64)
+    for lo, hi in zip(cuts[:-1].tolist(), cuts[1:].tolist(), strict=True):
+        block_starts = starts[np.searchsorted(starts, lo) : np.searchsorted(starts, hi)] - lo
+        seg[lo:hi] = _adjudicate_block(
+            c.slice(lo, hi),
+            tables,
+            np.searchsorted(present, year_no[lo:hi] + first_year),
+            block_starts,
+            {name: col[lo:hi] for name, col in out.items()},
+            lambda mask, column, zh, en, lo=lo: _first_bad(
+                t, mask, column, zh, en, order[lo : lo + mask.size]
+            ),
         )
-
-    cov_tab = by_care(
-        lambda s, lv: lv in s.inpatient_ratio, lambda s, lv: lv in s.outpatient_ratio
-    ).astype(bool)
-    units_tab = by_care(
-        lambda s, lv: ratio_units(s.inpatient_ratio.get(lv, 0)),
-        lambda s, lv: ratio_units(s.outpatient_ratio.get(lv, 0)),
-    )
-    first_tab = by_care(lambda s, lv: s.admission_deductible(lv, 1), lambda s, lv: 0)
-    repeat_tab = by_care(lambda s, lv: s.admission_deductible(lv, 2), lambda s, lv: 0)
-    cut = np.array([ratio_units(s.unreferred_ratio_cut) for s in segments], dtype=np.int64)
-
-    k = (seg * 2 + inpatient) * len(LEVELS) + lvl
-    covered = cov_tab[k]
-    cov_ip = covered & inpatient
-    cov_op = covered & ~inpatient
-    units = units_tab[k]
-    cut_here = ~in_county & ~referred
-    units[cut_here] = np.maximum(0, units[cut_here] - cut[seg[cut_here]])
-    eligible = np.where(covered, total - oos, 0)
-
-    # ---- 起付线: inpatient stays (with in-community referral links)
-    rows = np.arange(n)
-    parent = rows.copy()
-    parent_in = _referral_parents(t)[order]
-    pos = np.where(parent_in >= 0, inverse[np.maximum(parent_in, 0)], -1)
-    ok = cov_ip & in_community & (pos >= 0)
-    safe = np.where(ok, pos, 0)
-    ok &= (safe < rows) & (gid[safe] == gid) & cov_ip[safe]
-    parent[ok] = safe[ok]
-    root = stay_roots(parent)
-    is_root = cov_ip & (root == rows)
-    ordinal = _group_cumsum(is_root.astype(np.int64), starts, lengths)
-    admission_no = np.where(cov_ip, ordinal[root], 0)
-    nominal = np.where(admission_no > 1, repeat_tab[k], first_tab[k])
-    ip_rows = np.flatnonzero(cov_ip)
-    owed = np.zeros(n, dtype=np.int64)
-    if ip_rows.size:
-        frame = pd.DataFrame({"root": root[ip_rows], "nominal": nominal[ip_rows]})
-        stay_max = frame.groupby("root", sort=False)["nominal"].cummax()
-        before = stay_max.groupby(frame["root"], sort=False).shift(1).fillna(0).to_numpy(np.int64)
-        own = frame["nominal"].to_numpy(np.int64)
-        owed[ip_rows] = np.where(is_root[ip_rows], own, np.maximum(0, own - before))
-    ded_ip = np.minimum(eligible, owed)
-
-    # ---- 起付线: annual outpatient-pooling deductible
-    op_ded = np.array([s.outpatient_deductible_fen for s in annual], dtype=np.int64)[yidx]
-    e_cum = _group_cumsum(np.where(cov_op, eligible, 0), starts, lengths)
-    ded_op = _group_diff(np.minimum(e_cum, op_ded), starts)
-    deductible = np.where(cov_ip, ded_ip, np.where(cov_op, ded_op, 0))
-
-    # ---- 统筹基金 with the outpatient and annual caps
-    uncapped = np.where(covered, share_units(eligible - deductible, units), 0)
-    op_cap = np.array([s.outpatient_cap_fen for s in annual], dtype=np.int64)[yidx]
-    op_total = np.minimum(_group_cumsum(np.where(inpatient, 0, uncapped), starts, lengths), op_cap)
-    fund_pre = np.where(inpatient, uncapped, _group_diff(op_total, starts))
-    cap = np.array([s.annual_cap_fen for s in annual], dtype=np.int64)[yidx]
-    fund_cum = np.minimum(_group_cumsum(fund_pre, starts, lengths), cap)
-    fund = _group_diff(fund_cum, starts)
-
-    # ---- 大病保险 on cumulative eligible out-of-pocket
-    oop_cum = _group_cumsum(eligible - fund, starts, lengths)
-    crit_cum = np.zeros(n, dtype=np.int64)
-    for i, s in enumerate(annual):
-        mask = yidx == i
-        crit_cum[mask] = _critical(oop_cum[mask], s)
-    critical = _group_diff(crit_cum, starts)
-
-    # ---- 医疗救助 by the person's most generous group
-    assistance, assist_cum = _assistance(
-        t, order, annual, yidx, starts, lengths, eligible - fund - critical
-    )
-
-    patient = total - fund - critical - assistance
 
     # Results go out in input order: moving integers back is far cheaper than moving the id
     # strings into claim order.
-    seg_out, *amounts = _gather(
-        None if in_order else inverse,
-        seg,
-        total,
-        eligible,
-        deductible,
-        fund,
-        critical,
-        assistance,
-        patient,
-        admission_no,
-        fund_cum,
-        op_total,
-        oop_cum,
-        crit_cum,
-        assist_cum,
-    )
+    def input_ordered(x: np.ndarray) -> np.ndarray:
+        if in_order:
+            return x
+        back = np.empty_like(x)
+        back[order] = x
+        return back
+
     versions = pa.DictionaryArray.from_arrays(
-        pa.array(seg_out.astype(np.int32)), pa.array([s.version for s in segments])
+        pa.array(input_ordered(seg).astype(np.int32)),
+        pa.array([s.version for s in tables.segments]),
     ).cast(pa.string())
     return pa.Table.from_arrays(
         [
@@ -433,10 +445,165 @@ def _adjudicate(t: pa.Table, book: SchemeBook) -> pa.Table:
             t["person_id"].combine_chunks().cast(pa.string()),
             t["event_date"].combine_chunks().cast(pa.date32()),
             versions,
-            *(pa.array(x.astype(np.int64, copy=False)) for x in amounts),
+            *(pa.array(input_ordered(out[name])) for name in _AMOUNTS),
         ],
         schema=RESULT_SCHEMA,
     )
+
+
+def _year_of(day: int) -> int:
+    return (EPOCH + dt.timedelta(days=day)).year
+
+
+@dataclass
+class _Claims:
+    """Input columns in claim order (or a block of them)."""
+
+    days: np.ndarray  # days since 1970-01-01
+    person: np.ndarray
+    care_i: np.ndarray
+    lvl: np.ndarray
+    total: np.ndarray
+    oos: np.ndarray
+    in_county: np.ndarray
+    referred: np.ndarray
+    in_community: np.ndarray
+    parent: np.ndarray  # claim-order position of the referring claim, -1 if none
+    groups: dict[str, np.ndarray]  # assistance-group flags
+
+    def slice(self, lo: int, hi: int) -> _Claims:
+        fields = {k: v[lo:hi] for k, v in vars(self).items() if k != "groups"}
+        inside = (fields["parent"] >= lo) & (fields["parent"] < hi)
+        fields["parent"] = np.where(inside, fields["parent"] - lo, -1)
+        return _Claims(**fields, groups={g: v[lo:hi] for g, v in self.groups.items()})
+
+
+def _parent_positions(t: pa.Table, inpatient: np.ndarray, inverse: np.ndarray) -> np.ndarray:
+    """For each input row, the claim-order position of its ``referred_from`` claim (-1 if none)."""
+    parent = _referral_parents(t, inpatient)
+    return np.where(parent >= 0, inverse[np.maximum(parent, 0)], -1)
+
+
+def _adjudicate_block(
+    c: _Claims,
+    tables: _Tables,
+    yidx: np.ndarray,
+    starts: np.ndarray,
+    out: dict[str, np.ndarray],
+    first_bad: Any,
+) -> np.ndarray:
+    """Adjudicate one block of whole person-years (arrays in claim order); fill ``out`` and
+    return each claim's scheme segment."""
+    n = c.total.size
+    lengths = np.diff(np.append(starts, n))
+    boundary = np.zeros(n, dtype=bool)
+    boundary[starts] = True
+    gid = np.cumsum(boundary) - 1
+    inpatient = c.care_i == CARE_TYPES.index("inpatient")
+
+    seg_start = np.array([(s.valid_from - EPOCH).days for s in tables.segments], dtype=np.int64)
+    seg = np.searchsorted(seg_start, c.days, side="right") - 1
+    k = (seg * 2 + inpatient) * len(LEVELS) + c.lvl
+    covered = tables.covered[k]
+    cov_ip = covered & inpatient
+    cov_op = covered & ~inpatient
+    units = tables.units[k]
+    cut_here = ~c.in_county & ~c.referred
+    units[cut_here] = np.maximum(0, units[cut_here] - tables.cut[seg[cut_here]])
+    eligible = np.where(covered, c.total - c.oos, 0)
+
+    # ---- 起付线: inpatient stays (with in-community referral links)
+    rows = np.arange(n)
+    parent = rows.copy()
+    ok = cov_ip & c.in_community & (c.parent >= 0)
+    safe = np.where(ok, c.parent, 0)
+    ok &= (safe < rows) & (gid[safe] == gid) & cov_ip[safe]
+    parent[ok] = safe[ok]
+    root = stay_roots(parent)
+    is_root = cov_ip & (root == rows)
+    ordinal = _group_cumsum(is_root.astype(np.int64), starts, lengths)
+    admission_no = np.where(cov_ip, ordinal[root], 0)
+    nominal = np.where(admission_no > 1, tables.repeat_deductible[k], tables.first_deductible[k])
+    ded_ip = np.minimum(eligible, _stay_owed(np.flatnonzero(cov_ip), root, nominal))
+
+    # ---- 起付线: annual outpatient-pooling deductible
+    e_cum = _group_cumsum(np.where(cov_op, eligible, 0), starts, lengths)
+    ded_op = _group_diff(np.minimum(e_cum, tables.outpatient_deductible[yidx]), starts)
+    deductible = np.where(cov_ip, ded_ip, np.where(cov_op, ded_op, 0))
+
+    # ---- 统筹基金 with the outpatient and annual caps
+    uncapped = np.where(covered, share_units(eligible - deductible, units), 0)
+    op_total = np.minimum(
+        _group_cumsum(np.where(inpatient, 0, uncapped), starts, lengths),
+        tables.outpatient_cap[yidx],
+    )
+    fund_pre = np.where(inpatient, uncapped, _group_diff(op_total, starts))
+    fund_cum = np.minimum(_group_cumsum(fund_pre, starts, lengths), tables.annual_cap[yidx])
+    fund = _group_diff(fund_cum, starts)
+
+    # ---- 大病保险 on cumulative eligible out-of-pocket
+    oop_cum = _group_cumsum(eligible - fund, starts, lengths)
+    crit_cum = np.zeros(n, dtype=np.int64)
+    for i, s in enumerate(tables.annual):
+        mask = yidx == i
+        crit_cum[mask] = _critical(oop_cum[mask], s)
+    critical = _group_diff(crit_cum, starts)
+
+    # ---- 医疗救助 by the person's most generous group
+    for group, flag in c.groups.items():
+        changed = flag != np.repeat(flag[starts], lengths)
+        first_bad(
+            changed,
+            f"grp_{group}",
+            "同一年度内人群分类不一致",
+            "groups differ within the person-year",
+        )
+    a_units = np.zeros(n, dtype=np.int64)
+    a_cap = np.zeros(n, dtype=np.int64)
+    for i, ranking in enumerate(tables.assistance):
+        chosen = yidx != i
+        for group, g_units, g_cap in ranking:  # most generous first: it pays
+            take = c.groups[group] & ~chosen
+            a_units[take] = g_units
+            a_cap[take] = g_cap
+            chosen |= take
+    remaining = eligible - fund - critical
+    assist_cum = np.minimum(_group_cumsum(share_units(remaining, a_units), starts, lengths), a_cap)
+    assistance = _group_diff(assist_cum, starts)
+
+    out["cost_total_fen"][:] = c.total
+    out["eligible_fen"][:] = eligible
+    out["deductible_fen"][:] = deductible
+    out["fund_fen"][:] = fund
+    out["critical_fen"][:] = critical
+    out["assistance_fen"][:] = assistance
+    out["patient_fen"][:] = c.total - fund - critical - assistance
+    out["admission_no"][:] = admission_no
+    out["cum_fund_fen"][:] = fund_cum
+    out["cum_outpatient_fund_fen"][:] = op_total
+    out["cum_oop_fen"][:] = oop_cum
+    out["cum_critical_fen"][:] = crit_cum
+    out["cum_assistance_fen"][:] = assist_cum
+    return seg
+
+
+def _stay_owed(ip: np.ndarray, root: np.ndarray, nominal: np.ndarray) -> np.ndarray:
+    """What each covered admission (rows ``ip``) owes: a stay's first admission its nominal
+    deductible, a continuing one its nominal above the stay's highest so far
+    (:func:`yigai.policy.referral_deductible.continued_deductible`)."""
+    owed = np.zeros(root.size, dtype=np.int64)
+    if not ip.size:
+        return owed
+    by_stay = ip[np.argsort(root[ip], kind="stable")]  # stays together, claim order within
+    nom = nominal[by_stay]
+    r = root[by_stay]
+    first = np.r_[True, r[1:] != r[:-1]]
+    # a running maximum that restarts per stay: lift each stay above every earlier one
+    lift = (np.cumsum(first) - 1) * (int(nom.max()) + 1)
+    running = np.maximum.accumulate(nom + lift) - lift
+    before = np.r_[0, running[:-1]]
+    owed[by_stay] = np.where(first, nom, np.maximum(0, nom - before))
+    return owed
 
 
 def _bool_col(t: pa.Table, name: str) -> np.ndarray:
@@ -455,45 +622,3 @@ def _critical(oop_cum: np.ndarray, s: Scheme) -> np.ndarray:
             width = np.minimum(width, brackets[i + 1].threshold_fen - bracket.threshold_fen)
         total += share_units(np.maximum(0, width), ratio_units(bracket.rate))
     return np.minimum(total, s.critical_cap_fen)
-
-
-def _assistance(
-    t: pa.Table,
-    order: np.ndarray,
-    annual: list[Scheme],
-    yidx: np.ndarray,
-    starts: np.ndarray,
-    lengths: np.ndarray,
-    remaining: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    n = t.num_rows
-    units = np.zeros(n, dtype=np.int64)
-    cap = np.zeros(n, dtype=np.int64)
-    flags: dict[str, np.ndarray] = {}
-    for i, s in enumerate(annual):
-        year_rows = yidx == i
-        chosen = np.zeros(n, dtype=bool)
-        ranking = sorted(
-            s.assistance_ratio,
-            key=lambda g, s=s: (s.assistance_ratio[g], s.assistance_cap_fen.get(g, 0), g),
-            reverse=True,
-        )
-        for group in ranking:
-            if group not in flags:
-                flags[group] = _bool_col(t, f"grp_{group}")[order]  # claim order
-            take = year_rows & flags[group] & ~chosen
-            units[take] = ratio_units(s.assistance_ratio[group])
-            cap[take] = s.assistance_cap_fen[group]
-            chosen |= take
-    for group, flag in flags.items():
-        changed = flag != np.repeat(flag[starts], lengths)
-        _first_bad(
-            t,
-            changed,
-            f"grp_{group}",
-            "同一年度内人群分类不一致",
-            "groups differ within the person-year",
-            order,
-        )
-    paid = np.minimum(_group_cumsum(share_units(remaining, units), starts, lengths), cap)
-    return _group_diff(paid, starts), paid

@@ -54,7 +54,9 @@ class DemoResult:
     outputs: dict[str, Path] = field(default_factory=dict)
 
 
-def ensure_county(wh: Warehouse, settings: Settings, residents: int, years: tuple[int, ...], seed: int) -> None:
+def ensure_county(
+    wh: Warehouse, settings: Settings, residents: int, years: tuple[int, ...], seed: int
+) -> None:
     """Generate the synthetic county unless the warehouse already holds data."""
     from yigai.synth import SynthConfig, generate
 
@@ -62,7 +64,9 @@ def ensure_county(wh: Warehouse, settings: Settings, residents: int, years: tupl
         console.print(f"复用已有数据仓库 / reusing warehouse at {wh.root}")
         return
     config = SynthConfig(residents_per_county=residents, years=years, seed=seed)
-    console.print(f"生成合成县：{residents:,} 名居民，{years[0]}–{years[-1]} 年 / generating a synthetic county")
+    console.print(
+        f"生成合成县：{residents:,} 名居民，{years[0]}–{years[-1]} 年 / generating a synthetic county"
+    )
     with progress_bar() as bar:
         generate(wh, config, key=settings.pseudonym_key, progress=bar)
 
@@ -91,9 +95,7 @@ def single_bar(bar: ProgressFn, label: str) -> ProgressFn:
     return update
 
 
-def _status(
-    value: Decimal | None, target: targets_mod.Target | None, direction: str
-) -> str:
+def _status(value: Decimal | None, target: targets_mod.Target | None, direction: str) -> str:
     if value is None:
         return "no_data"
     if target is None:
@@ -145,7 +147,9 @@ def summary_rows(
                     org_name=org_name,
                     period_id=pid,
                     value=_shown(value, rec),
-                    target="—" if target is None else f"{COMPARISON_SIGN[target.comparison]} {target.value}",
+                    target="—"
+                    if target is None
+                    else f"{COMPARISON_SIGN[target.comparison]} {target.value}",
                     deadline="—" if target is None else target.deadline.isoformat(),
                     status=_status(value, target, str(ind.direction)),
                     source=ind.source or "",
@@ -200,7 +204,9 @@ def run(
     cat = catalogue_mod.default()
     console.print(f"计算 {len(cat)} 项指标 × {len(periods)} 个统计周期 / computing the catalogue")
     with progress_bar() as bar:
-        values = compute(wh, periods, engine="duckdb", progress=single_bar(bar, "指标计算 indicators"))
+        values = compute(
+            wh, periods, engine="duckdb", progress=single_bar(bar, "指标计算 indicators")
+        )
     values = with_reported(settings, values, periods)
     last_year = years[-1]
     shown = [f"{last_year}", f"{last_year}Q4"]
@@ -222,9 +228,7 @@ def run(
     console.print(f"HTML 摘要 / summary: {html}")
     outputs = {"summary_html": html}
     quarter = Period.quarter(last_year, 4)
-    bulletin = write_bulletin(
-        settings, wh, county.org_id, quarter, values, manual.manual_scores
-    )
+    bulletin = write_bulletin(settings, wh, county.org_id, quarter, values, manual.manual_scores)
     outputs.update({f"bulletin_{fmt}": path for fmt, path in bulletin.items()})
     return DemoResult(
         warehouse=wh.root,

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from yigai import access
 from yigai.warehouse import Warehouse, audit
 
 
@@ -44,6 +45,7 @@ def test_handing_out_files_of_a_personal_record_set_is_audited(region: Warehouse
 def test_audit_names_the_configured_user(
     region: Warehouse, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    access.grant(region.root, "县卫健局-王", [access.ALL])
     monkeypatch.setenv("YIGAI_USER", "县卫健局-王")
     region.read("residents")
     assert audit.entries(region.root)[-1]["user"] == "县卫健局-王"

@@ -78,3 +78,22 @@ def test_vacuum_reports_removed_orphans(home: Path) -> None:
     result = CliRunner().invoke(app, ["vacuum"])
     assert result.exit_code == 0 and "已删除 1 个" in result.output
     assert not orphan.exists()
+
+
+def test_grant_then_users_lists_the_grant(home: Path, write_csv) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["import", "org_units", str(write_csv(ORGS_CSV))]).exit_code == 0
+    granted = runner.invoke(app, ["grant", "county-wang", "C1"])
+    assert granted.exit_code == 0, granted.output
+    listed = runner.invoke(app, ["users"])
+    assert "county-wang" in listed.output and "C1" in listed.output
+
+
+def test_grant_by_a_user_without_full_access_exits_1(
+    home: Path, write_csv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["import", "org_units", str(write_csv(ORGS_CSV))]).exit_code == 0
+    monkeypatch.setenv("YIGAI_USER", "someone-else")
+    result = runner.invoke(app, ["grant", "someone-else", "*"])
+    assert result.exit_code == 1 and "someone-else" in result.output

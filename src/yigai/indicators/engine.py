@@ -47,7 +47,6 @@ PROGRESS_LABEL = "计算指标 / computing indicators"
 SideValues = dict[tuple[str, str], tuple[int, str]]
 
 
-
 def periods_tables(periods: Iterable[Period]) -> tuple[pa.Table, pa.Table]:
     """``periods`` (one row per period) and ``period_months`` (one row per period × month)."""
     ps = sorted(set(periods))

@@ -35,11 +35,16 @@ def validate(number: str) -> str:
     """Return the normalised number (upper-case X) or raise :class:`IdentityError`."""
     text = str(number).strip().upper()
     if not _SHAPE.match(text):
-        raise IdentityError("身份证号应为18位（前17位数字，末位数字或X）", "identity number must be 17 digits + digit/X")
+        raise IdentityError(
+            "身份证号应为18位（前17位数字，末位数字或X）",
+            "identity number must be 17 digits + digit/X",
+        )
     try:
         dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
     except ValueError:
-        raise IdentityError("身份证号中的出生日期无效", "identity number has an invalid birth date") from None
+        raise IdentityError(
+            "身份证号中的出生日期无效", "identity number has an invalid birth date"
+        ) from None
     if check_digit(text[:17]) != text[17]:
         raise IdentityError("身份证号校验码错误", "identity number check digit is wrong")
     return text

@@ -38,6 +38,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from yigai import access
 from yigai.orgs.model import OrgKind
 from yigai.periods import Period
 from yigai.policy.adjudication_vectorised import REQUIRED, adjudicate_table
@@ -62,7 +63,9 @@ _ENCOUNTER_COLUMNS = [
 
 def settle_claims(wh: Any, year: int, region: str, *, root: Path | None = None) -> pa.Table:
     """The ``claims`` of ``year``: every resident-scheme encounter adjudicated under
-    ``region``'s scheme (``wh`` is a :class:`yigai.warehouse.Warehouse`)."""
+    ``region``'s scheme (``wh`` is a :class:`yigai.warehouse.Warehouse`). Settlement covers
+    every resident of the region, so it needs a grant to all data (:mod:`yigai.access`)."""
+    access.require_all(wh.root, "医保结算 / settlement")
     encounters = wh.read(
         "encounters", months=Period.year(year).month_keys(), columns=_ENCOUNTER_COLUMNS
     )

@@ -116,7 +116,9 @@ RESIDENTS = RecordSet(
         Field("sex", E, "性别", "sex", choices=("M", "F")),
         Field("birth_date", D, "出生日期", "birth date"),
         Field("home_unit_id", S, "属地机构", "home institution (catchment)"),
-        Field("scheme", E, "参保类型", "insurance scheme", choices=("resident", "employee", "none")),
+        Field(
+            "scheme", E, "参保类型", "insurance scheme", choices=("resident", "employee", "none")
+        ),
         Field("registered_on", D, "常住登记日期", "resident since"),
         Field("left_on", D, "迁出/死亡日期", "left or died on", required=False),
         Field("health_record_on", D, "建档日期", "health record opened", required=False),
@@ -167,7 +169,13 @@ STAFF = RecordSet(
             "education",
             choices=("secondary", "junior_college", "bachelor", "master", "doctorate"),
         ),
-        Field("post_type", E, "岗位类别", "post type", choices=("professional", "management", "worker")),
+        Field(
+            "post_type",
+            E,
+            "岗位类别",
+            "post type",
+            choices=("professional", "management", "worker"),
+        ),
         Field("established", B, "在编", "in establishment (编制)"),
         Field("joined_on", D, "入职日期", "joined on"),
         Field("left_on", D, "离职日期", "left on", required=False),
@@ -209,7 +217,13 @@ ENCOUNTERS = RecordSet(
         Field("encounter_id", S, "就诊流水号", "encounter id"),
         Field("person_id", S, "居民标识（假名）", "person id (pseudonym)", personal=True),
         Field("institution_id", S, "就诊机构", "institution"),
-        Field("care_type", E, "就诊类型", "care type", choices=("outpatient", "emergency", "inpatient")),
+        Field(
+            "care_type",
+            E,
+            "就诊类型",
+            "care type",
+            choices=("outpatient", "emergency", "inpatient"),
+        ),
         Field("visit_date", D, "就诊/入院日期", "visit or admission date"),
         Field("discharge_date", D, "出院日期", "discharge date", required=False),
         Field("event_date", D, "统计日期（门诊为就诊日，住院为出院日）", "statistics date"),
@@ -226,7 +240,12 @@ ENCOUNTERS = RecordSet(
     key=("encounter_id",),
     partition_by="event_date",
     checks=(
-        RowCheck("cost_total_fen", "总费用不等于各分项之和", "total is not the sum of cost lines", _cost_total_mismatch),
+        RowCheck(
+            "cost_total_fen",
+            "总费用不等于各分项之和",
+            "total is not the sum of cost lines",
+            _cost_total_mismatch,
+        ),
         RowCheck(
             "out_of_scope_fen",
             "政策范围外费用大于总费用",
@@ -237,7 +256,9 @@ ENCOUNTERS = RecordSet(
             "discharge_date",
             "住院记录缺少出院日期",
             "an inpatient record needs a discharge date",
-            lambda t: pc.and_(pc.equal(t["care_type"], "inpatient"), pc.is_null(t["discharge_date"])),
+            lambda t: pc.and_(
+                pc.equal(t["care_type"], "inpatient"), pc.is_null(t["discharge_date"])
+            ),
         ),
         _later_than("discharge_date", "visit_date"),
         RowCheck(
@@ -247,7 +268,9 @@ ENCOUNTERS = RecordSet(
             lambda t: pc.fill_null(
                 pc.not_equal(
                     t["event_date"],
-                    pc.if_else(pc.equal(t["care_type"], "inpatient"), t["discharge_date"], t["visit_date"]),
+                    pc.if_else(
+                        pc.equal(t["care_type"], "inpatient"), t["discharge_date"], t["visit_date"]
+                    ),
                 ),
                 True,
             ),
@@ -256,7 +279,15 @@ ENCOUNTERS = RecordSet(
     references=(("person_id", "residents"), ("institution_id", "org_units")),
 )
 
-REFERRAL_STATES = ("requested", "accepted", "arrived", "completed", "rejected", "cancelled", "expired")
+REFERRAL_STATES = (
+    "requested",
+    "accepted",
+    "arrived",
+    "completed",
+    "rejected",
+    "cancelled",
+    "expired",
+)
 
 REFERRALS = RecordSet(
     name="referrals",
@@ -279,7 +310,10 @@ REFERRALS = RecordSet(
     ),
     key=("referral_id",),
     partition_by="requested_on",
-    checks=(_later_than("accepted_on", "requested_on"), _later_than("completed_on", "requested_on")),
+    checks=(
+        _later_than("accepted_on", "requested_on"),
+        _later_than("completed_on", "requested_on"),
+    ),
     references=(
         ("person_id", "residents"),
         ("from_institution_id", "org_units"),
@@ -341,7 +375,15 @@ FOLLOWUPS = RecordSet(
         Field("mode", E, "随访方式", "mode", choices=("clinic", "home", "phone")),
         Field("sbp", N, "收缩压 mmHg", "systolic BP mmHg", required=False, min=40, max=300),
         Field("dbp", N, "舒张压 mmHg", "diastolic BP mmHg", required=False, min=20, max=200),
-        Field("fasting_glucose", F, "空腹血糖 mmol/L", "fasting glucose mmol/L", False, min=0.5, max=40),
+        Field(
+            "fasting_glucose",
+            F,
+            "空腹血糖 mmol/L",
+            "fasting glucose mmol/L",
+            False,
+            min=0.5,
+            max=40,
+        ),
         Field(
             "classification",
             E,
@@ -379,4 +421,6 @@ def get(name: str) -> RecordSet:
         return BY_NAME[name]
     except KeyError:
         known = ", ".join(BY_NAME)
-        raise KeyError(f"未知的记录集 {name!r}（可选：{known}） / unknown record set {name!r}") from None
+        raise KeyError(
+            f"未知的记录集 {name!r}（可选：{known}） / unknown record set {name!r}"
+        ) from None

@@ -231,7 +231,9 @@ class Report:
     @property
     def table1_lead(self) -> str:
         """The sentence before 表1, explaining its colours and any 填报 values."""
-        text = "主要监测指标完成情况见表1（状态：达标为绿色，接近目标或较上期改善为黄色，未达标为红色"
+        text = (
+            "主要监测指标完成情况见表1（状态：达标为绿色，接近目标或较上期改善为黄色，未达标为红色"
+        )
         if any(r.reported and r.value is not None for r in self.indicator_rows):
             text += "；标“填报”的数值为各单位上报的汇总数，其余由明细数据计算"
         return text + "）。"

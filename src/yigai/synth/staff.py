@@ -79,9 +79,7 @@ def headcounts(county: County, cal: Calibration, gen: np.random.Generator) -> di
     return counts
 
 
-def _professions(
-    gen: np.random.Generator, cal: Calibration, inst_type: np.ndarray
-) -> np.ndarray:
+def _professions(gen: np.random.Generator, cal: Calibration, inst_type: np.ndarray) -> np.ndarray:
     """Professions by quota per group, so even a small county's primary level has the
     calibrated 医护比: village clinics are staffed mostly by 乡村医生, the rest in the common mix."""
     other = cal["staff.other_professions"]

@@ -5,7 +5,8 @@ identity number and name) are personal information even in their protected form.
 that returns such a column and every batch that stores one appends a line to
 ``_audit/<yyyymm>.jsonl`` under the warehouse root: when, who (``YIGAI_USER``, else the
 operating-system user), read or write, which record set and personal columns, how many rows
-(when known) and for what (the batch id or the caller's purpose).
+(when known), for what (the batch id or the caller's purpose) and under which access scope
+(the granted org units, ``*`` for all, ``system`` for the platform's own checks).
 
 The trail lives beside the data it describes, not in the operational database, because the
 warehouse is read and written by processes (DuckDB, Spark, ingestion) that hold no database
@@ -51,6 +52,7 @@ def record(
     *,
     rows: int | None = None,
     purpose: str = "",
+    scope: str | None = None,
 ) -> None:
     """Append one entry; the line is written with a single ``write`` on an ``O_APPEND`` file,
     so concurrent writers never interleave inside a line."""
@@ -63,6 +65,7 @@ def record(
         "columns": columns,
         "rows": rows,
         "purpose": purpose,
+        "scope": scope,
     }
     folder = root / AUDIT_DIR
     folder.mkdir(exist_ok=True)

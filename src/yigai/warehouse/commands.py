@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from yigai import settings
+from yigai import access, settings
 from yigai.console import console
 from yigai.records import schemas
 from yigai.warehouse.errors import WarehouseError
@@ -131,6 +131,43 @@ def vacuum() -> None:
     console.print(f"已删除 {len(removed)} 个孤立文件 / removed {len(removed)} orphan files")
 
 
+def grant(
+    user: Annotated[str, typer.Argument(help="用户名（与 YIGAI_USER 一致）/ user name")],
+    orgs: Annotated[
+        list[str], typer.Argument(help="授权的机构编码，* 为全部 / org unit ids, * for all")
+    ],
+) -> None:
+    """授权用户访问所辖机构的个人数据（仅管理员）/ grant a user their org units' personal data."""
+    root = settings.load().warehouse_dir
+    try:
+        g = access.grant(Warehouse(root).root, user, orgs)
+    except WarehouseError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"已授权 / granted: {g.user} → {', '.join(g.orgs)}（{g.granted_by}）")
+
+
+def revoke(user: Annotated[str, typer.Argument(help="用户名 / user name")]) -> None:
+    """撤销用户的授权（仅管理员）/ withdraw a user's grant."""
+    try:
+        access.revoke(Warehouse(settings.load().warehouse_dir).root, user)
+    except WarehouseError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"已撤销 / revoked: {user}")
+
+
+def users() -> None:
+    """列出授权名单 / list who may read which org units' personal data."""
+    wh = Warehouse(settings.load().warehouse_dir)
+    table = Table(title=f"授权名单 / access list: {wh.root}")
+    for header in ("用户 user", "机构 org units", "授权人 granted by", "授权时间 granted at"):
+        table.add_column(header)
+    for g in access.grants(wh.root).values():
+        table.add_row(g.user, ", ".join(g.orgs), g.granted_by, g.granted_at)
+    console.print(table)
+
+
 @app.callback()
 def _group() -> None:
     """数据仓库与导入 / warehouse and ingestion."""
@@ -139,3 +176,6 @@ def _group() -> None:
 app.command("import")(import_)
 app.command("batches")(batches)
 app.command("vacuum")(vacuum)
+app.command("grant")(grant)
+app.command("revoke")(revoke)
+app.command("users")(users)

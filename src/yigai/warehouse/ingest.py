@@ -348,7 +348,9 @@ def _check_keys(
         lo, hi = pc.min_max(keys[key[0]]).values()
         first = pc.field(key[0])
         where = (first >= lo) & (first <= hi)
-        stored = wh.read(rs.name, months=months, columns=key, where=where)
+        stored = wh.read(
+            rs.name, months=months, columns=key, where=where, scoped=False, purpose="ingest: keys"
+        )
         found.add(
             key_col,
             _mask_of(_key_rows(keys, stored, key), n),
@@ -360,7 +362,9 @@ def _check_keys(
     for column, ref_name in rs.references:
         ref = schemas.get(ref_name)
         (ref_key,) = ref.key
-        known = wh.read(ref_name, columns=[ref_key])[ref_key]
+        known = wh.read(ref_name, columns=[ref_key], scoped=False, purpose="ingest: references")[
+            ref_key
+        ]
         if ref_name == rs.name:
             known = pa.chunked_array([*known.chunks, _as_text(typed[ref_key]).cast(known.type)])
         values = typed[column]

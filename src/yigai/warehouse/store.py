@@ -36,6 +36,8 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from yigai.access import registry as access
+from yigai.access.scope import row_filter, units_in_scope
 from yigai.records import schemas
 from yigai.records.fields import MONTH_COLUMN, RecordSet
 from yigai.warehouse import audit
@@ -146,6 +148,7 @@ class Warehouse:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / LOG_DIR).mkdir(exist_ok=True)
+        access.ensure_administrator(self.root)
         self._lock_depth = 0
         self._log_cache: dict[str, Batch] = {}
 
@@ -192,12 +195,15 @@ class Warehouse:
 
         ``months`` (``yyyymm``) keeps only those months' files of a partitioned record set;
         a registry has no months, so all of its files are returned. Whoever takes the files
-        can read every column, so handing out a record set with personal columns is audited.
+        can read every column, so handing out a record set with personal columns is audited and
+        needs a grant (any scope: the files feed aggregate computations, whose results are not
+        personal data; rows themselves are read through :meth:`read`, which is scoped).
         """
         paths = self._files(name, months)
         personal = audit.personal_columns(name)
         if paths and personal:
-            audit.record(self.root, "read", name, personal, purpose=purpose)
+            scope = access.scope_of(self.root)
+            audit.record(self.root, "read", name, personal, purpose=purpose, scope=scope.describe())
         return paths
 
     def _files(self, name: str, months: Iterable[int | str] | None = None) -> list[Path]:
@@ -218,13 +224,20 @@ class Warehouse:
         columns: list[str] | None = None,
         *,
         where: pc.Expression | None = None,
+        scoped: bool = True,
+        purpose: str = "read",
     ) -> pa.Table:
         """Committed rows of ``name`` with exactly ``RecordSet.arrow_schema()`` (or the
         chosen ``columns`` of it, in that order); an empty table when nothing is stored.
 
         ``where`` (a ``pyarrow.compute`` expression) keeps matching rows only; Parquet
         statistics let it skip row groups, which makes key look-ups cheap because every file
-        is sorted by key."""
+        is sorted by key.
+
+        A record set with personal columns needs the current user's grant
+        (:mod:`yigai.access`), and returns only the rows in their scope. ``scoped=False`` is
+        for the platform's own checks (ingestion looking up stored keys), never for showing
+        rows to a user; such reads are still audited, with their ``purpose``."""
         rs = schemas.get(name)
         schema = rs.arrow_schema()
         if columns is not None:
@@ -234,15 +247,34 @@ class Warehouse:
                     f"记录集 {name} 没有列 {unknown}", f"record set {name} has no columns {unknown}"
                 )
             schema = pa.schema([schema.field(c) for c in columns])
+        personal = audit.personal_columns(name, schema.names)
+        scope = access.scope_of(self.root) if personal and scoped else None
+        if scope is not None and not scope.everything:
+            mine = row_filter(name, self._units_in(scope.roots))
+            where = mine if where is None else where & mine
         paths = self._files(name, months)
         if not paths:
             return schema.empty_table()
-        dataset = ds.dataset([str(p) for p in paths], format="parquet", schema=schema)
+        dataset = ds.dataset([str(p) for p in paths], format="parquet", schema=rs.arrow_schema())
         table = dataset.to_table(columns=schema.names, filter=where).cast(schema)
-        personal = audit.personal_columns(name, schema.names)
         if personal:
-            audit.record(self.root, "read", name, personal, rows=table.num_rows, purpose="read")
+            audit.record(
+                self.root,
+                "read",
+                name,
+                personal,
+                rows=table.num_rows,
+                purpose=purpose,
+                scope=scope.describe() if scope else "system",
+            )
         return table
+
+    def _units_in(self, roots: frozenset[str]) -> set[str]:
+        return units_in_scope(
+            roots,
+            self.read("org_units", columns=["org_id", "parent_id"]),
+            self.read("community_members", columns=["community_id", "institution_id"]),
+        )
 
     # ------------------------------------------------------------------ writing
 
@@ -334,7 +366,13 @@ class Warehouse:
             personal = audit.personal_columns(name, data.column_names)
             if personal:
                 audit.record(
-                    self.root, "write", name, personal, rows=data.num_rows, purpose=batch_id
+                    self.root,
+                    "write",
+                    name,
+                    personal,
+                    rows=data.num_rows,
+                    purpose=batch_id,
+                    scope=access.scope_of(self.root).describe(),
                 )
             _write_log(self.root / LOG_DIR, batch)
             return batch

@@ -1,0 +1,133 @@
+"""授权名单: the grants of one warehouse, in ``<warehouse>/_access/users.yaml``.
+
+The file is rewritten whole through a temporary file and ``os.replace``, so a reader sees the
+old list or the new one, never half of either. Every change names who made it and when.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from yigai.access.scope import Scope
+from yigai.warehouse.audit import current_user
+from yigai.warehouse.errors import WarehouseError
+
+ACCESS_DIR = "_access"
+USERS_FILE = "users.yaml"
+#: The grant of every org unit (管理员).
+ALL = "*"
+
+
+class AccessError(WarehouseError):
+    """The user may not read these personal records (无权访问)."""
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One user's granted org units, with who granted them and when."""
+
+    user: str
+    orgs: tuple[str, ...]
+    granted_by: str
+    granted_at: str
+
+
+def _path(root: Path) -> Path:
+    return Path(root) / ACCESS_DIR / USERS_FILE
+
+
+def grants(root: Path) -> dict[str, Grant]:
+    """Every user's grant (empty when the warehouse has no list yet)."""
+    path = _path(root)
+    if not path.exists():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return {
+            user: Grant(user, tuple(str(o) for o in g["orgs"]), g["granted_by"], g["granted_at"])
+            for user, g in (data.get("users") or {}).items()
+        }
+    except (yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
+        raise AccessError(
+            f"授权名单 {path} 无法读取：{exc}", f"access list {path} is unreadable: {exc}"
+        ) from exc
+
+
+def _save(root: Path, users: dict[str, Grant]) -> None:
+    path = _path(root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {
+        "users": {
+            g.user: {"orgs": list(g.orgs), "granted_by": g.granted_by, "granted_at": g.granted_at}
+            for g in sorted(users.values(), key=lambda g: g.user)
+        }
+    }
+    tmp = path.with_name(f".tmp-{os.getpid()}-{USERS_FILE}")
+    tmp.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def ensure_administrator(root: Path) -> None:
+    """A warehouse without a list gets one naming the current user administrator: whoever
+    creates the warehouse (or first opens one made before grants existed) holds it whole."""
+    if not _path(root).exists():
+        user = current_user()
+        _save(root, {user: Grant(user, (ALL,), user, _now())})
+
+
+def scope_of(root: Path, user: str | None = None) -> Scope:
+    """The scope of ``user`` (default: the current user); :class:`AccessError` if none."""
+    user = user or current_user()
+    granted = grants(root).get(user)
+    if granted is None or not granted.orgs:
+        raise AccessError(
+            f"用户 {user} 未获授权访问个人数据，请管理员用 `yigai warehouse grant` 授权",
+            f"user {user} has no grant to personal data; "
+            "an administrator grants it with `yigai warehouse grant`",
+        )
+    everything = ALL in granted.orgs
+    return Scope(user, frozenset(o for o in granted.orgs if o != ALL), everything)
+
+
+def require_all(root: Path, what: str) -> Scope:
+    """The current user's scope, which must be everything (a region-wide job such as settlement)."""
+    scope = scope_of(root)
+    if not scope.everything:
+        raise AccessError(
+            f"{what}需要全部数据的授权，用户 {scope.user} 仅获授权 {scope.describe()}",
+            f"{what} needs a grant to all data; user {scope.user} holds {scope.describe()}",
+        )
+    return scope
+
+
+def grant(root: Path, user: str, orgs: list[str]) -> Grant:
+    """Grant ``user`` the org units ``orgs`` (replacing their earlier grant); administrators only."""
+    by = require_all(root, "授权 / granting").user
+    if not orgs:
+        raise AccessError("至少授权一个机构", "grant at least one org unit")
+    users = grants(root)
+    users[user] = Grant(user, tuple(dict.fromkeys(orgs)), by, _now())
+    _save(root, users)
+    return users[user]
+
+
+def revoke(root: Path, user: str) -> None:
+    """Withdraw ``user``'s grant; administrators only, and the last administrator stays."""
+    require_all(root, "撤销授权 / revoking")
+    users = grants(root)
+    if user not in users:
+        raise AccessError(f"用户 {user} 没有授权", f"user {user} has no grant")
+    admins = [g for g in users.values() if ALL in g.orgs]
+    if ALL in users[user].orgs and len(admins) == 1:
+        raise AccessError("不能撤销最后一位管理员", "the last administrator cannot be revoked")
+    del users[user]
+    _save(root, users)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()

@@ -1,0 +1,153 @@
+"""访问范围: personal rows are read only within the reader's granted org units.
+
+Region: county C1 (hospital H1, township T1, community M1 = {H1, T1}) and county C2 (township
+T2). Resident A lives under T1, resident B under T2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+from tests.warehouse.conftest import KEY, make_id
+
+from yigai import access
+from yigai.access.scope import row_filter
+from yigai.warehouse import Warehouse, audit
+from yigai.warehouse.ingest import ingest_file
+
+ORGS = """org_id,parent_id,kind,name,inst_type,level,ownership
+C1,,county,甲县,,,
+C2,,county,乙县,,,
+M1,C1,community,甲县医共体,,,
+H1,C1,institution,甲县人民医院,county_general,county,public
+T1,C1,institution,甲镇卫生院,township_centre,township,public
+T2,C2,institution,乙镇卫生院,township_centre,township,public
+"""
+MEMBERS = """community_id,institution_id,role,valid_from,valid_to
+M1,H1,lead,2024-01-01,
+M1,T1,member,2024-01-01,
+"""
+A, B = make_id("19491231", 2), make_id("19800101", 11)
+RESIDENTS = f"""id_number,name,sex,birth_date,home_unit_id,scheme,registered_on
+{A},张三丰,F,1949-12-31,T1,resident,2020-01-05
+{B},李四,M,1980-01-01,T2,resident,2020-01-05
+"""
+
+
+@pytest.fixture
+def two_counties(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Warehouse:
+    monkeypatch.setenv("YIGAI_USER", "admin")
+    wh = Warehouse(tmp_path / "wh")
+    for name, text in (
+        ("org_units", ORGS),
+        ("community_members", MEMBERS),
+        ("residents", RESIDENTS),
+    ):
+        path = tmp_path / f"{name}.csv"
+        path.write_text(text, encoding="utf-8")
+        assert ingest_file(wh, name, path, key=KEY).status == "committed"
+    return wh
+
+
+def _as(monkeypatch: pytest.MonkeyPatch, user: str) -> None:
+    monkeypatch.setenv("YIGAI_USER", user)
+
+
+def test_the_creator_of_a_warehouse_is_its_administrator(two_counties: Warehouse) -> None:
+    assert access.grants(two_counties.root)["admin"].orgs == (access.ALL,)
+    assert two_counties.read("residents").num_rows == 2
+
+
+def test_a_user_without_a_grant_cannot_read_personal_rows(
+    two_counties: Warehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _as(monkeypatch, "stranger")
+    with pytest.raises(access.AccessError, match="stranger"):
+        two_counties.read("residents")
+
+
+def test_non_personal_record_sets_need_no_grant(
+    two_counties: Warehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _as(monkeypatch, "stranger")
+    assert two_counties.read("org_units").num_rows == 6
+    assert two_counties.read("residents", columns=["sex", "home_unit_id"]).num_rows == 2
+
+
+def test_a_county_grant_covers_the_units_under_it_only(
+    two_counties: Warehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    access.grant(two_counties.root, "county2", ["C2"])
+    _as(monkeypatch, "county2")
+    rows = two_counties.read("residents", columns=["home_unit_id", "name_masked"])
+    assert rows["home_unit_id"].to_pylist() == ["T2"]
+
+
+def test_a_community_grant_covers_its_member_institutions(
+    two_counties: Warehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    access.grant(two_counties.root, "lead-hospital", ["M1"])
+    _as(monkeypatch, "lead-hospital")
+    rows = two_counties.read("residents", columns=["home_unit_id", "person_id"])
+    assert rows["home_unit_id"].to_pylist() == ["T1"]
+
+
+def test_a_scoped_read_is_audited_with_its_scope_and_row_count(
+    two_counties: Warehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    access.grant(two_counties.root, "county2", ["C2"])
+    _as(monkeypatch, "county2")
+    two_counties.read("residents", columns=["person_id"])
+    last = audit.entries(two_counties.root)[-1]
+    assert (last["user"], last["scope"], last["rows"]) == ("county2", "C2", 1)
+
+
+def test_only_an_administrator_grants(
+    two_counties: Warehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    access.grant(two_counties.root, "county2", ["C2"])
+    _as(monkeypatch, "county2")
+    with pytest.raises(access.AccessError, match="county2"):
+        access.grant(two_counties.root, "county2", [access.ALL])
+    assert access.grants(two_counties.root)["county2"].orgs == ("C2",)
+
+
+def test_revoking_a_grant_ends_access(
+    two_counties: Warehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    access.grant(two_counties.root, "county2", ["C2"])
+    access.revoke(two_counties.root, "county2")
+    _as(monkeypatch, "county2")
+    with pytest.raises(access.AccessError):
+        two_counties.read("residents")
+
+
+def test_the_last_administrator_cannot_be_revoked(two_counties: Warehouse) -> None:
+    with pytest.raises(access.AccessError, match="last administrator"):
+        access.revoke(two_counties.root, "admin")
+
+
+def test_settlement_needs_a_grant_to_all_data(
+    two_counties: Warehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    access.grant(two_counties.root, "county2", ["C2"])
+    _as(monkeypatch, "county2")
+    with pytest.raises(access.AccessError, match="settlement"):
+        access.require_all(two_counties.root, "医保结算 / settlement")
+
+
+def test_a_row_is_in_scope_when_any_of_its_org_references_is() -> None:
+    """A referral from T1 up to H2 is seen by both ends' users."""
+    referrals = pa.table(
+        {
+            "from_institution_id": ["T1", "T2", "X"],
+            "to_institution_id": ["H2", "T1", "Y"],
+        }
+    )
+    mask = referrals.filter(row_filter("referrals", {"H2"}))
+    assert mask["from_institution_id"].to_pylist() == ["T1"]
+    both = referrals.filter(row_filter("referrals", {"T1"}))
+    assert pc.count(both["from_institution_id"]).as_py() == 2

@@ -115,11 +115,17 @@ def adjudicate_table(
         return _adjudicate(table, book, block_rows=block_rows)
     persons = _person_codes(table["person_id"])
     n_chunks = math.ceil(table.num_rows / chunk_rows)
+    # Chunks are ranges of person codes: claims that arrive grouped by person get consecutive
+    # codes, so each chunk is then one slice of the input rather than a scattered take.
+    chunk_of = persons.astype(np.int64) * n_chunks // (int(persons.max()) + 1)
     parts = []
     for chunk in range(n_chunks):
-        rows = np.flatnonzero(persons % n_chunks == chunk)
-        if rows.size:
-            parts.append(_adjudicate(table.take(pa.array(rows)), book, persons[rows], block_rows))
+        rows = np.flatnonzero(chunk_of == chunk)
+        if not rows.size:
+            continue
+        contiguous = int(rows[-1]) - int(rows[0]) + 1 == rows.size
+        part = table.slice(int(rows[0]), rows.size) if contiguous else table.take(pa.array(rows))
+        parts.append(_adjudicate(part, book, persons[rows], block_rows))
     return pa.concat_tables(parts)
 
 

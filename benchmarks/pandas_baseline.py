@@ -99,13 +99,9 @@ def compute(tables: dict[str, pa.Table], period_ends: dict[str, pd.Timestamp]) -
         n_inp=inpatient.astype("int64"),
         fen_inp=enc["cost_total_fen"].where(inpatient, 0),
     )
-    counted = [
-        "n_all",
-        "n_insured",
-        "n_in_county",
-        "n_inp_insured",
-        "n_inp_in_county",
-        "n_primary",
+    # counts by the resident's home unit, and sums by the institution that gave the care
+    by_home = ["n_all", "n_insured", "n_in_county", "n_inp_insured", "n_inp_in_county", "n_primary"]
+    by_place = [
         "drug_fen",
         "cost_total_fen",
         "n_hosp_out",
@@ -115,32 +111,12 @@ def compute(tables: dict[str, pa.Table], period_ends: dict[str, pd.Timestamp]) -
         "n_inp",
         "fen_inp",
     ]
+    counted = by_home + by_place
     enc = enc[["home_unit_id", "institution_id", "event_date", "month", *counted]]
     enc = enc.merge(_periods_of_months(enc["month"]), on="month")
 
-    by_resident = _roll_up(
-        enc,
-        "home_unit_id",
-        "event_date",
-        closure,
-        ["n_all", "n_insured", "n_in_county", "n_inp_insured", "n_inp_in_county", "n_primary"],
-    )
-    by_institution = _roll_up(
-        enc,
-        "institution_id",
-        "event_date",
-        closure,
-        [
-            "drug_fen",
-            "cost_total_fen",
-            "n_hosp_out",
-            "n_hosp_booked",
-            "n_out",
-            "fen_out",
-            "n_inp",
-            "fen_inp",
-        ],
-    )
+    by_resident = _roll_up(enc, "home_unit_id", "event_date", closure, by_home)
+    by_institution = _roll_up(enc, "institution_id", "event_date", closure, by_place)
     results = [
         _as_result(
             by_resident,

@@ -369,22 +369,16 @@ def _adjudicate(
         "out-of-scope cost exceeds total",
     )
 
-    # ---- claim order. Columns move by scattering (x_sorted[inverse] = x), which streams the
-    # source and leaves the random writes to the store buffers: measured 3–4× faster than
-    # gathering (x[order]) on a million-row permutation.
+    # ---- claim order; columns move there and back by scattering (:func:`_moved`)
     day_in = _np(t["event_date"].cast(pa.date32()).cast(pa.int32())).astype(np.int64)
     person_in = _person_codes(t["person_id"]) if person_codes is None else person_codes
     order = _claim_order(t, person_in, day_in)
     in_order = bool((order[1:] > order[:-1]).all())
-    inverse = np.empty(n, dtype=np.int64)
-    inverse[order] = np.arange(n)
+    inverse = _moved(np.arange(n), order)
+    to_claim, to_input = (None, None) if in_order else (inverse, order)
 
     def claim_ordered(x: np.ndarray) -> np.ndarray:
-        if in_order:
-            return x
-        out = np.empty_like(x)
-        out[inverse] = x
-        return out
+        return _moved(x, to_claim)
 
     c = _Claims(
         days=claim_ordered(day_in),
@@ -435,11 +429,7 @@ def _adjudicate(
     # Results go out in input order: moving integers back is far cheaper than moving the id
     # strings into claim order.
     def input_ordered(x: np.ndarray) -> np.ndarray:
-        if in_order:
-            return x
-        back = np.empty_like(x)
-        back[order] = x
-        return back
+        return _moved(x, to_input)
 
     versions = pa.DictionaryArray.from_arrays(
         pa.array(input_ordered(seg).astype(np.int32)),
@@ -455,6 +445,17 @@ def _adjudicate(
         ],
         schema=RESULT_SCHEMA,
     )
+
+
+def _moved(x: np.ndarray, to: np.ndarray | None) -> np.ndarray:
+    """``x`` with element *i* moved to position ``to[i]`` (None: stays). Scattering streams
+    the source and leaves the random writes to the store buffers: measured 3–4× faster than
+    the equivalent gather on a million-row permutation."""
+    if to is None:
+        return x
+    out = np.empty_like(x)
+    out[to] = x
+    return out
 
 
 def _year_of(day: int) -> int:

@@ -115,6 +115,24 @@ def test_only_an_administrator_grants(
     assert access.grants(two_counties.root)["county2"].orgs == ("C2",)
 
 
+def test_a_scope_follows_a_new_member_institution(
+    two_counties: Warehouse, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The covered units are cached per commit: a membership committed later widens the scope."""
+    access.grant(two_counties.root, "lead-hospital", ["M1"])
+    _as(monkeypatch, "lead-hospital")
+    assert two_counties.read("residents", columns=["person_id"]).num_rows == 1
+    _as(monkeypatch, "admin")
+    joined = tmp_path / "joined.csv"
+    joined.write_text(
+        "community_id,institution_id,role,valid_from,valid_to\nM1,T2,member,2025-01-01,\n",
+        encoding="utf-8",
+    )
+    assert ingest_file(two_counties, "community_members", joined, key=KEY).status == "committed"
+    _as(monkeypatch, "lead-hospital")
+    assert two_counties.read("residents", columns=["person_id"]).num_rows == 2
+
+
 def test_revoking_a_grant_ends_access(
     two_counties: Warehouse, monkeypatch: pytest.MonkeyPatch
 ) -> None:

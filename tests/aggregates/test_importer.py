@@ -323,9 +323,7 @@ def test_national_reported_indicators_take_their_values_from_reported_counts(
     )
     report = import_file(db_session, path, catalogue_ids=reported, org_ids=orgs)
     assert report.status == "committed" and not report.rejections
-    values = {
-        ind.id: _current(db_session, ind.id, "county-a", "2025").value for ind in reported
-    }
+    values = {ind.id: _current(db_session, ind.id, "county-a", "2025").value for ind in reported}
     assert values == {
         "county_hospital_capability_standard_rate": "66.67",
         "primary_capability_standard_rate": "85.00",

@@ -13,7 +13,9 @@ from yigai.indicators.model import Condition
 SRC = Path(compiler.__file__).parent
 
 
-@pytest.mark.parametrize("module", ["compiler.py", "plan.py", "views.py", "model.py", "catalogue.py"])
+@pytest.mark.parametrize(
+    "module", ["compiler.py", "plan.py", "views.py", "model.py", "catalogue.py"]
+)
 def test_expression_modules_never_import_a_backend(module: str) -> None:
     tree = ast.parse((SRC / module).read_text(encoding="utf-8"))
     imported = {

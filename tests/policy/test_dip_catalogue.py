@@ -28,7 +28,6 @@ from .dip_cases import cases_table
 D = dt.date
 
 
-
 #: The worked example (hand-computed in the test docstrings below).
 BASE = [
     ("a1", "H1", "county", D(2021, 3, 1), "K35.8", "47.09", 100000),

@@ -32,7 +32,6 @@ from .dip_cases import cases_table
 D = dt.date
 
 
-
 BASE = [
     ("a1", "H1", "county", D(2021, 3, 1), "K35.8", "47.09", 100000),
     ("a2", "H1", "county", D(2021, 4, 1), "K35.8", "47.09", 140000),

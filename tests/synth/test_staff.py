@@ -99,4 +99,3 @@ def test_only_primary_staff_leave_and_they_leave_within_the_years(
     assert len(leavers) > 0 and leavers.institution_id.isin(primary).all()
     assert leavers.left_on.min() >= FIRST_DAY
     assert (leavers.left_on > leavers.joined_on).all()
-

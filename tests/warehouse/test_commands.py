@@ -97,3 +97,10 @@ def test_grant_by_a_user_without_full_access_exits_1(
     monkeypatch.setenv("YIGAI_USER", "someone-else")
     result = runner.invoke(app, ["grant", "someone-else", "*"])
     assert result.exit_code == 1 and "someone-else" in result.output
+
+
+def test_granting_an_unknown_org_unit_is_refused(home: Path, write_csv) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["import", "org_units", str(write_csv(ORGS_CSV))]).exit_code == 0
+    result = runner.invoke(app, ["grant", "county-wang", "C9"])
+    assert result.exit_code == 1 and "C9" in result.output

@@ -105,11 +105,16 @@ def require_all(root: Path, what: str) -> Scope:
     return scope
 
 
-def grant(root: Path, user: str, orgs: list[str]) -> Grant:
-    """Grant ``user`` the org units ``orgs`` (replacing their earlier grant); administrators only."""
+def grant(root: Path, user: str, orgs: list[str], known: set[str] | None = None) -> Grant:
+    """Grant ``user`` the org units ``orgs`` (replacing their earlier grant); administrators
+    only. With ``known`` (the stored org unit ids), an unknown unit is refused rather than
+    granted in vain."""
     by = require_all(root, "授权 / granting").user
     if not orgs:
         raise AccessError("至少授权一个机构", "grant at least one org unit")
+    unknown = sorted(o for o in orgs if o != ALL and known is not None and o not in known)
+    if unknown:
+        raise AccessError(f"未知机构编码：{unknown}", f"unknown org unit ids: {unknown}")
     users = grants(root)
     users[user] = Grant(user, tuple(dict.fromkeys(orgs)), by, _now())
     _save(root, users)

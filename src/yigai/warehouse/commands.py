@@ -140,7 +140,9 @@ def grant(
     """授权用户访问所辖机构的个人数据（仅管理员）/ grant a user their org units' personal data."""
     root = settings.load().warehouse_dir
     try:
-        g = access.grant(Warehouse(root).root, user, orgs)
+        wh = Warehouse(root)
+        known = set(wh.read("org_units", columns=["org_id"])["org_id"].to_pylist())
+        g = access.grant(wh.root, user, orgs, known)
     except WarehouseError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None

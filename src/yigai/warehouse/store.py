@@ -151,6 +151,7 @@ class Warehouse:
         access.ensure_administrator(self.root)
         self._lock_depth = 0
         self._log_cache: dict[str, Batch] = {}
+        self._scope_cache: dict[frozenset[str], tuple[int, set[str]]] = {}
 
     def __repr__(self) -> str:
         return f"Warehouse({str(self.root)!r})"
@@ -270,11 +271,18 @@ class Warehouse:
         return table
 
     def _units_in(self, roots: frozenset[str]) -> set[str]:
-        return units_in_scope(
-            roots,
-            self.read("org_units", columns=["org_id", "parent_id"]),
-            self.read("community_members", columns=["community_id", "institution_id"]),
-        )
+        """The org units a grant of ``roots`` covers; kept until the next commit, so a scoped
+        user's reads do not re-read the hierarchy each time."""
+        seq = max((b.seq for b in self._log_entries()), default=0)
+        cached = self._scope_cache.get(roots)
+        if cached is None or cached[0] != seq:
+            units = units_in_scope(
+                roots,
+                self.read("org_units", columns=["org_id", "parent_id"]),
+                self.read("community_members", columns=["community_id", "institution_id"]),
+            )
+            cached = self._scope_cache[roots] = (seq, units)
+        return cached[1]
 
     # ------------------------------------------------------------------ writing
 

@@ -62,5 +62,20 @@ app.add_typer(aggregates_app, name="aggregates")
 app.add_typer(indicators_app, name="indicators")
 app.add_typer(tasks_app, name="tasks")
 
+
+
+def main() -> None:
+    """The ``yigai`` entry point: a warehouse refusal (no grant, a held lock, a corrupt log)
+    ends with its Chinese and English message and exit code 1, not a traceback."""
+    from yigai.console import console
+    from yigai.warehouse.errors import WarehouseError
+
+    try:
+        app()
+    except WarehouseError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise SystemExit(1) from None
+
+
 if __name__ == "__main__":  # pragma: no cover
-    app()
+    main()

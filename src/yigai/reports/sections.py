@@ -31,6 +31,7 @@ from yigai.reports.model import (
     CONSEQUENCE_ZH,
     UNIT_SUFFIX_ZH,
     AssessmentItem,
+    AssessmentTotal,
     ConsequenceKind,
     IndicatorMeta,
     OrgUnit,
@@ -407,7 +408,7 @@ def _summary(
                 f"{worst.name_zh}表现最差（{format_value(worst.value, key.unit)}）。"
             )
     if data.totals:
-        ordered = sorted(data.totals, key=lambda t: (t.rank, t.org_id))
+        ordered = _in_rank_order(data.totals)
         top, bottom = ordered[0], ordered[-1]
         passed = sum(t.grade == "合格" for t in ordered)
         if top.total == bottom.total:
@@ -427,7 +428,7 @@ def _summary(
             grades = f"{n}个单位中{passed}个考核合格，{n - passed}个不合格"
         out.append(f"{spread}；{grades}。")
     for group in data.other_rankings:
-        ordered = sorted(group.totals, key=lambda t: (t.rank, t.org_id))
+        ordered = _in_rank_order(group.totals)
         if len(ordered) == 1:
             t = ordered[0]
             out.append(
@@ -449,6 +450,11 @@ def _summary(
     return out
 
 
+def _in_rank_order(totals: Sequence[AssessmentTotal]) -> list[AssessmentTotal]:
+    """Units by rank, ties (并列) by org id, the order every ranking sentence and table uses."""
+    return sorted(totals, key=lambda t: (t.rank, t.org_id))
+
+
 def _ranking(data: ReportData) -> tuple[list[RankingRow], list[str]]:
     by_org: dict[str, list[str]] = {}
     for c in data.consequences:
@@ -462,7 +468,7 @@ def _ranking(data: ReportData) -> tuple[list[RankingRow], list[str]]:
             grade=t.grade,
             consequences_zh="；".join(by_org.get(t.org_id, [])) or "—",
         )
-        for t in sorted(data.totals, key=lambda t: (t.rank, t.org_id))
+        for t in _in_rank_order(data.totals)
     ]
     sentences: list[str] = []
     if rows:
@@ -474,7 +480,7 @@ def _ranking(data: ReportData) -> tuple[list[RankingRow], list[str]]:
             + "。"
         )
     for group in data.other_rankings:
-        ordered = sorted(group.totals, key=lambda t: (t.rank, t.org_id))
+        ordered = _in_rank_order(group.totals)
         if len(ordered) == 1:
             t = ordered[0]
             sentences.append(

@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 from yigai.policy.adjudication import SPLIT_COLUMNS, ClaimInput, adjudicate
 from yigai.policy.adjudication_vectorised import adjudicate_table
 from yigai.policy.scheme import LEVELS, SchemeBook
+from yigai.synth.people import pseudonyms
 
 REGION = "hubei_xiaogan"
 COMPARED = SPLIT_COLUMNS
@@ -56,18 +57,21 @@ def synthetic_claims(
         rng.lognormal(np.log(8_000), 0.8, n_claims),
     ).astype(np.int64)
     out_of_scope = (total * rng.uniform(0, 0.2, n_claims)).astype(np.int64)
-    encounter = np.char.add("E", np.arange(n_claims).astype(str))
+    # fixed-width encounter ids, as the warehouse's are (county, year, serial)
+    encounter = np.char.add("4209822024E", np.char.zfill(np.arange(n_claims).astype(str), 9))
     same_person_before = np.r_[False, person[1:] == person[:-1]]
     link = (
         inpatient & same_person_before & np.r_[False, inpatient[:-1]] & (rng.random(n_claims) < 0.3)
     )
     referred_from = np.where(link, np.r_[encounter[:1], encounter[:-1]], None)
+    # person ids as the warehouse stores them: keyed-hash pseudonyms (32 hex digits)
+    ids = pseudonyms([f"{p:018d}" for p in range(n_persons)], b"benchmark")
     poverty = (person % 20) == 0
     special = (person % 50) == 1
     table = pa.table(
         {
             "encounter_id": pa.array(encounter),
-            "person_id": pa.array(np.char.add("P", person.astype(str))),
+            "person_id": pa.array(np.array(ids, dtype=object)[person], pa.string()),
             "event_date": pa.array((np.datetime64("2024-01-01") + day).astype("datetime64[D]")),
             "care_type": pa.array(care),
             "level": pa.array(level),

@@ -114,6 +114,10 @@ def bench_indicators(residents: int, workdir: Path, repeat: int) -> dict:
     }
 
 
+#: The speed the vectorised adjudication should reach, in multiples of the scalar reference.
+TARGET_RATIO = 50
+
+
 def bench_adjudication(claims: int, grouped_by_person: bool) -> dict:
     """Run in a child process so its peak memory is measured apart from the other benchmarks."""
     # The child reports its own high-water mark (VmHWM, this process image only): rusage of
@@ -180,17 +184,30 @@ def write(results: dict) -> None:
                 for a in runs
             ),
             "",
-            "Target: vectorised ≥ 50× scalar; not reached. The scalar reference is plain "
-            "integer Python (50,000–90,000 claims/s, faster on person-grouped input because its "
-            "per-person sort has less to do). The vectorised path spends about half its time "
-            "putting claims into claim order — hashing every person id, a sort, and scattering "
-            "each column into claim order and back (random memory access) — and the rest on "
-            "the arithmetic, which runs in cache-sized blocks of person-years. At 10 million "
-            "claims the arrays outgrow the CPU caches and the input is adjudicated in chunks "
-            "of whole persons to bound memory, which lowers the rate further.",
+            _target_sentence(runs),
+            "",
+            "The scalar reference is plain integer Python; it is faster on person-grouped "
+            "input because its per-person sort has less to do. Person ids and encounter ids "
+            "are fixed-width, as the warehouse's are (32-hex-digit pseudonyms; county, year "
+            "and serial). In warehouse order the vectorised path first puts the claims into "
+            "claim order — a 64-bit hash of each person id computed from its bytes, one "
+            "integer sort, the ids compared byte for byte with their neighbours, the columns "
+            "scattered into that order — which takes about as long as the arithmetic itself, "
+            "run in cache-sized blocks of person-years. At 10 million claims the input is "
+            "adjudicated in chunks of whole persons to bound memory.",
             "",
         ]
     (HERE / "results.md").write_text("\n".join(lines))
+
+
+def _target_sentence(runs: list[dict]) -> str:
+    met = [a for a in runs if a["ratio"] >= TARGET_RATIO]
+    if len(met) == len(runs):
+        return f"Target: vectorised ≥ {TARGET_RATIO}× scalar; **met in every run**."
+    return (
+        f"Target: vectorised ≥ {TARGET_RATIO}× scalar; met in {len(met)} of {len(runs)} runs "
+        f"(lowest {min(a['ratio'] for a in runs)}×)."
+    )
 
 
 def main() -> None:

@@ -7,16 +7,23 @@ rounding bind often) and on both shipped schemes.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from yigai.policy.adjudication import SPLIT_COLUMNS, ClaimError, ClaimInput, adjudicate
-from yigai.policy.adjudication_vectorised import adjudicate_table, table_from_claims
+from yigai.policy.adjudication_vectorised import (
+    _count_below,
+    _Packed,
+    adjudicate_table,
+    table_from_claims,
+)
 from yigai.policy.scheme import CARE_TYPES, LEVELS, SchemeBook
 
 FIXTURE = Path(__file__).parent / "params_fixture"
@@ -200,3 +207,44 @@ def test_out_of_scope_above_total_names_the_encounter() -> None:
 def test_empty_table_gives_empty_result() -> None:
     out = adjudicate_table(table_from_claims([]), "hubei_xiaogan")
     assert out.num_rows == 0 and "fund_fen" in out.column_names
+
+
+@settings(max_examples=40, deadline=None)
+@given(claim_sets())
+def test_results_come_in_claim_order(claims: list[ClaimInput]) -> None:
+    """Each person's claims together, by event date then encounter id."""
+    out = adjudicate_table(table_from_claims(claims, GROUPS), "demo", root=FIXTURE)
+    keys = list(
+        zip(*(out[c].to_pylist() for c in ("person_id", "event_date", "encounter_id")), strict=True)
+    )
+    persons = [p for p, _ in itertools.groupby(k[0] for k in keys)]
+    assert len(persons) == len(set(persons))
+    assert all(a < b for a, b in itertools.pairwise(keys) if a[0] == b[0])
+    assert sorted(out["encounter_id"].to_pylist()) == sorted(c.encounter_id for c in claims)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.integers(0, 2**40), min_size=1, max_size=30),
+    st.lists(st.integers(0, 2**40), min_size=0, max_size=12, unique=True),
+    st.booleans(),
+)
+def test_count_below_equals_searchsorted(
+    values: list[int], edges: list[int], inclusive: bool
+) -> None:
+    e, v = np.array(sorted(edges), dtype=np.int64), np.array(values, dtype=np.int64)
+    side = "right" if inclusive else "left"
+    assert _count_below(e, v, inclusive=inclusive).tolist() == np.searchsorted(e, v, side).tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.booleans(), st.integers(0, 2**40)), min_size=1))
+def test_packed_columns_unpack_to_themselves_after_a_move(rows: list[tuple]) -> None:
+    small, flag, wide = (np.array(col) for col in zip(*rows, strict=True))
+    to = np.random.default_rng(len(rows)).permutation(len(rows))
+    packed = _Packed.of({"small": small, "flag": flag, "wide": wide}).moved(to)
+    for name, col in (("small", small), ("flag", flag), ("wide", wide)):
+        moved = np.empty_like(col)
+        moved[to] = col
+        assert packed.column(name).tolist() == moved.tolist()
+        assert packed.column(name).dtype == col.dtype

@@ -19,15 +19,16 @@ Input columns (Arrow table or pandas DataFrame): ``encounter_id, person_id, even
 (date), care_type, level, in_county, cost_total_fen, out_of_scope_fen``, optionally
 ``referred, referred_from, referral_in_community`` and ``grp_<group>`` booleans. Large tables
 are processed in chunks of whole persons (``chunk_rows``) to bound memory. Results come back
-one row per claim in the input's row order (when chunked: chunk after chunk, each in its
-rows' input order).
+one row per claim in claim order: each person's claims together, by event date then
+encounter id (when chunked: chunk after chunk). Input already in that order keeps its order.
 
-Speed: claim order is found with integer sort keys (person code, day); only claims of one
-person on one day are ordered by their encounter-id strings, and only the few encounter ids
-that ``referred_from`` names are hashed (among inpatient claims). Encounter ids must be unique
-(the warehouse key); a duplicate among one person's claims of one day is rejected. Columns
-move into claim order and back by scattering, and the arithmetic runs over blocks of whole
-person-years (:data:`BLOCK_ROWS`) that fit in the CPU caches.
+Speed: claim order comes from one integer sort (:mod:`yigai.policy.claim_order`); only the few
+encounter ids that ``referred_from`` names are hashed (among inpatient claims). Encounter ids
+must be unique (the warehouse key); a duplicate among one person's claims of one day is
+rejected. Input columns move into claim order by scattering (the small ones packed into one
+word), the arithmetic runs over blocks of whole person-years (:data:`BLOCK_ROWS`) that fit in
+the CPU caches, and the results stay in claim order: only the id and date columns move,
+fixed-width ids as fixed-size values.
 """
 
 from __future__ import annotations
@@ -45,6 +46,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from yigai.policy.adjudication import ClaimError, ClaimInput
+from yigai.policy.claim_order import (
+    PersonKeys,
+    claim_order,
+    one_array,
+    person_keys,
+    take_strings,
+)
 from yigai.policy.money import check_range, ratio_units, share_units
 from yigai.policy.referral_deductible import stay_roots
 from yigai.policy.scheme import CARE_TYPES, LEVELS, Scheme, SchemeBook
@@ -100,9 +108,9 @@ def adjudicate_table(
 ) -> pa.Table:
     """Adjudicate every claim of ``claims`` under ``region``'s scheme.
 
-    Returns :data:`RESULT_SCHEMA`, one row per claim, in the input's row order when not
-    chunked (each claim is adjudicated in claim order — event date, encounter id — within its
-    person and year).
+    Returns :data:`RESULT_SCHEMA`, one row per claim, in claim order (each person's claims
+    together, by event date then encounter id; chunk after chunk when chunked). Callers
+    match results to their rows by ``encounter_id``.
     """
     table = (
         pa.Table.from_pandas(claims, preserve_index=False)
@@ -113,11 +121,11 @@ def adjudicate_table(
     book = SchemeBook(region, root=root)
     if table.num_rows <= chunk_rows:
         return _adjudicate(table, book, block_rows=block_rows)
-    persons = _person_codes(table["person_id"])
+    keys = person_keys(table["person_id"])
     n_chunks = math.ceil(table.num_rows / chunk_rows)
-    # Chunks are ranges of person codes: claims that arrive grouped by person get consecutive
+    # Chunks are ranges of person keys: claims that arrive grouped by person get consecutive
     # codes, so each chunk is then one slice of the input rather than a scattered take.
-    chunk_of = persons.astype(np.int64) * n_chunks // (int(persons.max()) + 1)
+    chunk_of = keys.chunk_of(n_chunks)
     parts = []
     for chunk in range(n_chunks):
         rows = np.flatnonzero(chunk_of == chunk)
@@ -125,7 +133,9 @@ def adjudicate_table(
             continue
         contiguous = int(rows[-1]) - int(rows[0]) + 1 == rows.size
         part = table.slice(int(rows[0]), rows.size) if contiguous else table.take(pa.array(rows))
-        parts.append(_adjudicate(part, book, persons[rows], block_rows))
+        # hashed keys are recomputed from the part: cheaper than taking rows of the id bytes
+        part_keys = PersonKeys(keys.key[rows], exact=True) if keys.exact else None
+        parts.append(_adjudicate(part, book, part_keys, block_rows))
     return pa.concat_tables(parts)
 
 
@@ -168,11 +178,7 @@ def _check_columns(table: pa.Table) -> None:
 
 
 def _np(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
-    return (
-        col.to_numpy(zero_copy_only=False)
-        if isinstance(col, pa.Array)
-        else col.combine_chunks().to_numpy(zero_copy_only=False)
-    )
+    return one_array(col).to_numpy(zero_copy_only=False)
 
 
 def _group_cumsum(x: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -186,49 +192,6 @@ def _group_diff(c: np.ndarray, starts: np.ndarray) -> np.ndarray:
     d[1:] = c[1:] - c[:-1]
     d[starts] = c[starts]
     return d
-
-
-def _person_codes(person: pa.ChunkedArray) -> np.ndarray:
-    """Integer codes grouping rows by person. Claims usually arrive grouped by person; then
-    consecutive-run codes are exact once the run heads are shown distinct, which hashes one id
-    per person instead of one per claim. Otherwise every id is dictionary-encoded."""
-    ids = person.combine_chunks()
-    n = len(ids)
-    if n > 1:
-        change = _np(pc.not_equal(ids[1:], ids[:-1]))
-        runs = int(change.sum()) + 1
-        if runs <= n // 2:
-            heads = ids.take(pa.array(np.r_[0, np.flatnonzero(change) + 1]))
-            if pc.count_distinct(heads).as_py() == runs:
-                return np.r_[0, np.cumsum(change)]
-    return _np(pc.dictionary_encode(ids).indices)
-
-
-def _claim_order(t: pa.Table, person: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """Row order by person, event date, encounter id. Integer keys sort everything but ties
-    of one person on one day, which alone are ordered by their encounter id strings."""
-    key = (person.astype(np.int64) << 24) | (day - day.min())  # days span < 2**24
-    order = np.argsort(key)  # ties are ordered below, so an unstable sort is fine
-    ks = key[order]
-    same = ks[1:] == ks[:-1]
-    if not same.any():
-        return order
-    tied = np.zeros(len(order), dtype=bool)
-    tied[1:] |= same
-    tied[:-1] |= same
-    sub = np.flatnonzero(tied)
-    run = np.cumsum(np.r_[True, ~same])[sub]
-    ids = t["encounter_id"].take(pa.array(order[sub]))
-    perm = pc.sort_indices(
-        pa.table({"run": run, "id": ids}), [("run", "ascending"), ("id", "ascending")]
-    ).to_numpy()
-    ids_sorted, run_sorted = ids.take(pa.array(perm)), run[perm]
-    dup = _np(pc.equal(ids_sorted[1:], ids_sorted[:-1])) & (run_sorted[1:] == run_sorted[:-1])
-    if dup.any():
-        eid = str(ids_sorted[int(np.flatnonzero(dup)[0])])
-        raise ClaimError(eid, "encounter_id", "就诊流水号重复", "duplicate encounter ids")
-    order[sub] = order[sub][perm]
-    return order
 
 
 def _first_bad(
@@ -338,14 +301,16 @@ def _assistance_ranking(s: Scheme) -> list[tuple[str, int, int]]:
     return [(g, ratio_units(s.assistance_ratio[g]), s.assistance_cap_fen[g]) for g in ranked]
 
 
-#: Result columns computed per block, in claim order, before they go back to input order.
+#: The amount columns of the result, in :data:`RESULT_SCHEMA` order.
 _AMOUNTS = [f.name for f in RESULT_SCHEMA][4:]
+#: Columns computed per block (``segment``: the scheme segment that applied).
+_COMPUTED = [*_AMOUNTS, "segment"]
 
 
 def _adjudicate(
     t: pa.Table,
     book: SchemeBook,
-    person_codes: np.ndarray | None = None,
+    keys: PersonKeys | None = None,
     block_rows: int = BLOCK_ROWS,
 ) -> pa.Table:
     n = t.num_rows
@@ -371,39 +336,40 @@ def _adjudicate(
 
     # ---- claim order; columns move there and back by scattering (:func:`_moved`)
     day_in = _np(t["event_date"].cast(pa.date32()).cast(pa.int32())).astype(np.int64)
-    person_in = _person_codes(t["person_id"]) if person_codes is None else person_codes
-    order = _claim_order(t, person_in, day_in)
+    co = claim_order(t["encounter_id"], t["person_id"], day_in, keys)
+    order = co.order
     in_order = bool((order[1:] > order[:-1]).all())
     inverse = _moved(np.arange(n), order)
-    to_claim, to_input = (None, None) if in_order else (inverse, order)
+    to_claim = None if in_order else inverse
 
-    def claim_ordered(x: np.ndarray) -> np.ndarray:
-        return _moved(x, to_claim)
-
-    c = _Claims(
-        days=claim_ordered(day_in),
-        person=claim_ordered(person_in),
-        care_i=claim_ordered(care_i),
-        lvl=claim_ordered(lvl),
-        total=claim_ordered(total),
-        oos=claim_ordered(oos),
-        in_county=claim_ordered(_np(t["in_county"]).astype(bool)),
-        referred=claim_ordered(_bool_col(t, "referred")),
-        in_community=claim_ordered(_bool_col(t, "referral_in_community")),
-        parent=claim_ordered(
-            _parent_positions(t, care_i == CARE_TYPES.index("inpatient"), inverse)
-        ),
-        groups={},
-    )
-    first_year = _year_of(int(c.days.min()))
-    last_year = _year_of(int(c.days.max()))
+    first_year = _year_of(int(co.day.min()))
+    last_year = _year_of(int(co.day.max()))
     new_years = np.array(
         [(dt.date(y, 1, 1) - EPOCH).days for y in range(first_year + 1, last_year + 1)], np.int64
     )
-    year_no = np.searchsorted(new_years, c.days, side="right")
+    year_no = _count_below(new_years, co.day, inclusive=True)
     present = (np.flatnonzero(np.bincount(year_no)) + first_year).tolist()
     tables = _Tables.build(book, present)
-    c.groups.update({g: claim_ordered(_bool_col(t, f"grp_{g}")) for g in tables.group_names})
+
+    inpatient_in = care_i == CARE_TYPES.index("inpatient")
+    c = _Ordered(
+        days=co.day,
+        person=co.person,
+        total=_moved(total, to_claim),
+        oos=_moved(oos, to_claim),
+        parent=_moved(_parent_positions(t, inpatient_in, inverse), to_claim),
+        # the small columns travel packed into one word: one scatter instead of one each
+        flags=_Packed.of(
+            {
+                "care_i": care_i,
+                "lvl": lvl,
+                "in_county": _np(t["in_county"]).astype(bool),
+                "referred": _bool_col(t, "referred"),
+                "in_community": _bool_col(t, "referral_in_community"),
+                **{f"grp_{g}": _bool_col(t, f"grp_{g}") for g in tables.group_names},
+            }
+        ).moved(to_claim),
+    )
 
     # ---- person-years, then blocks of whole person-years small enough to stay in cache
     boundary = np.ones(n, dtype=bool)
@@ -411,14 +377,13 @@ def _adjudicate(
     starts = np.flatnonzero(boundary)
     heads = np.r_[starts, n][np.searchsorted(starts, np.arange(0, n, block_rows))]
     cuts = np.unique(np.r_[heads, n])
-    out = {name: np.empty(n, dtype=np.int64) for name in _AMOUNTS}
-    seg = np.empty(n, dtype=np.int64)
+    out = {name: np.empty(n, dtype=np.int64) for name in _COMPUTED}
     for lo, hi in zip(cuts[:-1].tolist(), cuts[1:].tolist(), strict=True):
         block_starts = starts[np.searchsorted(starts, lo) : np.searchsorted(starts, hi)] - lo
-        seg[lo:hi] = _adjudicate_block(
-            c.slice(lo, hi),
+        _adjudicate_block(
+            c.block(lo, hi),
             tables,
-            np.searchsorted(present, year_no[lo:hi] + first_year),
+            _count_below(np.array(present), year_no[lo:hi] + first_year),
             block_starts,
             {name: col[lo:hi] for name, col in out.items()},
             lambda mask, column, zh, en, lo=lo: _first_bad(
@@ -426,22 +391,23 @@ def _adjudicate(
             ),
         )
 
-    # Results go out in input order: moving integers back is far cheaper than moving the id
-    # strings into claim order.
-    def input_ordered(x: np.ndarray) -> np.ndarray:
-        return _moved(x, to_input)
-
-    versions = pa.DictionaryArray.from_arrays(
-        pa.array(input_ordered(seg).astype(np.int32)),
-        pa.array([s.version for s in tables.segments]),
-    ).cast(pa.string())
+    # Results stay in claim order: the few string columns move instead of every amount
+    # (fixed-width ids move as fixed-size values, :func:`yigai.policy.claim_order.take_strings`).
+    if in_order:
+        encounter, person = one_array(t["encounter_id"]), one_array(t["person_id"])
+        dates = one_array(t["event_date"]).cast(pa.date32())
+    else:
+        encounter = take_strings(t["encounter_id"], order)
+        person = co.person_id if co.person_id is not None else take_strings(t["person_id"], order)
+        dates = pa.array(co.day.astype(np.int32)).view(pa.date32())
+    versions = pa.array([s.version for s in tables.segments]).take(pa.array(out["segment"]))
     return pa.Table.from_arrays(
         [
-            t["encounter_id"].combine_chunks().cast(pa.string()),
-            t["person_id"].combine_chunks().cast(pa.string()),
-            t["event_date"].combine_chunks().cast(pa.date32()),
+            encounter.cast(pa.string()),
+            person.cast(pa.string()),
+            dates,
             versions,
-            *(pa.array(input_ordered(out[name])) for name in _AMOUNTS),
+            *(pa.array(out[name]) for name in _AMOUNTS),
         ],
         schema=RESULT_SCHEMA,
     )
@@ -462,12 +428,76 @@ def _year_of(day: int) -> int:
     return (EPOCH + dt.timedelta(days=day)).year
 
 
-@dataclass
-class _Claims:
-    """Input columns in claim order (or a block of them)."""
+@dataclass(frozen=True)
+class _Packed:
+    """Small non-negative integer columns packed side by side into ``int64`` words, so that
+    moving them costs one scatter per word instead of one per column."""
+
+    words: list[np.ndarray]
+    #: column → (word, shift, bits, dtype)
+    layout: dict[str, tuple[int, int, int, np.dtype]]
+
+    @classmethod
+    def of(cls, columns: dict[str, np.ndarray]) -> _Packed:
+        words: list[np.ndarray] = []
+        layout: dict[str, tuple[int, int, int, np.dtype]] = {}
+        shift = 63
+        for name, col in columns.items():
+            bits = max(1, int(col.max()).bit_length()) if col.size else 1
+            if shift + bits > 63:
+                words.append(np.zeros(col.size, dtype=np.int64))
+                shift = 0
+            words[-1] |= col.astype(np.int64) << shift
+            layout[name] = (len(words) - 1, shift, bits, col.dtype)
+            shift += bits
+        return cls(words, layout)
+
+    def moved(self, to: np.ndarray | None) -> _Packed:
+        return _Packed([_moved(w, to) for w in self.words], self.layout)
+
+    def column(self, name: str, lo: int = 0, hi: int | None = None) -> np.ndarray:
+        word, shift, bits, dtype = self.layout[name]
+        return ((self.words[word][lo:hi] >> shift) & ((1 << bits) - 1)).astype(dtype)
+
+
+@dataclass(frozen=True)
+class _Ordered:
+    """The input columns in claim order; the small ones packed (:class:`_Packed`)."""
 
     days: np.ndarray  # days since 1970-01-01
     person: np.ndarray
+    total: np.ndarray
+    oos: np.ndarray
+    parent: np.ndarray  # claim-order position of the referring claim, -1 if none
+    flags: _Packed  # care_i, lvl, in_county, referred, in_community, grp_<group>
+
+    def block(self, lo: int, hi: int) -> _Claims:
+        """Rows ``lo:hi``, unpacked (in cache), parents outside the block dropped."""
+        parent = self.parent[lo:hi]
+        inside = (parent >= lo) & (parent < hi)
+
+        def flag(name: str) -> np.ndarray:
+            return self.flags.column(name, lo, hi)
+
+        return _Claims(
+            days=self.days[lo:hi],
+            care_i=flag("care_i"),
+            lvl=flag("lvl"),
+            total=self.total[lo:hi],
+            oos=self.oos[lo:hi],
+            in_county=flag("in_county"),
+            referred=flag("referred"),
+            in_community=flag("in_community"),
+            parent=np.where(inside, parent - lo, -1),
+            groups={name[4:]: flag(name) for name in self.flags.layout if name.startswith("grp_")},
+        )
+
+
+@dataclass(frozen=True)
+class _Claims:
+    """A block of claims in claim order, as the arithmetic reads them."""
+
+    days: np.ndarray  # days since 1970-01-01
     care_i: np.ndarray
     lvl: np.ndarray
     total: np.ndarray
@@ -475,14 +505,8 @@ class _Claims:
     in_county: np.ndarray
     referred: np.ndarray
     in_community: np.ndarray
-    parent: np.ndarray  # claim-order position of the referring claim, -1 if none
+    parent: np.ndarray  # block position of the referring claim, -1 if none
     groups: dict[str, np.ndarray]  # assistance-group flags
-
-    def slice(self, lo: int, hi: int) -> _Claims:
-        fields = {k: v[lo:hi] for k, v in vars(self).items() if k != "groups"}
-        inside = (fields["parent"] >= lo) & (fields["parent"] < hi)
-        fields["parent"] = np.where(inside, fields["parent"] - lo, -1)
-        return _Claims(**fields, groups={g: v[lo:hi] for g, v in self.groups.items()})
 
 
 def _parent_positions(t: pa.Table, inpatient: np.ndarray, inverse: np.ndarray) -> np.ndarray:
@@ -498,9 +522,9 @@ def _adjudicate_block(
     starts: np.ndarray,
     out: dict[str, np.ndarray],
     first_bad: Any,
-) -> np.ndarray:
-    """Adjudicate one block of whole person-years (arrays in claim order); fill ``out`` and
-    return each claim's scheme segment."""
+) -> None:
+    """Adjudicate one block of whole person-years (arrays in claim order) into ``out``
+    (:data:`_COMPUTED`)."""
     n = c.total.size
     lengths = np.diff(np.append(starts, n))
     boundary = np.zeros(n, dtype=bool)
@@ -509,7 +533,7 @@ def _adjudicate_block(
     inpatient = c.care_i == CARE_TYPES.index("inpatient")
 
     seg_start = np.array([(s.valid_from - EPOCH).days for s in tables.segments], dtype=np.int64)
-    seg = np.searchsorted(seg_start, c.days, side="right") - 1
+    seg = _count_below(seg_start, c.days, inclusive=True) - 1
     k = (seg * 2 + inpatient) * len(LEVELS) + c.lvl
     covered = tables.covered[k]
     cov_ip = covered & inpatient
@@ -550,10 +574,13 @@ def _adjudicate_block(
 
     # ---- 大病保险 on cumulative eligible out-of-pocket
     oop_cum = _group_cumsum(eligible - fund, starts, lengths)
-    crit_cum = np.zeros(n, dtype=np.int64)
-    for i, s in enumerate(tables.annual):
-        mask = yidx == i
-        crit_cum[mask] = _critical(oop_cum[mask], s)
+    if len(tables.annual) == 1:
+        crit_cum = _critical(oop_cum, tables.annual[0])
+    else:
+        crit_cum = np.zeros(n, dtype=np.int64)
+        for i, s in enumerate(tables.annual):
+            mask = yidx == i
+            crit_cum[mask] = _critical(oop_cum[mask], s)
     critical = _group_diff(crit_cum, starts)
 
     # ---- 医疗救助 by the person's most generous group
@@ -578,6 +605,7 @@ def _adjudicate_block(
     assist_cum = np.minimum(_group_cumsum(share_units(remaining, a_units), starts, lengths), a_cap)
     assistance = _group_diff(assist_cum, starts)
 
+    out["segment"][:] = seg
     out["cost_total_fen"][:] = c.total
     out["eligible_fen"][:] = eligible
     out["deductible_fen"][:] = deductible
@@ -591,7 +619,6 @@ def _adjudicate_block(
     out["cum_oop_fen"][:] = oop_cum
     out["cum_critical_fen"][:] = crit_cum
     out["cum_assistance_fen"][:] = assist_cum
-    return seg
 
 
 def _stay_owed(ip: np.ndarray, root: np.ndarray, nominal: np.ndarray) -> np.ndarray:
@@ -620,12 +647,31 @@ def _bool_col(t: pa.Table, name: str) -> np.ndarray:
 
 
 def _critical(oop_cum: np.ndarray, s: Scheme) -> np.ndarray:
+    """The tier formula of :meth:`yigai.policy.scheme.Scheme.critical_payable` by look-up:
+    the tiers below a claim's are whole (their rounded shares summed once), so only the
+    claim's own tier is computed per row."""
     base = np.maximum(0, oop_cum - s.critical_deductible_fen)
-    total = np.zeros_like(base)
     brackets = s.critical_brackets
-    for i, bracket in enumerate(brackets):
-        width = base - bracket.threshold_fen
-        if i + 1 < len(brackets):
-            width = np.minimum(width, brackets[i + 1].threshold_fen - bracket.threshold_fen)
-        total += share_units(np.maximum(0, width), ratio_units(bracket.rate))
-    return np.minimum(total, s.critical_cap_fen)
+    if not brackets:
+        return np.zeros_like(base)
+    threshold = np.array([b.threshold_fen for b in brackets], dtype=np.int64)
+    units = np.array([ratio_units(b.rate) for b in brackets], dtype=np.int64)
+    whole = [0]
+    for i in range(len(brackets) - 1):
+        whole.append(whole[-1] + share_units(int(threshold[i + 1] - threshold[i]), int(units[i])))
+    tier = _count_below(threshold, base) - 1  # threshold[tier] < base
+    t = np.maximum(tier, 0)
+    total = np.array(whole, dtype=np.int64)[t] + share_units(base - threshold[t], units[t])
+    return np.minimum(np.where(tier >= 0, total, 0), s.critical_cap_fen)
+
+
+def _count_below(edges: np.ndarray, values: np.ndarray, *, inclusive: bool = False) -> np.ndarray:
+    """How many ``edges`` (ascending) lie below each value (or at it, when ``inclusive``): a
+    ``searchsorted``, done as a few comparisons when there are few edges (several times faster
+    than numpy's per-element binary search)."""
+    if edges.size > 8:
+        return np.searchsorted(edges, values, side="right" if inclusive else "left")
+    count = np.zeros(values.shape, dtype=np.int64)
+    for edge in edges.tolist():
+        count += (values >= edge) if inclusive else (values > edge)
+    return count

@@ -1,0 +1,127 @@
+"""Claim order: every way of keying persons gives the one order (person, date, encounter id)."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from yigai.policy import claim_order as co
+from yigai.policy.adjudication import ClaimError
+
+
+def _check(encounter: list[str], person: list[str], day: list[int]) -> co.ClaimOrder:
+    """The order found is a claim order: every row once, each person's claims together and
+    by (day, encounter id); persons may come in any order (by code or by hash)."""
+    found = co.claim_order(pa.chunked_array([encounter]), pa.chunked_array([person]), np.array(day))
+    rows = found.order.tolist()
+    assert sorted(rows) == list(range(len(encounter)))
+    ordered = [(person[r], day[r], encounter[r]) for r in rows]
+    runs = [p for p, _ in itertools.groupby(p for p, _, _ in ordered)]
+    assert len(runs) == len(set(runs))
+    assert all(a < b for a, b in itertools.pairwise(ordered) if a[0] == b[0])
+    # person numbers count up from 0 and change exactly where the person changes
+    changes = [a[0] != b[0] for a, b in itertools.pairwise(ordered)]
+    assert found.person.tolist() == np.cumsum([0, *changes]).tolist()
+    assert found.day.tolist() == [d for _, d, _ in ordered]
+    if found.person_id is not None:
+        assert found.person_id.to_pylist() == [p for p, _, _ in ordered]
+    return found
+
+
+claims = st.lists(
+    st.tuples(st.sampled_from(["a1", "b2", "c3", "d4", "ee", "f0"]), st.integers(0, 40)),
+    min_size=1,
+    max_size=60,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(claims)
+def test_fixed_width_ids_in_any_order_give_the_claim_order(rows: list[tuple[str, int]]) -> None:
+    encounter = [f"E{i:04d}" for i in range(len(rows))][::-1]  # ids against the row order
+    _check(encounter, [p for p, _ in rows], [d for _, d in rows])
+
+
+@settings(max_examples=100, deadline=None)
+@given(claims)
+def test_variable_width_ids_give_the_same_claim_order(rows: list[tuple[str, int]]) -> None:
+    person = [p.rstrip("0123456789") or p for p, _ in rows]  # "a", "b", …, "ee", "f0"
+    _check([f"E{i}" for i in range(len(rows))], person, [d for _, d in rows])
+
+
+def test_person_grouped_input_is_keyed_by_runs_without_hashing() -> None:
+    person = ["p1"] * 3 + ["p2"] * 3 + ["p3"] * 2
+    keys = co.person_keys(pa.array(person))
+    assert keys.exact and keys.key.tolist() == [0, 0, 0, 1, 1, 1, 2, 2]
+
+
+def test_a_person_in_two_runs_is_not_taken_for_grouped_input() -> None:
+    person = ["p1", "p1", "p1", "p2", "p2", "p2", "p1", "p1"]
+    keys = co.person_keys(pa.array(person))
+    assert keys.key[0] == keys.key[6]
+    _check([f"E{i}" for i in range(8)], person, [5, 1, 3, 2, 2, 9, 0, 4])
+
+
+def test_fixed_width_ids_are_hashed_not_dictionary_encoded() -> None:
+    keys = co.person_keys(pa.array(["bb", "aa", "bb", "cc"]))
+    assert not keys.exact and keys.ids is not None
+
+
+def test_variable_width_ids_are_dictionary_encoded() -> None:
+    keys = co.person_keys(pa.array(["bb", "a", "bb", "c"]))
+    assert keys.exact and keys.key.tolist() == [0, 1, 0, 2]
+
+
+def test_a_hash_collision_falls_back_to_exact_codes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every id hashed alike: the byte comparison catches it and the order is still right."""
+    monkeypatch.setattr(co, "hash_words", lambda words: np.zeros(words.shape[0], np.uint64))
+    person = ["bb", "aa", "bb", "cc", "aa", "cc"]
+    found = _check([f"E{i}" for i in range(6)], person, [3, 3, 1, 2, 0, 2])
+    assert found.person_id is None  # the exact path moved no ids
+
+
+def test_claims_of_one_person_on_one_day_follow_encounter_ids() -> None:
+    found = _check(["E3", "E1", "E2"], ["aa", "aa", "aa"], [7, 7, 7])
+    assert found.order.tolist() == [1, 2, 0]
+
+
+def test_a_duplicate_encounter_id_of_one_person_and_day_is_refused() -> None:
+    with pytest.raises(ClaimError, match="E1"):
+        co.claim_order(
+            pa.chunked_array([["E1", "E1", "E2"]]),
+            pa.chunked_array([["aa", "aa", "bb"]]),
+            np.array([4, 4, 4]),
+        )
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.text(alphabet="abc0", min_size=0, max_size=3), min_size=1, max_size=30),
+    st.data(),
+)
+def test_take_strings_equals_arrow_take(values: list[str], data: st.DataObject) -> None:
+    index = data.draw(st.lists(st.integers(0, len(values) - 1), max_size=40))
+    arr = pa.array(values)
+    got = co.take_strings(arr, np.array(index, dtype=np.int64))
+    assert got.to_pylist() == [values[i] for i in index]
+
+
+def test_take_strings_of_a_sliced_fixed_width_array() -> None:
+    arr = pa.array(["xx", "aa", "bb", "cc"]).slice(1)
+    assert co.take_strings(arr, np.array([2, 0, 0])).to_pylist() == ["cc", "aa", "aa"]
+
+
+def test_chunks_of_hashed_keys_cover_every_row_once() -> None:
+    keys = co.person_keys(pa.array([f"{i % 97:04d}" for i in range(1000)]))
+    chunk = keys.chunk_of(4)
+    assert set(chunk.tolist()) <= {0, 1, 2, 3}
+    # one person, one chunk
+    by_person: dict[int, set[int]] = {}
+    for k, c in zip(keys.key.tolist(), chunk.tolist(), strict=True):
+        by_person.setdefault(k, set()).add(c)
+    assert all(len(c) == 1 for c in by_person.values())

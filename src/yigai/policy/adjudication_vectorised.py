@@ -339,8 +339,8 @@ def _adjudicate(
     co = claim_order(t["encounter_id"], t["person_id"], day_in, keys)
     order = co.order
     in_order = bool((order[1:] > order[:-1]).all())
-    inverse = _moved(np.arange(n), order)
-    to_claim = None if in_order else inverse
+    # input row → claim position (None: the same)
+    to_claim = None if in_order else _moved(np.arange(n), order)
 
     first_year = _year_of(int(co.day.min()))
     last_year = _year_of(int(co.day.max()))
@@ -357,7 +357,7 @@ def _adjudicate(
         person=co.person,
         total=_moved(total, to_claim),
         oos=_moved(oos, to_claim),
-        parent=_moved(_parent_positions(t, inpatient_in, inverse), to_claim),
+        parent=_moved(_parent_positions(t, inpatient_in, to_claim), to_claim),
         # the small columns travel packed into one word: one scatter instead of one each
         flags=_Packed.of(
             {
@@ -509,10 +509,15 @@ class _Claims:
     groups: dict[str, np.ndarray]  # assistance-group flags
 
 
-def _parent_positions(t: pa.Table, inpatient: np.ndarray, inverse: np.ndarray) -> np.ndarray:
-    """For each input row, the claim-order position of its ``referred_from`` claim (-1 if none)."""
+def _parent_positions(
+    t: pa.Table, inpatient: np.ndarray, to_claim: np.ndarray | None
+) -> np.ndarray:
+    """For each input row, the claim-order position of its ``referred_from`` claim (-1 if
+    none); ``to_claim`` maps input rows to claim positions (None: input is in claim order)."""
     parent = _referral_parents(t, inpatient)
-    return np.where(parent >= 0, inverse[np.maximum(parent, 0)], -1)
+    if to_claim is None:
+        return parent
+    return np.where(parent >= 0, to_claim[np.maximum(parent, 0)], -1)
 
 
 def _adjudicate_block(

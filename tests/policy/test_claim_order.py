@@ -69,7 +69,7 @@ def test_a_person_in_two_runs_is_not_taken_for_grouped_input() -> None:
 
 def test_fixed_width_ids_are_hashed_not_dictionary_encoded() -> None:
     keys = co.person_keys(pa.array(["bb", "aa", "bb", "cc"]))
-    assert not keys.exact and keys.ids is not None
+    assert not keys.exact and keys.fixed is not None
 
 
 def test_variable_width_ids_are_dictionary_encoded() -> None:

@@ -37,12 +37,12 @@ class PersonKeys:
     """A ``uint64`` key per row; rows of one person have equal keys.
 
     ``exact``: the keys are person codes (distinct persons, distinct keys). Otherwise they
-    are hashes of the fixed-width ``ids``, to be checked.
+    are hashes of the ids, whose bytes ``fixed`` (one row per id) are kept to check them.
     """
 
     key: np.ndarray
     exact: bool
-    ids: pa.Array | None = None
+    fixed: np.ndarray | None = None
 
     def chunk_of(self, n_chunks: int) -> np.ndarray:
         """Each row's chunk out of ``n_chunks`` ranges of keys (whole persons per chunk)."""
@@ -80,7 +80,7 @@ def person_keys(ids: pa.ChunkedArray | pa.Array) -> PersonKeys:
                 return PersonKeys(np.r_[0, np.cumsum(change)].astype(np.uint64), exact=True)
     if words is None:
         return exact_person_keys(ids)
-    return PersonKeys(hash_words(words), exact=False, ids=ids)
+    return PersonKeys(hash_words(words), exact=False, fixed=fixed)
 
 
 def _all_distinct(ids: pa.Array, rows: np.ndarray, words: np.ndarray | None) -> bool:
@@ -145,9 +145,9 @@ def _sorted(encounter_id: pa.ChunkedArray, keys: PersonKeys, day: np.ndarray) ->
     same = who[1:] == who[:-1]
     ordered_ids = None
     if not keys.exact:
-        assert keys.ids is not None
-        ordered_ids = take_strings(keys.ids, order)
-        if not _same_ids(ordered_ids, same):
+        assert keys.fixed is not None
+        ordered_ids, ordered_bytes = _take_fixed(keys.fixed, order)
+        if not _same_ids(ordered_bytes, same):
             return None
     person = np.empty(len(order), dtype=np.int64)
     person[:1] = 0
@@ -183,12 +183,10 @@ def _ties_by_encounter(
     return order
 
 
-def _same_ids(ids: pa.Array, same: np.ndarray) -> bool:
-    """Whether neighbouring fixed-width ``ids`` that share a key (``same``) are byte-equal."""
-    fixed = _fixed_width_bytes(ids)
-    assert fixed is not None
+def _same_ids(fixed: np.ndarray, same: np.ndarray) -> bool:
+    """Whether neighbouring ids (their bytes ``fixed``) that share a key (``same``) are equal."""
     words = _as_words(fixed)
-    differ = np.zeros(len(ids) - 1, dtype=np.uint64)
+    differ = np.zeros(fixed.shape[0] - 1, dtype=np.uint64)
     for j in range(words.shape[1]):
         differ |= words[1:, j] ^ words[:-1, j]
     return not (same & (differ != 0)).any()
@@ -201,17 +199,26 @@ def take_strings(col: pa.ChunkedArray | pa.Array, index: np.ndarray) -> pa.Array
     fixed = _fixed_width_bytes(arr)
     if fixed is None:
         return arr.take(pa.array(index))
+    return _take_fixed(fixed, index)[0]
+
+
+def _take_fixed(fixed: np.ndarray, index: np.ndarray) -> tuple[pa.Array, np.ndarray]:
+    """Rows ``index`` of fixed-width strings (their bytes ``fixed``): the string array and
+    its bytes."""
     width = fixed.shape[1]
     values = pa.FixedSizeBinaryArray.from_buffers(
-        pa.binary(width), len(arr), [None, pa.py_buffer(np.ascontiguousarray(fixed))]
+        pa.binary(width), fixed.shape[0], [None, pa.py_buffer(np.ascontiguousarray(fixed))]
     )
-    taken = values.take(pa.array(index))
+    data = values.take(pa.array(index)).buffers()[1]
+    taken = np.frombuffer(data, dtype=np.uint8, count=len(index) * width).reshape(-1, width)
     offsets = np.arange(0, (len(index) + 1) * width, width, dtype=np.int64)
     if width * len(index) < 2**31:
-        return pa.StringArray.from_buffers(
-            len(index), pa.py_buffer(offsets.astype(np.int32)), taken.buffers()[1]
+        strings = pa.StringArray.from_buffers(
+            len(index), pa.py_buffer(offsets.astype(np.int32)), data
         )
-    return pa.LargeStringArray.from_buffers(len(index), pa.py_buffer(offsets), taken.buffers()[1])
+    else:
+        strings = pa.LargeStringArray.from_buffers(len(index), pa.py_buffer(offsets), data)
+    return strings, taken
 
 
 def one_array(col: pa.ChunkedArray | pa.Array) -> pa.Array:

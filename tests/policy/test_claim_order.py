@@ -85,6 +85,29 @@ def test_a_hash_collision_falls_back_to_exact_codes(monkeypatch: pytest.MonkeyPa
     assert found.person_id is None  # the exact path moved no ids
 
 
+def test_persons_whose_hashes_share_the_sorted_prefix_are_told_apart(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Hashes that differ only in the low bits fall into one prefix of the packed sort key;
+    the clash is re-sorted on the whole hash, without falling back to exact codes."""
+    monkeypatch.setattr(co, "hash_words", lambda words: words[:, 0] & np.uint64(0xFFFF))
+    person = ["bb", "aa", "bb", "cc", "aa", "cc", "dd"]
+    found = _check([f"E{i}" for i in range(7)], person, [3, 3, 1, 2, 0, 2, 1])
+    assert found.person_id is not None  # the hashed path, not the fallback
+
+
+def test_days_too_spread_for_the_packed_key_fall_back_to_a_lexicographic_sort() -> None:
+    """A day range of 2⁴⁰ leaves fewer than 24 bits for the hash prefix in the packed key:
+    the rows are sorted on the whole hash instead, with the same resulting order."""
+    rng = np.random.default_rng(7)
+    person = [f"{i:02d}" for i in rng.integers(0, 30, 400)]
+    day = rng.integers(0, 1 << 40, 400)
+    keys = co.person_keys(pa.array(person))
+    order, who, _ = co._sort_keys(keys, day)
+    assert (who == keys.key[order]).all()  # the whole hash, not a prefix
+    _check([f"E{i:03d}" for i in range(400)], person, day.tolist())
+
+
 def test_claims_of_one_person_on_one_day_follow_encounter_ids() -> None:
     found = _check(["E3", "E1", "E2"], ["aa", "aa", "aa"], [7, 7, 7])
     assert found.order.tolist() == [1, 2, 0]

@@ -181,15 +181,19 @@ def _np(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return one_array(col).to_numpy(zero_copy_only=False)
 
 
-def _group_cumsum(x: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    cs = np.cumsum(x)
-    return cs - np.repeat(cs[starts] - x[starts], lengths)
+def _group_cumsum(
+    x: np.ndarray, starts: np.ndarray, lengths: np.ndarray, out: np.ndarray | None = None
+) -> np.ndarray:
+    """Running totals of ``x`` restarting at each of ``starts`` (``out`` must not be ``x``)."""
+    cs = np.cumsum(x, out=out)
+    cs -= np.repeat(cs[starts] - x[starts], lengths)
+    return cs
 
 
-def _group_diff(c: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    d = np.empty_like(c)
-    d[0:1] = c[0:1]
-    d[1:] = c[1:] - c[:-1]
+def _group_diff(c: np.ndarray, starts: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """The steps of running totals ``c`` that restart at each of ``starts``."""
+    d = np.empty_like(c) if out is None else out
+    np.subtract(c[1:], c[:-1], out=d[1:])
     d[starts] = c[starts]
     return d
 
@@ -232,79 +236,105 @@ def _referral_parents(t: pa.Table, inpatient: np.ndarray) -> np.ndarray:
     return out
 
 
+#: A claim's kind packs what its per-claim scheme values depend on: care type (2 bits),
+#: level (3 bits) and whether the unreferred out-of-county ratio cut applies (1 bit).
+KIND_BITS = 6
+
+
+def _kind(care_i: np.ndarray, lvl: np.ndarray, cut: np.ndarray) -> np.ndarray:
+    return care_i.astype(np.int64) | (lvl.astype(np.int64) << 2) | (cut.astype(np.int64) << 5)
+
+
 @dataclass(frozen=True)
 class _Tables:
-    """The scheme as small lookup tables: per-claim values indexed by
-    ``(segment · 2 + inpatient) · len(LEVELS) + level``, annual values by year index."""
+    """The scheme as small look-up tables, built by asking the scalar rules
+    (:class:`yigai.policy.scheme.Scheme`) about every kind of claim: per-claim values indexed
+    by ``segment << KIND_BITS | kind`` (:func:`_kind`), annual values by year index,
+    assistance by year index and assistance-group bits."""
 
     segments: list[Scheme]
     annual: list[Scheme]
-    covered: np.ndarray
-    units: np.ndarray
+    group_names: list[str]
+    covered: np.ndarray  # 0/1
+    outpatient_pool: np.ndarray  # 0/1: covered, and not an admission
+    admission: np.ndarray  # bool: covered inpatient
+    units: np.ndarray  # ratio in millionths, the cut applied
     first_deductible: np.ndarray
     repeat_deductible: np.ndarray
-    cut: np.ndarray
     outpatient_deductible: np.ndarray
     outpatient_cap: np.ndarray
     annual_cap: np.ndarray
-    #: per year: (group, ratio in millionths, annual cap), the most generous group first
-    assistance: list[list[tuple[str, int, int]]]
-
-    @property
-    def group_names(self) -> list[str]:
-        return sorted({g for ranking in self.assistance for g, _, _ in ranking})
+    assistance_units: np.ndarray  # [year, group bits]
+    assistance_cap: np.ndarray  # [year, group bits]
 
     @classmethod
     def build(cls, book: SchemeBook, years: list[int]) -> _Tables:
         segments = [s for y in years for s in book.year(y)]
         annual = [next(s for s in segments if s.valid_from.year == y) for y in years]
+        names = sorted({g for s in annual for g in s.assistance_ratio})
+        kinds = [
+            (care, level, bool(cut))
+            for cut in range(2)
+            for level in [*LEVELS, *[None] * (8 - len(LEVELS))]
+            for care in [*CARE_TYPES, None]
+        ]
 
-        def by_care(inp: Any, out: Any) -> np.ndarray:
-            return (
-                np.array(
-                    [[[out(s, lv), inp(s, lv)] for lv in LEVELS] for s in segments],
-                    dtype=np.int64,
-                )
-                .transpose(0, 2, 1)
-                .ravel()
+        def per_kind(value: Any) -> np.ndarray:
+            return np.array(
+                [
+                    value(s, care, level, cut) if care is not None and level is not None else 0
+                    for s in segments
+                    for care, level, cut in kinds
+                ],
+                dtype=np.int64,
             )
 
+        covered = per_kind(lambda s, care, level, cut: s.covers(care, level))
+        inpatient = per_kind(lambda s, care, level, cut: care == "inpatient")
+        group_sets = [
+            [g for i, g in enumerate(names) if bits >> i & 1] for bits in range(1 << len(names))
+        ]
+        chosen = [[s.assistance_group(gs) for gs in group_sets] for s in annual]
         return cls(
             segments=segments,
             annual=annual,
-            covered=by_care(
-                lambda s, lv: lv in s.inpatient_ratio, lambda s, lv: lv in s.outpatient_ratio
-            ).astype(bool),
-            units=by_care(
-                lambda s, lv: ratio_units(s.inpatient_ratio.get(lv, 0)),
-                lambda s, lv: ratio_units(s.outpatient_ratio.get(lv, 0)),
+            group_names=names,
+            covered=covered,
+            outpatient_pool=covered * (1 - inpatient),
+            admission=(covered * inpatient).astype(bool),
+            units=per_kind(
+                lambda s, care, level, cut: ratio_units(
+                    s.ratio(care, level, in_county=not cut, referred=False)
+                )
             ),
-            first_deductible=by_care(lambda s, lv: s.admission_deductible(lv, 1), lambda s, lv: 0),
-            repeat_deductible=by_care(lambda s, lv: s.admission_deductible(lv, 2), lambda s, lv: 0),
-            cut=np.array([ratio_units(s.unreferred_ratio_cut) for s in segments], dtype=np.int64),
-            outpatient_deductible=np.array(
-                [s.outpatient_deductible_fen for s in annual], dtype=np.int64
+            first_deductible=per_kind(lambda s, care, level, cut: s.admission_deductible(level, 1)),
+            repeat_deductible=per_kind(
+                lambda s, care, level, cut: s.admission_deductible(level, 2)
             ),
+            outpatient_deductible=np.array([s.outpatient_deductible_fen for s in annual], np.int64),
             outpatient_cap=np.array([s.outpatient_cap_fen for s in annual], dtype=np.int64),
             annual_cap=np.array([s.annual_cap_fen for s in annual], dtype=np.int64),
-            assistance=[_assistance_ranking(s) for s in annual],
+            assistance_units=np.array(
+                [
+                    [0 if g is None else ratio_units(s.assistance_ratio[g]) for g in row]
+                    for s, row in zip(annual, chosen, strict=True)
+                ],
+                dtype=np.int64,
+            ),
+            assistance_cap=np.array(
+                [
+                    [0 if g is None else s.assistance_cap_fen[g] for g in row]
+                    for s, row in zip(annual, chosen, strict=True)
+                ],
+                dtype=np.int64,
+            ),
         )
-
-
-def _assistance_ranking(s: Scheme) -> list[tuple[str, int, int]]:
-    """A person in several groups is assisted by the most generous one (ratio, then cap)."""
-    ranked = sorted(
-        s.assistance_ratio,
-        key=lambda g: (s.assistance_ratio[g], s.assistance_cap_fen.get(g, 0), g),
-        reverse=True,
-    )
-    return [(g, ratio_units(s.assistance_ratio[g]), s.assistance_cap_fen[g]) for g in ranked]
 
 
 #: The amount columns of the result, in :data:`RESULT_SCHEMA` order.
 _AMOUNTS = [f.name for f in RESULT_SCHEMA][4:]
-#: Columns computed per block (``segment``: the scheme segment that applied).
-_COMPUTED = [*_AMOUNTS, "segment"]
+#: The amount columns computed per block (the rest is the claim's own cost).
+_COMPUTED = [name for name in _AMOUNTS if name != "cost_total_fen"]
 
 
 def _adjudicate(
@@ -352,6 +382,10 @@ def _adjudicate(
     tables = _Tables.build(book, present)
 
     inpatient_in = care_i == CARE_TYPES.index("inpatient")
+    unreferred_out = ~_np(t["in_county"]).astype(bool) & ~_bool_col(t, "referred")
+    groups = np.zeros(n, dtype=np.int64)
+    for bit, name in enumerate(tables.group_names):
+        groups |= _bool_col(t, f"grp_{name}").astype(np.int64) << bit
     c = _Ordered(
         days=co.day,
         person=co.person,
@@ -361,12 +395,9 @@ def _adjudicate(
         # the small columns travel packed into one word: one scatter instead of one each
         flags=_Packed.of(
             {
-                "care_i": care_i,
-                "lvl": lvl,
-                "in_county": _np(t["in_county"]).astype(bool),
-                "referred": _bool_col(t, "referred"),
+                "kind": _kind(care_i, lvl, unreferred_out),
                 "in_community": _bool_col(t, "referral_in_community"),
-                **{f"grp_{g}": _bool_col(t, f"grp_{g}") for g in tables.group_names},
+                "groups": groups,
             }
         ).moved(to_claim),
     )
@@ -378,6 +409,7 @@ def _adjudicate(
     heads = np.r_[starts, n][np.searchsorted(starts, np.arange(0, n, block_rows))]
     cuts = np.unique(np.r_[heads, n])
     out = {name: np.empty(n, dtype=np.int64) for name in _COMPUTED}
+    segment = np.zeros(n, dtype=np.int32)
     for lo, hi in zip(cuts[:-1].tolist(), cuts[1:].tolist(), strict=True):
         block_starts = starts[np.searchsorted(starts, lo) : np.searchsorted(starts, hi)] - lo
         _adjudicate_block(
@@ -386,10 +418,12 @@ def _adjudicate(
             _count_below(np.array(present), year_no[lo:hi] + first_year),
             block_starts,
             {name: col[lo:hi] for name, col in out.items()},
+            segment[lo:hi],
             lambda mask, column, zh, en, lo=lo: _first_bad(
                 t, mask, column, zh, en, order[lo : lo + mask.size]
             ),
         )
+    out["cost_total_fen"] = c.total
 
     # Results stay in claim order: the few string columns move instead of every amount
     # (fixed-width ids move as fixed-size values, :func:`yigai.policy.claim_order.take_strings`).
@@ -400,7 +434,7 @@ def _adjudicate(
         encounter = take_strings(t["encounter_id"], order)
         person = co.person_id if co.person_id is not None else take_strings(t["person_id"], order)
         dates = pa.array(co.day.astype(np.int32)).view(pa.date32())
-    versions = pa.array([s.version for s in tables.segments]).take(pa.array(out["segment"]))
+    versions = take_strings(pa.array([s.version for s in tables.segments]), segment)
     return pa.Table.from_arrays(
         [
             encounter.cast(pa.string()),
@@ -456,8 +490,15 @@ class _Packed:
         return _Packed([_moved(w, to) for w in self.words], self.layout)
 
     def column(self, name: str, lo: int = 0, hi: int | None = None) -> np.ndarray:
+        return self._unpacked(name, slice(lo, hi))
+
+    def at(self, name: str, rows: np.ndarray) -> np.ndarray:
+        """Column ``name`` at ``rows`` only."""
+        return self._unpacked(name, rows)
+
+    def _unpacked(self, name: str, rows: slice | np.ndarray) -> np.ndarray:
         word, shift, bits, dtype = self.layout[name]
-        return ((self.words[word][lo:hi] >> shift) & ((1 << bits) - 1)).astype(dtype)
+        return ((self.words[word][rows] >> shift) & ((1 << bits) - 1)).astype(dtype)
 
 
 @dataclass(frozen=True)
@@ -469,27 +510,18 @@ class _Ordered:
     total: np.ndarray
     oos: np.ndarray
     parent: np.ndarray  # claim-order position of the referring claim, -1 if none
-    flags: _Packed  # care_i, lvl, in_county, referred, in_community, grp_<group>
+    flags: _Packed  # kind, in_community, groups
 
     def block(self, lo: int, hi: int) -> _Claims:
         """Rows ``lo:hi``, unpacked (in cache), parents outside the block dropped."""
         parent = self.parent[lo:hi]
-        inside = (parent >= lo) & (parent < hi)
-
-        def flag(name: str) -> np.ndarray:
-            return self.flags.column(name, lo, hi)
-
         return _Claims(
             days=self.days[lo:hi],
-            care_i=flag("care_i"),
-            lvl=flag("lvl"),
+            kind=self.flags.column("kind", lo, hi),
             total=self.total[lo:hi],
             oos=self.oos[lo:hi],
-            in_county=flag("in_county"),
-            referred=flag("referred"),
-            in_community=flag("in_community"),
-            parent=np.where(inside, parent - lo, -1),
-            groups={name[4:]: flag(name) for name in self.flags.layout if name.startswith("grp_")},
+            parent=np.where((parent >= lo) & (parent < hi), parent - lo, -1),
+            flags=_Packed([w[lo:hi] for w in self.flags.words], self.flags.layout),
         )
 
 
@@ -498,15 +530,11 @@ class _Claims:
     """A block of claims in claim order, as the arithmetic reads them."""
 
     days: np.ndarray  # days since 1970-01-01
-    care_i: np.ndarray
-    lvl: np.ndarray
+    kind: np.ndarray  # :func:`_kind`
     total: np.ndarray
     oos: np.ndarray
-    in_county: np.ndarray
-    referred: np.ndarray
-    in_community: np.ndarray
     parent: np.ndarray  # block position of the referring claim, -1 if none
-    groups: dict[str, np.ndarray]  # assistance-group flags
+    flags: _Packed  # in_community and the assistance-group bits, read where needed
 
 
 def _parent_positions(
@@ -520,120 +548,188 @@ def _parent_positions(
     return np.where(parent >= 0, to_claim[np.maximum(parent, 0)], -1)
 
 
+@dataclass(frozen=True)
+class _Year:
+    """The annual values of a block's claims: scalars when the block has one year."""
+
+    index: np.ndarray | int
+    outpatient_deductible: np.ndarray | int
+    outpatient_cap: np.ndarray | int
+    annual_cap: np.ndarray | int
+
+    @classmethod
+    def of(cls, tables: _Tables, yidx: np.ndarray) -> _Year:
+        index: np.ndarray | int = yidx
+        if len(tables.annual) == 1 or (yidx == yidx[0]).all():
+            index = int(yidx[0])
+        return cls(
+            index=index,
+            outpatient_deductible=tables.outpatient_deductible[index],
+            outpatient_cap=tables.outpatient_cap[index],
+            annual_cap=tables.annual_cap[index],
+        )
+
+
 def _adjudicate_block(
     c: _Claims,
     tables: _Tables,
     yidx: np.ndarray,
     starts: np.ndarray,
     out: dict[str, np.ndarray],
+    segment: np.ndarray,
     first_bad: Any,
 ) -> None:
     """Adjudicate one block of whole person-years (arrays in claim order) into ``out``
-    (:data:`_COMPUTED`)."""
-    n = c.total.size
-    lengths = np.diff(np.append(starts, n))
-    boundary = np.zeros(n, dtype=bool)
-    boundary[starts] = True
-    gid = np.cumsum(boundary) - 1
-    inpatient = c.care_i == CARE_TYPES.index("inpatient")
+    (:data:`_COMPUTED`) and ``segment`` (the scheme segment that applied).
 
-    seg_start = np.array([(s.valid_from - EPOCH).days for s in tables.segments], dtype=np.int64)
-    seg = _count_below(seg_start, c.days, inclusive=True) - 1
-    k = (seg * 2 + inpatient) * len(LEVELS) + c.lvl
-    covered = tables.covered[k]
-    cov_ip = covered & inpatient
-    cov_op = covered & ~inpatient
-    units = tables.units[k]
-    cut_here = ~c.in_county & ~c.referred
-    units[cut_here] = np.maximum(0, units[cut_here] - tables.cut[seg[cut_here]])
-    eligible = np.where(covered, c.total - c.oos, 0)
+    Written for speed on this machine's numpy: per-claim scheme values are look-ups in small
+    tables, masks are 0/1 factors rather than ``np.where`` (several times slower), results are
+    written straight into ``out``, and the stays are worked out on the admissions only."""
+    lengths = np.diff(np.append(starts, c.total.size))
+    year = _Year.of(tables, yidx)
+    k = c.kind
+    if len(tables.segments) > 1:
+        seg_start = np.array([(s.valid_from - EPOCH).days for s in tables.segments], np.int64)
+        np.subtract(_count_below(seg_start, c.days, inclusive=True), 1, out=segment)
+        k = (segment.astype(np.int64) << KIND_BITS) | k
+    stays = np.flatnonzero(tables.admission[k])
 
-    # ---- 起付线: inpatient stays (with in-community referral links)
-    rows = np.arange(n)
-    parent = rows.copy()
-    ok = cov_ip & c.in_community & (c.parent >= 0)
-    safe = np.where(ok, c.parent, 0)
-    ok &= (safe < rows) & (gid[safe] == gid) & cov_ip[safe]
-    parent[ok] = safe[ok]
-    root = stay_roots(parent)
-    is_root = cov_ip & (root == rows)
-    ordinal = _group_cumsum(is_root.astype(np.int64), starts, lengths)
-    admission_no = np.where(cov_ip, ordinal[root], 0)
-    nominal = np.where(admission_no > 1, tables.repeat_deductible[k], tables.first_deductible[k])
-    ded_ip = np.minimum(eligible, _stay_owed(np.flatnonzero(cov_ip), root, nominal))
+    eligible = np.subtract(c.total, c.oos, out=out["eligible_fen"])
+    eligible *= tables.covered[k]
 
-    # ---- 起付线: annual outpatient-pooling deductible
-    e_cum = _group_cumsum(np.where(cov_op, eligible, 0), starts, lengths)
-    ded_op = _group_diff(np.minimum(e_cum, tables.outpatient_deductible[yidx]), starts)
-    deductible = np.where(cov_ip, ded_ip, np.where(cov_op, ded_op, 0))
+    # ---- 起付线: the annual outpatient-pooling deductible, then inpatient stays
+    pooled = eligible * tables.outpatient_pool[k]
+    deductible = _group_diff(
+        np.minimum(_group_cumsum(pooled, starts, lengths), year.outpatient_deductible),
+        starts,
+        out=out["deductible_fen"],
+    )
+    admission_no = out["admission_no"]
+    admission_no.fill(0)
+    if stays.size:
+        admission_no[stays], owed = _stays(stays, c, k, tables, starts, lengths)
+        deductible[stays] = np.minimum(eligible[stays], owed)
 
     # ---- 统筹基金 with the outpatient and annual caps
-    uncapped = np.where(covered, share_units(eligible - deductible, units), 0)
+    uncapped = share_units(eligible - deductible, tables.units[k])
+    pooled = uncapped * tables.outpatient_pool[k]
     op_total = np.minimum(
-        _group_cumsum(np.where(inpatient, 0, uncapped), starts, lengths),
-        tables.outpatient_cap[yidx],
+        _group_cumsum(pooled, starts, lengths),
+        year.outpatient_cap,
+        out=out["cum_outpatient_fund_fen"],
     )
-    fund_pre = np.where(inpatient, uncapped, _group_diff(op_total, starts))
-    fund_cum = np.minimum(_group_cumsum(fund_pre, starts, lengths), tables.annual_cap[yidx])
-    fund = _group_diff(fund_cum, starts)
+    fund_pre = _group_diff(op_total, starts)
+    fund_pre[stays] = uncapped[stays]
+    fund_cum = np.minimum(
+        _group_cumsum(fund_pre, starts, lengths), year.annual_cap, out=out["cum_fund_fen"]
+    )
+    fund = _group_diff(fund_cum, starts, out=out["fund_fen"])
 
     # ---- 大病保险 on cumulative eligible out-of-pocket
-    oop_cum = _group_cumsum(eligible - fund, starts, lengths)
-    if len(tables.annual) == 1:
-        crit_cum = _critical(oop_cum, tables.annual[0])
+    oop_cum = _group_cumsum(eligible - fund, starts, lengths, out=out["cum_oop_fen"])
+    crit_cum = out["cum_critical_fen"]
+    if isinstance(year.index, int):
+        _critical(oop_cum, tables.annual[year.index], out=crit_cum)
     else:
-        crit_cum = np.zeros(n, dtype=np.int64)
         for i, s in enumerate(tables.annual):
             mask = yidx == i
             crit_cum[mask] = _critical(oop_cum[mask], s)
-    critical = _group_diff(crit_cum, starts)
+    critical = _group_diff(crit_cum, starts, out=out["critical_fen"])
 
     # ---- 医疗救助 by the person's most generous group
-    for group, flag in c.groups.items():
-        changed = flag != np.repeat(flag[starts], lengths)
-        first_bad(
-            changed,
-            f"grp_{group}",
-            "同一年度内人群分类不一致",
-            "groups differ within the person-year",
+    assist_cum, assistance = out["cum_assistance_fen"], out["assistance_fen"]
+    groups = c.flags.column("groups")
+    if groups.any():
+        _check_groups_constant(groups, starts, lengths, tables.group_names, first_bad)
+        at = year.index * tables.assistance_units.shape[1] + groups
+        remaining = eligible - fund
+        remaining -= critical
+        np.minimum(
+            _group_cumsum(
+                share_units(remaining, tables.assistance_units.ravel()[at]), starts, lengths
+            ),
+            tables.assistance_cap.ravel()[at],
+            out=assist_cum,
         )
-    a_units = np.zeros(n, dtype=np.int64)
-    a_cap = np.zeros(n, dtype=np.int64)
-    for i, ranking in enumerate(tables.assistance):
-        chosen = yidx != i
-        for group, g_units, g_cap in ranking:  # most generous first: it pays
-            take = c.groups[group] & ~chosen
-            a_units[take] = g_units
-            a_cap[take] = g_cap
-            chosen |= take
-    remaining = eligible - fund - critical
-    assist_cum = np.minimum(_group_cumsum(share_units(remaining, a_units), starts, lengths), a_cap)
-    assistance = _group_diff(assist_cum, starts)
+        _group_diff(assist_cum, starts, out=assistance)
+    else:
+        assist_cum.fill(0)
+        assistance.fill(0)
 
-    out["segment"][:] = seg
-    out["cost_total_fen"][:] = c.total
-    out["eligible_fen"][:] = eligible
-    out["deductible_fen"][:] = deductible
-    out["fund_fen"][:] = fund
-    out["critical_fen"][:] = critical
-    out["assistance_fen"][:] = assistance
-    out["patient_fen"][:] = c.total - fund - critical - assistance
-    out["admission_no"][:] = admission_no
-    out["cum_fund_fen"][:] = fund_cum
-    out["cum_outpatient_fund_fen"][:] = op_total
-    out["cum_oop_fen"][:] = oop_cum
-    out["cum_critical_fen"][:] = crit_cum
-    out["cum_assistance_fen"][:] = assist_cum
+    patient = np.subtract(c.total, fund, out=out["patient_fen"])
+    patient -= critical
+    patient -= assistance
 
 
-def _stay_owed(ip: np.ndarray, root: np.ndarray, nominal: np.ndarray) -> np.ndarray:
-    """What each covered admission (rows ``ip``) owes: a stay's first admission its nominal
-    deductible, a continuing one its nominal above the stay's highest so far
+def _check_groups_constant(
+    groups: np.ndarray, starts: np.ndarray, lengths: np.ndarray, names: list[str], first_bad: Any
+) -> None:
+    """A person's assistance groups are one fact of the year: refuse a claim that differs."""
+    changed = groups != np.repeat(groups[starts], lengths)
+    if not changed.any():
+        return
+    row = int(np.flatnonzero(changed)[0])
+    start = starts[np.searchsorted(starts, row, side="right") - 1]
+    bit = (int(groups[row]) ^ int(groups[start])).bit_length() - 1
+    mask = np.zeros(groups.size, dtype=bool)
+    mask[row] = True
+    first_bad(
+        mask,
+        f"grp_{names[bit]}",
+        "同一年度内人群分类不一致",
+        "groups differ within the person-year",
+    )
+
+
+def _stays(
+    rows: np.ndarray,
+    c: _Claims,
+    k: np.ndarray,
+    tables: _Tables,
+    starts: np.ndarray,
+    lengths: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Admission number and deductible owed of each covered admission (block rows ``rows``).
+
+    An admission continues the stay of the claim it was referred from when the referral was
+    within the community and that claim is an earlier covered admission of the same
+    person-year; stays are found by pointer jumping (:func:`stay_roots`) on the admissions
+    alone, and only stays of several admissions need the running maximum."""
+    m = rows.size
+    person_year = np.repeat(np.arange(starts.size), lengths)[rows]
+    own = np.arange(m)
+    root = own
+    linked = np.flatnonzero(c.parent[rows] >= 0)
+    if linked.size:
+        parent = c.parent[rows[linked]]
+        at = np.minimum(np.searchsorted(rows, parent), m - 1)  # the parent among admissions
+        ok = (
+            (parent < rows[linked])
+            & (rows[at] == parent)
+            & (person_year[at] == person_year[linked])
+            & c.flags.at("in_community", rows[linked]).astype(bool)
+        )
+        link = own.copy()
+        link[linked[ok]] = at[ok]
+        root = stay_roots(link)
+    first = np.flatnonzero(np.r_[True, person_year[1:] != person_year[:-1]])
+    ordinal = _group_cumsum((root == own).astype(np.int64), first, np.diff(np.append(first, m)))
+    admission_no = ordinal[root]
+    kk = k[rows]
+    owed = np.where(admission_no > 1, tables.repeat_deductible[kk], tables.first_deductible[kk])
+    continuing = root != own
+    if continuing.any():
+        members = np.flatnonzero(continuing | np.isin(own, root[continuing]))
+        owed[members] = _stay_owed(root[members], owed[members])
+    return admission_no, owed
+
+
+def _stay_owed(root: np.ndarray, nominal: np.ndarray) -> np.ndarray:
+    """What each admission owes: a stay's first admission its nominal deductible, a
+    continuing one its nominal above the stay's highest so far
     (:func:`yigai.policy.referral_deductible.continued_deductible`)."""
     owed = np.zeros(root.size, dtype=np.int64)
-    if not ip.size:
-        return owed
-    by_stay = ip[np.argsort(root[ip], kind="stable")]  # stays together, claim order within
+    by_stay = np.argsort(root, kind="stable")  # stays together, claim order within
     nom = nominal[by_stay]
     r = root[by_stay]
     first = np.r_[True, r[1:] != r[:-1]]
@@ -651,23 +747,26 @@ def _bool_col(t: pa.Table, name: str) -> np.ndarray:
     return _np(t[name].fill_null(False)).astype(bool)
 
 
-def _critical(oop_cum: np.ndarray, s: Scheme) -> np.ndarray:
+def _critical(oop_cum: np.ndarray, s: Scheme, out: np.ndarray | None = None) -> np.ndarray:
     """The tier formula of :meth:`yigai.policy.scheme.Scheme.critical_payable` by look-up:
     the tiers below a claim's are whole (their rounded shares summed once), so only the
     claim's own tier is computed per row."""
-    base = np.maximum(0, oop_cum - s.critical_deductible_fen)
+    base = np.subtract(oop_cum, s.critical_deductible_fen)
     brackets = s.critical_brackets
     if not brackets:
-        return np.zeros_like(base)
-    threshold = np.array([b.threshold_fen for b in brackets], dtype=np.int64)
-    units = np.array([ratio_units(b.rate) for b in brackets], dtype=np.int64)
-    whole = [0]
-    for i in range(len(brackets) - 1):
+        return np.multiply(base, 0, out=out)
+    # a zeroth tier below the first threshold pays nothing
+    threshold = np.array([-1, *(b.threshold_fen for b in brackets)], dtype=np.int64)
+    units = np.array([0, *(ratio_units(b.rate) for b in brackets)], dtype=np.int64)
+    whole = [0, 0]
+    for i in range(1, len(brackets)):
         whole.append(whole[-1] + share_units(int(threshold[i + 1] - threshold[i]), int(units[i])))
-    tier = _count_below(threshold, base) - 1  # threshold[tier] < base
-    t = np.maximum(tier, 0)
-    total = np.array(whole, dtype=np.int64)[t] + share_units(base - threshold[t], units[t])
-    return np.minimum(np.where(tier >= 0, total, 0), s.critical_cap_fen)
+    np.maximum(base, 0, out=base)
+    tier = _count_below(threshold[1:], base)  # threshold[tier] < base (tier 0: none)
+    base -= threshold[tier]
+    total = share_units(base, units[tier])
+    total += np.array(whole, dtype=np.int64)[tier]
+    return np.minimum(total, s.critical_cap_fen, out=out)
 
 
 def _count_below(edges: np.ndarray, values: np.ndarray, *, inclusive: bool = False) -> np.ndarray:

@@ -100,15 +100,23 @@ def exact_person_keys(ids: pa.ChunkedArray | pa.Array) -> PersonKeys:
 
 
 def hash_words(words: np.ndarray) -> np.ndarray:
-    """A 64-bit hash of each row of ``words`` (multiply–xorshift per word, then a finaliser)."""
-    h = np.full(words.shape[0], _K2, dtype=np.uint64)
-    for j in range(words.shape[1]):
-        h ^= words[:, j]
-        h *= _K1
-        h ^= h >> np.uint64(29)
-    h *= _K2
-    h ^= h >> np.uint64(32)
+    """A 64-bit hash of each row of ``words`` (multiply–xorshift per word, then a finaliser),
+    computed in blocks of :data:`_HASH_ROWS` rows: the dozen passes over a block then run in
+    the CPU caches (measured twice as fast as whole columns)."""
+    h = np.empty(words.shape[0], dtype=np.uint64)
+    for lo in range(0, words.shape[0], _HASH_ROWS):
+        block = h[lo : lo + _HASH_ROWS]
+        block.fill(_K2)
+        for j in range(words.shape[1]):
+            block ^= words[lo : lo + _HASH_ROWS, j]
+            block *= _K1
+            block ^= block >> np.uint64(29)
+        block *= _K2
+        block ^= block >> np.uint64(32)
     return h
+
+
+_HASH_ROWS = 1 << 14
 
 
 def claim_order(
@@ -128,21 +136,20 @@ def claim_order(
 
 
 def _sorted(encounter_id: pa.ChunkedArray, keys: PersonKeys, day: np.ndarray) -> ClaimOrder | None:
+    order, who, rel = _sort_keys(keys, day)
     first = int(day.min())
-    bits = max(1, int(day.max() - first).bit_length())
-    d = np.uint64(bits)
-    rel = (day - first).astype(np.uint64)
     if keys.exact:
-        key = (keys.key << d) | rel
-        if int(keys.key.max()).bit_length() + bits <= 32:
-            key = key.astype(np.uint32)  # a 32-bit sort is about a quarter faster
+        same = who[1:] == who[:-1]
     else:
-        key = ((keys.key >> d) << d) | rel
-    order = np.argsort(key)  # ties are ordered below, so an unstable sort is fine
-    ks = key[order].astype(np.uint64, copy=False)
-    order = _ties_by_encounter(encounter_id, order, ks)
-    who = ks >> d
-    same = who[1:] == who[:-1]
+        # ``who`` may be a prefix of the hash: order the claims of prefixes that two persons
+        # share by the whole hash (a few rows), then compare neighbours on the whole hash
+        full = keys.key[order]
+        same = full[1:] == full[:-1]
+        clash = (who[1:] == who[:-1]) & ~same
+        if clash.any():
+            _sort_clashes(order, who, full, rel, clash)
+            same = full[1:] == full[:-1]
+    order = _ties_by_encounter(encounter_id, order, same & (rel[1:] == rel[:-1]))
     ordered_ids = None
     if not keys.exact:
         assert keys.fixed is not None
@@ -152,16 +159,61 @@ def _sorted(encounter_id: pa.ChunkedArray, keys: PersonKeys, day: np.ndarray) ->
     person = np.empty(len(order), dtype=np.int64)
     person[:1] = 0
     np.cumsum(~same, out=person[1:])
-    days = (ks & np.uint64((1 << bits) - 1)).astype(np.int64) + first
-    return ClaimOrder(order=order, person=person, day=days, person_id=ordered_ids)
+    return ClaimOrder(
+        order=order, person=person, day=rel.astype(np.int64) + first, person_id=ordered_ids
+    )
+
+
+def _sort_keys(keys: PersonKeys, day: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows sorted by (person key, day, row): ``order``, and in that order the person key
+    (hashed keys: as many of its high bits as fit, see below) and the day since the first.
+
+    The person key, the day and the row number are packed into one ``uint64`` and sorted as
+    values: numpy sorts values with SIMD instructions, about 6× faster than ``argsort``,
+    and the row number in the low bits makes the order unique, so it is also stable."""
+    n = len(day)
+    first = int(day.min())
+    day_bits = max(1, int(day.max() - first).bit_length())
+    row_bits = max(1, (n - 1).bit_length())
+    low = day_bits + row_bits
+    rel = (day - first).astype(np.uint64)
+    person_bits = int(keys.key.max()).bit_length() if keys.exact else 64 - low
+    if (person_bits + low > 64) if keys.exact else (person_bits < _MIN_PREFIX_BITS):
+        order = np.lexsort((rel, keys.key))  # the general case: a stable sort, 3× slower
+        return order, keys.key[order], rel[order]
+    person = keys.key if keys.exact else keys.key >> np.uint64(64 - person_bits)
+    packed = (person << np.uint64(low)) | (rel << np.uint64(row_bits))
+    packed |= np.arange(n, dtype=np.uint64)
+    packed.sort()
+    order = (packed & np.uint64((1 << row_bits) - 1)).astype(np.int64)
+    rel = (packed >> np.uint64(row_bits)) & np.uint64((1 << day_bits) - 1)
+    return order, packed >> np.uint64(low), rel
+
+
+#: Fewest hash bits worth sorting on in the packed key (more claims or days than leave this
+#: many fall back to a lexicographic sort on the whole hash).
+_MIN_PREFIX_BITS = 24
+
+
+def _sort_clashes(
+    order: np.ndarray, who: np.ndarray, full: np.ndarray, rel: np.ndarray, clash: np.ndarray
+) -> None:
+    """Re-sort, in place, the runs of equal hash prefixes (``who``) that hold more than one
+    whole hash (``clash`` between neighbours) by (whole hash, day, row)."""
+    shared = np.unique(who[1:][clash])
+    lo = np.searchsorted(who, shared, side="left")
+    hi = np.searchsorted(who, shared, side="right")
+    at = np.concatenate([np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist(), strict=True)])
+    perm = np.lexsort((order[at], rel[at], full[at], who[at]))
+    for col in (order, full, rel):
+        col[at] = col[at][perm]
 
 
 def _ties_by_encounter(
-    encounter_id: pa.ChunkedArray, order: np.ndarray, ks: np.ndarray
+    encounter_id: pa.ChunkedArray, order: np.ndarray, same: np.ndarray
 ) -> np.ndarray:
-    """Order runs of equal sort keys (one person, one day) by encounter id; a duplicate
-    encounter id among them is refused."""
-    same = ks[1:] == ks[:-1]
+    """Order runs of neighbours with the same person and day (``same``) by encounter id; a
+    duplicate encounter id among them is refused."""
     if not same.any():
         return order
     tied = np.zeros(len(order), dtype=bool)
@@ -184,12 +236,10 @@ def _ties_by_encounter(
 
 
 def _same_ids(fixed: np.ndarray, same: np.ndarray) -> bool:
-    """Whether neighbouring ids (their bytes ``fixed``) that share a key (``same``) are equal."""
-    words = _as_words(fixed)
-    differ = np.zeros(fixed.shape[0] - 1, dtype=np.uint64)
-    for j in range(words.shape[1]):
-        differ |= words[1:, j] ^ words[:-1, j]
-    return not (same & (differ != 0)).any()
+    """Whether neighbouring ids (their bytes ``fixed``) that share a key (``same``) are equal.
+    Rows compare as single opaque values (numpy's void type): one pass, not one per word."""
+    rows = np.ascontiguousarray(fixed).view(f"V{fixed.shape[1]}").ravel()
+    return not (same & (rows[1:] != rows[:-1])).any()
 
 
 def take_strings(col: pa.ChunkedArray | pa.Array, index: np.ndarray) -> pa.Array:

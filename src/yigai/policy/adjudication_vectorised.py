@@ -214,26 +214,24 @@ def _first_bad(
         raise ClaimError(str(table["encounter_id"][row]), column, zh, en)
 
 
-def _referral_parents(t: pa.Table, inpatient: np.ndarray) -> np.ndarray:
-    """For each row, the input row of its ``referred_from`` encounter (-1 if none, unknown or
-    not an inpatient claim: only a stay can be continued). Only inpatient encounter ids are
-    looked up, and only the few referenced ids are hashed."""
-    n = t.num_rows
-    out = np.full(n, -1, dtype=np.int64)
-    if "referred_from" not in t.column_names or t["referred_from"].null_count == n:
-        return out
+def _referral_links(t: pa.Table, inpatient: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows whose ``referred_from`` names an inpatient claim of the table, and that
+    claim's row (unknown ids and other care types are no stay to continue). Only inpatient
+    encounter ids are looked up, and only the few referenced ids are hashed."""
+    none = np.zeros(0, dtype=np.int64)
+    if "referred_from" not in t.column_names or t["referred_from"].null_count == t.num_rows:
+        return none, none
     linked = np.flatnonzero(_np(t["referred_from"].is_valid()))
     wanted = t["referred_from"].take(pa.array(linked))
     stays = np.flatnonzero(inpatient)
     found = _np(pc.is_in(t["encounter_id"].take(pa.array(stays)), value_set=pc.unique(wanted)))
     target_rows = stays[found]
     if target_rows.size == 0:
-        return out
+        return none, none
     targets = t["encounter_id"].take(pa.array(target_rows))
     hit = _np(pc.index_in(wanted, value_set=targets).fill_null(-1))
     ok = hit >= 0
-    out[linked[ok]] = target_rows[hit[ok]]
-    return out
+    return linked[ok], target_rows[hit[ok]]
 
 
 #: A claim's kind packs what its per-claim scheme values depend on: care type (2 bits),
@@ -391,7 +389,7 @@ def _adjudicate(
         person=co.person,
         total=_moved(total, to_claim),
         oos=_moved(oos, to_claim),
-        parent=_moved(_parent_positions(t, inpatient_in, to_claim), to_claim),
+        parent=_parent_positions(t, inpatient_in, to_claim),
         # the small columns travel packed into one word: one scatter instead of one each
         flags=_Packed.of(
             {
@@ -540,12 +538,16 @@ class _Claims:
 def _parent_positions(
     t: pa.Table, inpatient: np.ndarray, to_claim: np.ndarray | None
 ) -> np.ndarray:
-    """For each input row, the claim-order position of its ``referred_from`` claim (-1 if
-    none); ``to_claim`` maps input rows to claim positions (None: input is in claim order)."""
-    parent = _referral_parents(t, inpatient)
+    """For each claim in claim order, the claim-order position of its ``referred_from``
+    claim (-1 if none); ``to_claim`` maps input rows to claim positions (None: input is in
+    claim order). Links are few, so only they are moved."""
+    child, parent = _referral_links(t, inpatient)
+    out = np.full(t.num_rows, -1, dtype=np.int64)
     if to_claim is None:
-        return parent
-    return np.where(parent >= 0, to_claim[np.maximum(parent, 0)], -1)
+        out[child] = parent
+    else:
+        out[to_claim[child]] = to_claim[parent]
+    return out
 
 
 @dataclass(frozen=True)

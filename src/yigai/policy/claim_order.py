@@ -220,8 +220,13 @@ def _ties_by_encounter(
     tied[1:] |= same
     tied[:-1] |= same
     sub = np.flatnonzero(tied)
-    run = np.cumsum(np.r_[True, ~same])[sub]
+    continues = np.zeros(sub.size, dtype=bool)
+    continues[1:] = same[sub[1:] - 1]
     ids = encounter_id.take(pa.array(order[sub]))
+    rising = pc.less(ids[:-1], ids[1:]).to_numpy(zero_copy_only=False)
+    if (rising | ~continues[1:]).all():  # already by encounter id (warehouse order)
+        return order
+    run = np.cumsum(~continues)
     perm = pc.sort_indices(
         pa.table({"run": run, "id": ids}), [("run", "ascending"), ("id", "ascending")]
     ).to_numpy()

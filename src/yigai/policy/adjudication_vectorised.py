@@ -331,8 +331,8 @@ class _Tables:
 
 #: The amount columns of the result, in :data:`RESULT_SCHEMA` order.
 _AMOUNTS = [f.name for f in RESULT_SCHEMA][4:]
-#: The amount columns computed per block (the rest is the claim's own cost).
-_COMPUTED = [name for name in _AMOUNTS if name != "cost_total_fen"]
+#: The amount columns computed per block (not: the claim's own cost, the admission number).
+_COMPUTED = [name for name in _AMOUNTS if name not in ("cost_total_fen", "admission_no")]
 
 
 def _adjudicate(
@@ -400,28 +400,49 @@ def _adjudicate(
         ).moved(to_claim),
     )
 
-    # ---- person-years, then blocks of whole person-years small enough to stay in cache
+    # ---- person-years; each claim's scheme table index; the stays among the admissions
     boundary = np.ones(n, dtype=bool)
     boundary[1:] = (c.person[1:] != c.person[:-1]) | (year_no[1:] != year_no[:-1])
     starts = np.flatnonzero(boundary)
+    k = c.flags.column("kind").astype(np.int64)
+    segment = np.zeros(n, dtype=np.int32)
+    if len(tables.segments) > 1:
+        seg_start = np.array([(s.valid_from - EPOCH).days for s in tables.segments], np.int64)
+        segment[:] = _count_below(seg_start, c.days, inclusive=True) - 1
+        k |= segment.astype(np.int64) << KIND_BITS
+    stays = np.flatnonzero(tables.admission[k])
+    admission_no = np.zeros(n, dtype=np.int64)
+    owed = np.zeros(0, dtype=np.int64)
+    if stays.size:
+        admission_no[stays], owed = _stays(stays, (np.cumsum(boundary) - 1)[stays], c, k, tables)
+
+    # ---- blocks of whole person-years small enough to stay in cache
     heads = np.r_[starts, n][np.searchsorted(starts, np.arange(0, n, block_rows))]
     cuts = np.unique(np.r_[heads, n])
     out = {name: np.empty(n, dtype=np.int64) for name in _COMPUTED}
-    segment = np.zeros(n, dtype=np.int32)
+    groups_in_order = c.flags.column("groups")
     for lo, hi in zip(cuts[:-1].tolist(), cuts[1:].tolist(), strict=True):
         block_starts = starts[np.searchsorted(starts, lo) : np.searchsorted(starts, hi)] - lo
+        s_lo, s_hi = np.searchsorted(stays, [lo, hi]).tolist()
         _adjudicate_block(
-            c.block(lo, hi),
+            _Claims(
+                k=k[lo:hi],
+                total=c.total[lo:hi],
+                oos=c.oos[lo:hi],
+                groups=groups_in_order[lo:hi],
+                stays=stays[s_lo:s_hi] - lo,
+                owed=owed[s_lo:s_hi],
+            ),
             tables,
             _count_below(np.array(present), year_no[lo:hi] + first_year),
             block_starts,
             {name: col[lo:hi] for name, col in out.items()},
-            segment[lo:hi],
             lambda mask, column, zh, en, lo=lo: _first_bad(
                 t, mask, column, zh, en, order[lo : lo + mask.size]
             ),
         )
     out["cost_total_fen"] = c.total
+    out["admission_no"] = admission_no
 
     # Results stay in claim order: the few string columns move instead of every amount
     # (fixed-width ids move as fixed-size values, :func:`yigai.policy.claim_order.take_strings`).
@@ -510,29 +531,17 @@ class _Ordered:
     parent: np.ndarray  # claim-order position of the referring claim, -1 if none
     flags: _Packed  # kind, in_community, groups
 
-    def block(self, lo: int, hi: int) -> _Claims:
-        """Rows ``lo:hi``, unpacked (in cache), parents outside the block dropped."""
-        parent = self.parent[lo:hi]
-        return _Claims(
-            days=self.days[lo:hi],
-            kind=self.flags.column("kind", lo, hi),
-            total=self.total[lo:hi],
-            oos=self.oos[lo:hi],
-            parent=np.where((parent >= lo) & (parent < hi), parent - lo, -1),
-            flags=_Packed([w[lo:hi] for w in self.flags.words], self.flags.layout),
-        )
-
 
 @dataclass(frozen=True)
 class _Claims:
     """A block of claims in claim order, as the arithmetic reads them."""
 
-    days: np.ndarray  # days since 1970-01-01
-    kind: np.ndarray  # :func:`_kind`
+    k: np.ndarray  # scheme table index: segment << KIND_BITS | kind
     total: np.ndarray
     oos: np.ndarray
-    parent: np.ndarray  # block position of the referring claim, -1 if none
-    flags: _Packed  # in_community and the assistance-group bits, read where needed
+    groups: np.ndarray  # assistance-group bits
+    stays: np.ndarray  # block rows of the covered admissions
+    owed: np.ndarray  # the deductible each of them owes (:func:`_stays`)
 
 
 def _parent_positions(
@@ -578,39 +587,30 @@ def _adjudicate_block(
     yidx: np.ndarray,
     starts: np.ndarray,
     out: dict[str, np.ndarray],
-    segment: np.ndarray,
     first_bad: Any,
 ) -> None:
     """Adjudicate one block of whole person-years (arrays in claim order) into ``out``
-    (:data:`_COMPUTED`) and ``segment`` (the scheme segment that applied).
+    (:data:`_COMPUTED`).
 
     Written for speed on this machine's numpy: per-claim scheme values are look-ups in small
     tables, masks are 0/1 factors rather than ``np.where`` (several times slower), results are
-    written straight into ``out``, and the stays are worked out on the admissions only."""
+    written straight into ``out``, and the critical-illness and assistance amounts are worked
+    out only on the claims that can have any."""
     lengths = np.diff(np.append(starts, c.total.size))
     year = _Year.of(tables, yidx)
-    k = c.kind
-    if len(tables.segments) > 1:
-        seg_start = np.array([(s.valid_from - EPOCH).days for s in tables.segments], np.int64)
-        np.subtract(_count_below(seg_start, c.days, inclusive=True), 1, out=segment)
-        k = (segment.astype(np.int64) << KIND_BITS) | k
-    stays = np.flatnonzero(tables.admission[k])
+    k, stays = c.k, c.stays
 
     eligible = np.subtract(c.total, c.oos, out=out["eligible_fen"])
     eligible *= tables.covered[k]
 
-    # ---- 起付线: the annual outpatient-pooling deductible, then inpatient stays
+    # ---- 起付线: the annual outpatient-pooling deductible, then the stays' (:func:`_stays`)
     pooled = eligible * tables.outpatient_pool[k]
     deductible = _group_diff(
         np.minimum(_group_cumsum(pooled, starts, lengths), year.outpatient_deductible),
         starts,
         out=out["deductible_fen"],
     )
-    admission_no = out["admission_no"]
-    admission_no.fill(0)
-    if stays.size:
-        admission_no[stays], owed = _stays(stays, c, k, tables, starts, lengths)
-        deductible[stays] = np.minimum(eligible[stays], owed)
+    deductible[stays] = np.minimum(eligible[stays], c.owed)
 
     # ---- 统筹基金 with the outpatient and annual caps
     uncapped = share_units(eligible - deductible, tables.units[k])
@@ -627,36 +627,43 @@ def _adjudicate_block(
     )
     fund = _group_diff(fund_cum, starts, out=out["fund_fen"])
 
-    # ---- 大病保险 on cumulative eligible out-of-pocket
+    # ---- 大病保险 on cumulative eligible out-of-pocket (none below the critical deductible)
     oop_cum = _group_cumsum(eligible - fund, starts, lengths, out=out["cum_oop_fen"])
     crit_cum = out["cum_critical_fen"]
-    if isinstance(year.index, int):
-        _critical(oop_cum, tables.annual[year.index], out=crit_cum)
-    else:
-        for i, s in enumerate(tables.annual):
-            mask = yidx == i
-            crit_cum[mask] = _critical(oop_cum[mask], s)
+    crit_cum.fill(0)
+    for i, s in enumerate(tables.annual):
+        if isinstance(year.index, int) and year.index != i:
+            continue
+        over = oop_cum > s.critical_deductible_fen
+        if not isinstance(year.index, int):
+            over &= yidx == i
+        rows = np.flatnonzero(over)
+        crit_cum[rows] = _critical(oop_cum[rows], s)
     critical = _group_diff(crit_cum, starts, out=out["critical_fen"])
 
-    # ---- 医疗救助 by the person's most generous group
+    # ---- 医疗救助 by the person's most generous group (only persons in a group)
     assist_cum, assistance = out["cum_assistance_fen"], out["assistance_fen"]
-    groups = c.flags.column("groups")
-    if groups.any():
-        _check_groups_constant(groups, starts, lengths, tables.group_names, first_bad)
-        at = year.index * tables.assistance_units.shape[1] + groups
-        remaining = eligible - fund
-        remaining -= critical
-        np.minimum(
+    assist_cum.fill(0)
+    assistance.fill(0)
+    rows = np.flatnonzero(c.groups)
+    if rows.size:
+        _check_groups_constant(c.groups, starts, lengths, tables.group_names, first_bad)
+        year_of_row = year.index if isinstance(year.index, int) else yidx[rows]
+        at = year_of_row * tables.assistance_units.shape[1] + c.groups[rows]
+        # the rows of a person-year stay together, so the running totals restart where the
+        # person-year changes
+        first = np.flatnonzero(np.r_[True, np.diff(np.searchsorted(starts, rows, "right")) != 0])
+        remaining = eligible[rows] - fund[rows] - critical[rows]
+        capped = np.minimum(
             _group_cumsum(
-                share_units(remaining, tables.assistance_units.ravel()[at]), starts, lengths
+                share_units(remaining, tables.assistance_units.ravel()[at]),
+                first,
+                np.diff(np.append(first, rows.size)),
             ),
             tables.assistance_cap.ravel()[at],
-            out=assist_cum,
         )
-        _group_diff(assist_cum, starts, out=assistance)
-    else:
-        assist_cum.fill(0)
-        assistance.fill(0)
+        assist_cum[rows] = capped
+        assistance[rows] = _group_diff(capped, first)
 
     patient = np.subtract(c.total, fund, out=out["patient_fen"])
     patient -= critical
@@ -684,21 +691,16 @@ def _check_groups_constant(
 
 
 def _stays(
-    rows: np.ndarray,
-    c: _Claims,
-    k: np.ndarray,
-    tables: _Tables,
-    starts: np.ndarray,
-    lengths: np.ndarray,
+    rows: np.ndarray, person_year: np.ndarray, c: _Ordered, k: np.ndarray, tables: _Tables
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Admission number and deductible owed of each covered admission (block rows ``rows``).
+    """Admission number and deductible owed (before the cap at the eligible cost) of each
+    covered admission (claim-order positions ``rows``, with their person-year numbers).
 
     An admission continues the stay of the claim it was referred from when the referral was
     within the community and that claim is an earlier covered admission of the same
     person-year; stays are found by pointer jumping (:func:`stay_roots`) on the admissions
     alone, and only stays of several admissions need the running maximum."""
     m = rows.size
-    person_year = np.repeat(np.arange(starts.size), lengths)[rows]
     own = np.arange(m)
     root = own
     linked = np.flatnonzero(c.parent[rows] >= 0)
@@ -749,14 +751,14 @@ def _bool_col(t: pa.Table, name: str) -> np.ndarray:
     return _np(t[name].fill_null(False)).astype(bool)
 
 
-def _critical(oop_cum: np.ndarray, s: Scheme, out: np.ndarray | None = None) -> np.ndarray:
+def _critical(oop_cum: np.ndarray, s: Scheme) -> np.ndarray:
     """The tier formula of :meth:`yigai.policy.scheme.Scheme.critical_payable` by look-up:
     the tiers below a claim's are whole (their rounded shares summed once), so only the
     claim's own tier is computed per row."""
     base = np.subtract(oop_cum, s.critical_deductible_fen)
     brackets = s.critical_brackets
     if not brackets:
-        return np.multiply(base, 0, out=out)
+        return np.zeros_like(base)
     # a zeroth tier below the first threshold pays nothing
     threshold = np.array([-1, *(b.threshold_fen for b in brackets)], dtype=np.int64)
     units = np.array([0, *(ratio_units(b.rate) for b in brackets)], dtype=np.int64)
@@ -768,7 +770,7 @@ def _critical(oop_cum: np.ndarray, s: Scheme, out: np.ndarray | None = None) -> 
     base -= threshold[tier]
     total = share_units(base, units[tier])
     total += np.array(whole, dtype=np.int64)[tier]
-    return np.minimum(total, s.critical_cap_fen, out=out)
+    return np.minimum(total, s.critical_cap_fen)
 
 
 def _count_below(edges: np.ndarray, values: np.ndarray, *, inclusive: bool = False) -> np.ndarray:

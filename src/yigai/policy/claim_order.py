@@ -137,31 +137,35 @@ def claim_order(
 
 def _sorted(encounter_id: pa.ChunkedArray, keys: PersonKeys, day: np.ndarray) -> ClaimOrder | None:
     order, who, rel = _sort_keys(keys, day)
-    first = int(day.min())
+    ordered_ids = None
     if keys.exact:
         same = who[1:] == who[:-1]
     else:
-        # ``who`` may be a prefix of the hash: order the claims of prefixes that two persons
-        # share by the whole hash (a few rows), then compare neighbours on the whole hash
-        full = keys.key[order]
-        same = full[1:] == full[:-1]
-        clash = (who[1:] == who[:-1]) & ~same
-        if clash.any():
-            _sort_clashes(order, who, full, rel, clash)
-            same = full[1:] == full[:-1]
-    order = _ties_by_encounter(encounter_id, order, same & (rel[1:] == rel[:-1]))
-    ordered_ids = None
-    if not keys.exact:
+        # neighbours are the same person exactly when their id bytes are equal, provided each
+        # person's claims are together; ``who`` may be a prefix of the hash that two persons
+        # share, so their claims are first re-sorted on the whole hash
         assert keys.fixed is not None
-        ordered_ids, ordered_bytes = _take_fixed(keys.fixed, order)
-        if not _same_ids(ordered_bytes, same):
+        ordered = _take_fixed(keys.fixed, order)
+        rows = _opaque(ordered)
+        differ = rows[1:] != rows[:-1]
+        clash = (who[1:] == who[:-1]) & differ
+        if clash.any() and not _sort_clashes(order, who, rel, keys, ordered, differ, clash):
             return None
+        same = ~differ
+        ordered_ids = _strings(ordered)
+    order = _ties_by_encounter(encounter_id, order, same & (rel[1:] == rel[:-1]))
     person = np.empty(len(order), dtype=np.int64)
     person[:1] = 0
     np.cumsum(~same, out=person[1:])
     return ClaimOrder(
-        order=order, person=person, day=rel.astype(np.int64) + first, person_id=ordered_ids
+        order=order, person=person, day=rel.astype(np.int64) + int(day.min()), person_id=ordered_ids
     )
+
+
+def _opaque(fixed: np.ndarray) -> np.ndarray:
+    """Rows of fixed-width bytes as single opaque values (numpy's void type), so that they
+    compare in one pass rather than one per word."""
+    return np.ascontiguousarray(fixed).view(f"V{fixed.shape[1]}").ravel()
 
 
 def _sort_keys(keys: PersonKeys, day: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -196,17 +200,33 @@ _MIN_PREFIX_BITS = 24
 
 
 def _sort_clashes(
-    order: np.ndarray, who: np.ndarray, full: np.ndarray, rel: np.ndarray, clash: np.ndarray
-) -> None:
+    order: np.ndarray,
+    who: np.ndarray,
+    rel: np.ndarray,
+    keys: PersonKeys,
+    ordered: np.ndarray,
+    differ: np.ndarray,
+    clash: np.ndarray,
+) -> bool:
     """Re-sort, in place, the runs of equal hash prefixes (``who``) that hold more than one
-    whole hash (``clash`` between neighbours) by (whole hash, day, row)."""
+    person (``clash`` between neighbours) by (whole hash, day, row), and update the moved id
+    bytes ``ordered`` and their neighbour comparison ``differ``. False when two persons'
+    whole hashes are alike too (then only exact codes will do)."""
+    assert keys.fixed is not None
     shared = np.unique(who[1:][clash])
     lo = np.searchsorted(who, shared, side="left")
     hi = np.searchsorted(who, shared, side="right")
     at = np.concatenate([np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist(), strict=True)])
-    perm = np.lexsort((order[at], rel[at], full[at], who[at]))
-    for col in (order, full, rel):
-        col[at] = col[at][perm]
+    full = keys.key[order[at]]
+    perm = np.lexsort((order[at], rel[at], full, who[at]))
+    order[at], rel[at], full = order[at][perm], rel[at][perm], full[perm]
+    ordered[at] = keys.fixed[order[at]]
+    near = np.unique(np.r_[at - 1, at])
+    near = near[(near >= 0) & (near < differ.size)]
+    rows = _opaque(ordered)
+    differ[near] = rows[near + 1] != rows[near]
+    neighbours = at[1:] == at[:-1] + 1
+    return not (neighbours & (full[1:] == full[:-1]) & differ[at[:-1]]).any()
 
 
 def _ties_by_encounter(
@@ -240,13 +260,6 @@ def _ties_by_encounter(
     return order
 
 
-def _same_ids(fixed: np.ndarray, same: np.ndarray) -> bool:
-    """Whether neighbouring ids (their bytes ``fixed``) that share a key (``same``) are equal.
-    Rows compare as single opaque values (numpy's void type): one pass, not one per word."""
-    rows = np.ascontiguousarray(fixed).view(f"V{fixed.shape[1]}").ravel()
-    return not (same & (rows[1:] != rows[:-1])).any()
-
-
 def take_strings(col: pa.ChunkedArray | pa.Array, index: np.ndarray) -> pa.Array:
     """``col.take(index)`` for a string column. Fixed-width strings move as fixed-size binary
     values, several times faster than Arrow's take of variable-width strings."""
@@ -254,26 +267,29 @@ def take_strings(col: pa.ChunkedArray | pa.Array, index: np.ndarray) -> pa.Array
     fixed = _fixed_width_bytes(arr)
     if fixed is None:
         return arr.take(pa.array(index))
-    return _take_fixed(fixed, index)[0]
+    return _strings(_take_fixed(fixed, index))
 
 
-def _take_fixed(fixed: np.ndarray, index: np.ndarray) -> tuple[pa.Array, np.ndarray]:
-    """Rows ``index`` of fixed-width strings (their bytes ``fixed``): the string array and
-    its bytes."""
+def _take_fixed(fixed: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """Rows ``index`` of fixed-width bytes (a writable array): Arrow's take of fixed-size
+    binary values, faster than numpy's row gather."""
     width = fixed.shape[1]
     values = pa.FixedSizeBinaryArray.from_buffers(
         pa.binary(width), fixed.shape[0], [None, pa.py_buffer(np.ascontiguousarray(fixed))]
     )
     data = values.take(pa.array(index)).buffers()[1]
     taken = np.frombuffer(data, dtype=np.uint8, count=len(index) * width).reshape(-1, width)
-    offsets = np.arange(0, (len(index) + 1) * width, width, dtype=np.int64)
-    if width * len(index) < 2**31:
-        strings = pa.StringArray.from_buffers(
-            len(index), pa.py_buffer(offsets.astype(np.int32)), data
-        )
-    else:
-        strings = pa.LargeStringArray.from_buffers(len(index), pa.py_buffer(offsets), data)
-    return strings, taken
+    return taken if taken.flags.writeable else taken.copy()
+
+
+def _strings(fixed: np.ndarray) -> pa.Array:
+    """Fixed-width bytes as a string array, without a copy."""
+    n, width = fixed.shape
+    data = pa.py_buffer(np.ascontiguousarray(fixed))
+    offsets = np.arange(0, (n + 1) * width, width, dtype=np.int64)
+    if width * n < 2**31:
+        return pa.StringArray.from_buffers(n, pa.py_buffer(offsets.astype(np.int32)), data)
+    return pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), data)
 
 
 def one_array(col: pa.ChunkedArray | pa.Array) -> pa.Array:

@@ -248,3 +248,23 @@ def test_packed_columns_unpack_to_themselves_after_a_move(rows: list[tuple]) -> 
         moved[to] = col
         assert packed.column(name).tolist() == moved.tolist()
         assert packed.column(name).dtype == col.dtype
+
+
+def test_groups_that_change_within_a_person_year_name_the_claim_and_group() -> None:
+    """A person's assistance groups are one fact of the year, as in the scalar path."""
+    claims = [
+        ClaimInput("a1", "p1", dt.date(2024, 4, 1), "outpatient", "township", True, 100),
+        ClaimInput(
+            "a2",
+            "p1",
+            dt.date(2024, 5, 1),
+            "outpatient",
+            "township",
+            True,
+            100,
+            groups=frozenset({"poverty"}),
+        ),
+    ]
+    with pytest.raises(ClaimError, match="groups differ") as info:
+        adjudicate_table(table_from_claims(claims, GROUPS), "hubei_xiaogan")
+    assert (info.value.encounter_id, info.value.column) == ("a2", "grp_poverty")

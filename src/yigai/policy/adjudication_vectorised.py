@@ -234,6 +234,9 @@ def _referral_links(t: pa.Table, inpatient: np.ndarray) -> tuple[np.ndarray, np.
     return linked[ok], target_rows[hit[ok]]
 
 
+#: Population groups a claim can carry (its group bits index a table of 2**groups rows).
+MAX_GROUPS = 12
+
 #: A claim's kind packs what its per-claim scheme values depend on: care type (2 bits),
 #: level (3 bits) and whether the unreferred out-of-county ratio cut applies (1 bit).
 KIND_BITS = 6
@@ -266,10 +269,19 @@ class _Tables:
     assistance_cap: np.ndarray  # [year, group bits]
 
     @classmethod
-    def build(cls, book: SchemeBook, years: list[int]) -> _Tables:
+    def build(cls, book: SchemeBook, years: list[int], groups: Iterable[str] = ()) -> _Tables:
+        """The tables of ``years``; ``groups`` (besides the schemes' assistance groups) are
+        the input's group columns, each one bit of a claim's group bits."""
         segments = [s for y in years for s in book.year(y)]
         annual = [next(s for s in segments if s.valid_from.year == y) for y in years]
-        names = sorted({g for s in annual for g in s.assistance_ratio})
+        names = sorted({g for s in annual for g in s.assistance_ratio}.union(groups))
+        if len(names) > MAX_GROUPS:
+            raise ClaimError(
+                "-",
+                "grp_*",
+                f"人群分类超过 {MAX_GROUPS} 个",
+                f"more than {MAX_GROUPS} population groups",
+            )
         kinds = [
             (care, level, bool(cut))
             for cut in range(2)
@@ -377,7 +389,9 @@ def _adjudicate(
     )
     year_no = _count_below(new_years, co.day, inclusive=True)
     present = (np.flatnonzero(np.bincount(year_no)) + first_year).tolist()
-    tables = _Tables.build(book, present)
+    tables = _Tables.build(
+        book, present, [name[4:] for name in t.column_names if name.startswith("grp_")]
+    )
 
     inpatient_in = care_i == CARE_TYPES.index("inpatient")
     unreferred_out = ~_np(t["in_county"]).astype(bool) & ~_bool_col(t, "referred")

@@ -70,6 +70,11 @@ REQUIRED = (
     "out_of_scope_fen",
 )
 
+#: Claims adjudicated at once; larger tables go in chunks of whole persons to bound memory.
+#: Ten million claims take about 4 GiB at once, and splitting a table into chunks costs more
+#: than the sort it saves, so only tables beyond 2²⁴ claims are split.
+CHUNK_ROWS = 1 << 24
+
 #: Claims per block of the in-cache arithmetic (whole person-years; a block may be longer
 #: when one person-year is). 2¹⁵ int64 claims are 256 KiB a column, so a block's working
 #: columns stay in the CPU caches instead of streaming from memory at every step.
@@ -80,7 +85,8 @@ RESULT_SCHEMA = pa.schema(
         pa.field("encounter_id", pa.string(), nullable=False),
         pa.field("person_id", pa.string(), nullable=False),
         pa.field("event_date", pa.date32(), nullable=False),
-        pa.field("scheme_version", pa.string(), nullable=False),
+        # few distinct values: dictionary-encoded, as Parquet stores them
+        pa.field("scheme_version", pa.dictionary(pa.int32(), pa.string()), nullable=False),
         pa.field("cost_total_fen", pa.int64(), nullable=False),
         pa.field("eligible_fen", pa.int64(), nullable=False),
         pa.field("deductible_fen", pa.int64(), nullable=False),
@@ -103,7 +109,7 @@ def adjudicate_table(
     region: str,
     *,
     root: Path | None = None,
-    chunk_rows: int = 4_000_000,
+    chunk_rows: int = CHUNK_ROWS,
     block_rows: int = BLOCK_ROWS,
 ) -> pa.Table:
     """Adjudicate every claim of ``claims`` under ``region``'s scheme.
@@ -136,7 +142,7 @@ def adjudicate_table(
         # hashed keys are recomputed from the part: cheaper than taking rows of the id bytes
         part_keys = PersonKeys(keys.key[rows], exact=True) if keys.exact else None
         parts.append(_adjudicate(part, book, part_keys, block_rows))
-    return pa.concat_tables(parts)
+    return pa.concat_tables(parts).unify_dictionaries()
 
 
 def table_from_claims(claims: Iterable[ClaimInput], groups: Iterable[str] = ()) -> pa.Table:
@@ -467,7 +473,9 @@ def _adjudicate(
         encounter = take_strings(t["encounter_id"], order)
         person = co.person_id if co.person_id is not None else take_strings(t["person_id"], order)
         dates = pa.array(co.day.astype(np.int32)).view(pa.date32())
-    versions = take_strings(pa.array([s.version for s in tables.segments]), segment)
+    versions = pa.DictionaryArray.from_arrays(
+        pa.array(segment), pa.array([s.version for s in tables.segments])
+    )
     return pa.Table.from_arrays(
         [
             encounter.cast(pa.string()),

@@ -302,9 +302,10 @@ def _strings(fixed: np.ndarray) -> pa.Array:
     """Fixed-width bytes as a string array, without a copy."""
     n, width = fixed.shape
     data = pa.py_buffer(np.ascontiguousarray(fixed))
-    offsets = np.arange(0, (n + 1) * width, width, dtype=np.int64)
     if width * n < 2**31:
-        return pa.StringArray.from_buffers(n, pa.py_buffer(offsets.astype(np.int32)), data)
+        offsets = np.arange(0, (n + 1) * width, width, dtype=np.int32)
+        return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), data)
+    offsets = np.arange(0, (n + 1) * width, width, dtype=np.int64)
     return pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), data)
 
 

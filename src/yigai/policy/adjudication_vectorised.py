@@ -128,6 +128,7 @@ def adjudicate_table(
     if table.num_rows <= chunk_rows:
         return _adjudicate(table, book, block_rows=block_rows)
     keys = person_keys(table["person_id"])
+    years = _years(_np(table["event_date"].cast(pa.date32()).cast(pa.int32())).astype(np.int64))[2]
     n_chunks = math.ceil(table.num_rows / chunk_rows)
     # Chunks are ranges of person keys: claims that arrive grouped by person get consecutive
     # codes, so each chunk is then one slice of the input rather than a scattered take.
@@ -141,8 +142,8 @@ def adjudicate_table(
         part = table.slice(int(rows[0]), rows.size) if contiguous else table.take(pa.array(rows))
         # hashed keys are recomputed from the part: cheaper than taking rows of the id bytes
         part_keys = PersonKeys(keys.key[rows], exact=True) if keys.exact else None
-        parts.append(_adjudicate(part, book, part_keys, block_rows))
-    return pa.concat_tables(parts).unify_dictionaries()
+        parts.append(_adjudicate(part, book, part_keys, block_rows, years))
+    return pa.concat_tables(parts)
 
 
 def table_from_claims(claims: Iterable[ClaimInput], groups: Iterable[str] = ()) -> pa.Table:
@@ -358,7 +359,10 @@ def _adjudicate(
     book: SchemeBook,
     keys: PersonKeys | None = None,
     block_rows: int = BLOCK_ROWS,
+    years: list[int] | None = None,
 ) -> pa.Table:
+    """Adjudicate ``t`` in one piece; ``years``: the years whose schemes to tabulate (all
+    chunks of a table get the same, so their scheme-version dictionaries agree)."""
     n = t.num_rows
     if n == 0:
         return RESULT_SCHEMA.empty_table()
@@ -388,13 +392,8 @@ def _adjudicate(
     # input row → claim position (None: the same)
     to_claim = None if in_order else _moved(np.arange(n), order)
 
-    first_year = _year_of(int(co.day.min()))
-    last_year = _year_of(int(co.day.max()))
-    new_years = np.array(
-        [(dt.date(y, 1, 1) - EPOCH).days for y in range(first_year + 1, last_year + 1)], np.int64
-    )
-    year_no = _count_below(new_years, co.day, inclusive=True)
-    present = (np.flatnonzero(np.bincount(year_no)) + first_year).tolist()
+    first_year, year_no, here = _years(co.day)
+    present = here if years is None else years
     tables = _Tables.build(
         book, present, [name[4:] for name in t.column_names if name.startswith("grp_")]
     )
@@ -486,6 +485,18 @@ def _adjudicate(
         ],
         schema=RESULT_SCHEMA,
     )
+
+
+def _years(day: np.ndarray) -> tuple[int, np.ndarray, list[int]]:
+    """The first year of ``day`` (days since 1970-01-01), each day's year counted from it,
+    and the years that occur."""
+    first_year = _year_of(int(day.min()))
+    last_year = _year_of(int(day.max()))
+    new_years = np.array(
+        [(dt.date(y, 1, 1) - EPOCH).days for y in range(first_year + 1, last_year + 1)], np.int64
+    )
+    year_no = _count_below(new_years, day, inclusive=True)
+    return first_year, year_no, (np.flatnonzero(np.bincount(year_no)) + first_year).tolist()
 
 
 def _moved(x: np.ndarray, to: np.ndarray | None) -> np.ndarray:

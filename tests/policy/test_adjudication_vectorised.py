@@ -156,12 +156,30 @@ def test_input_order_does_not_matter(claims: list[ClaimInput], rnd: random.Rando
 
 
 @settings(max_examples=20, deadline=None)
-@given(claim_sets())
-def test_chunks_of_persons_give_the_same_result(claims: list[ClaimInput]) -> None:
+@given(claim_sets(), st.randoms(use_true_random=False), st.booleans())
+def test_chunks_of_persons_give_the_same_result(
+    claims: list[ClaimInput], rnd: random.Random, grouped: bool
+) -> None:
+    """Chunks are slices of person-grouped input, or gathered from input in any order."""
+    if not grouped:
+        rnd.shuffle(claims)
     table = table_from_claims(claims, GROUPS)
     whole = adjudicate_table(table, "demo", root=FIXTURE)
-    chunked = adjudicate_table(table, "demo", root=FIXTURE, chunk_rows=3)
+    chunked = adjudicate_table(table, "demo", root=FIXTURE, chunk_rows=3, scattered_chunk_rows=3)
     assert _by_id(chunked) == _by_id(whole)
+
+
+def test_scattered_input_below_its_chunk_size_is_adjudicated_in_one_piece() -> None:
+    """Gathering chunks out of warehouse order costs more than one bigger sort."""
+    people = [f"p{i}" for i in range(4)]
+    claims = [
+        ClaimInput(f"e{d}{p}", p, dt.date(2024, 1, 1 + d), "outpatient", "township", True, 100)
+        for d in range(3)
+        for p in people
+    ]
+    table = table_from_claims(claims)  # by date: each person's claims apart
+    out = adjudicate_table(table, "demo", root=FIXTURE, chunk_rows=3, scattered_chunk_rows=100)
+    assert out["scheme_version"].num_chunks == 1
 
 
 @settings(max_examples=40, deadline=None)

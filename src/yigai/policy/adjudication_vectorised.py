@@ -22,13 +22,17 @@ are processed in chunks of whole persons (``chunk_rows``) to bound memory. Resul
 one row per claim in claim order: each person's claims together, by event date then
 encounter id (when chunked: chunk after chunk). Input already in that order keeps its order.
 
-Speed: claim order comes from one integer sort (:mod:`yigai.policy.claim_order`); only the few
+Speed: claim order comes from one value sort (:mod:`yigai.policy.claim_order`); only the few
 encounter ids that ``referred_from`` names are hashed (among inpatient claims). Encounter ids
 must be unique (the warehouse key); a duplicate among one person's claims of one day is
 rejected. Input columns move into claim order by scattering (the small ones packed into one
-word), the arithmetic runs over blocks of whole person-years (:data:`BLOCK_ROWS`) that fit in
-the CPU caches, and the results stay in claim order: only the id and date columns move,
-fixed-width ids as fixed-size values.
+word). The scheme's per-claim values are look-ups in small tables that the scalar rules fill
+in for every kind of claim (care type × level × ratio cut × scheme segment). Stays are
+worked out once over the admissions alone; the rest of the arithmetic runs over blocks of
+whole person-years (:data:`BLOCK_ROWS`) that fit in the CPU caches, writing straight into the
+result columns, and critical illness and assistance are computed only on the claims that can
+have any. Results stay in claim order: only the id and date columns move, fixed-width ids as
+fixed-size values, and the scheme version is a dictionary column.
 """
 
 from __future__ import annotations
@@ -70,10 +74,13 @@ REQUIRED = (
     "out_of_scope_fen",
 )
 
-#: Claims adjudicated at once; larger tables go in chunks of whole persons to bound memory.
-#: Ten million claims take about 4 GiB at once, and splitting a table into chunks costs more
-#: than the sort it saves, so only tables beyond 2²⁴ claims are split.
-CHUNK_ROWS = 1 << 24
+#: Claims adjudicated at once when the chunks of a larger table are slices of it (claims
+#: grouped by person): chunks keep the moves into claim order within the CPU caches.
+CHUNK_ROWS = 4_000_000
+#: Claims adjudicated at once when chunks would have to be gathered from a table in another
+#: order (warehouse order): gathering every column costs more than one bigger sort, so only
+#: tables beyond 2²⁴ claims (about 6 GiB of working memory) are split.
+SCATTERED_CHUNK_ROWS = 1 << 24
 
 #: Claims per block of the in-cache arithmetic (whole person-years; a block may be longer
 #: when one person-year is). 2¹⁵ int64 claims are 256 KiB a column, so a block's working
@@ -110,9 +117,12 @@ def adjudicate_table(
     *,
     root: Path | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    scattered_chunk_rows: int = SCATTERED_CHUNK_ROWS,
     block_rows: int = BLOCK_ROWS,
 ) -> pa.Table:
-    """Adjudicate every claim of ``claims`` under ``region``'s scheme.
+    """Adjudicate every claim of ``claims`` under ``region``'s scheme, in chunks of whole
+    persons of at most ``chunk_rows`` claims (``scattered_chunk_rows`` when the persons'
+    claims are not together in the input).
 
     Returns :data:`RESULT_SCHEMA`, one row per claim, in claim order (each person's claims
     together, by event date then encounter id; chunk after chunk when chunked). Callers
@@ -128,11 +138,16 @@ def adjudicate_table(
     if table.num_rows <= chunk_rows:
         return _adjudicate(table, book, block_rows=block_rows)
     keys = person_keys(table["person_id"])
-    years = _years(_np(table["event_date"].cast(pa.date32()).cast(pa.int32())).astype(np.int64))[2]
     n_chunks = math.ceil(table.num_rows / chunk_rows)
     # Chunks are ranges of person keys: claims that arrive grouped by person get consecutive
     # codes, so each chunk is then one slice of the input rather than a scattered take.
     chunk_of = keys.chunk_of(n_chunks)
+    if not (keys.exact and bool((chunk_of[1:] >= chunk_of[:-1]).all())):
+        if table.num_rows <= scattered_chunk_rows:
+            return _adjudicate(table, book, keys, block_rows)
+        n_chunks = math.ceil(table.num_rows / scattered_chunk_rows)
+        chunk_of = keys.chunk_of(n_chunks)
+    years = _years(_np(table["event_date"].cast(pa.date32()).cast(pa.int32())).astype(np.int64))[2]
     parts = []
     for chunk in range(n_chunks):
         rows = np.flatnonzero(chunk_of == chunk)

@@ -1,19 +1,23 @@
 """Claim order (结算顺序) of a table of claims: by person, then event date, then encounter id.
 
 Caps and deductibles run per person-year in this order, so the vectorised adjudication
-(:mod:`yigai.policy.adjudication_vectorised`) first sorts the claims into it. One integer sort
-does the work: the key is the person in the high bits and the day in the low bits; only
-claims of one person on one day are then ordered by their encounter-id strings.
+(:mod:`yigai.policy.adjudication_vectorised`) first sorts the claims into it. One sort does
+the work: person key, day and row number are packed into one ``uint64`` and sorted as values
+(numpy sorts values with SIMD instructions, about 6× faster than ``argsort``; the row number
+in the low bits gives back the permutation and makes the order stable). Only claims of one
+person on one day are then ordered by their encounter-id strings, when they are not already.
 
 The person part of the key comes the cheapest way the input allows (:func:`person_keys`):
 
 - claims already grouped by person (a person-sorted extract): the number of the run, once
   the run heads are shown distinct — one id hashed per person, not per claim;
 - fixed-width ids (the warehouse's person ids are 32-hex-digit pseudonyms): a 64-bit hash
-  computed from the ids' bytes with array arithmetic, with no hash table. A hash proves
-  nothing, so after sorting every two neighbouring claims whose keys name the same person
-  are compared byte for byte; on any collision the ids are dictionary-encoded instead and
-  the sort is redone;
+  computed from the ids' bytes with array arithmetic, with no hash table. Only its high bits
+  fit in the packed key, so persons whose hashes share those bits are re-sorted on the whole
+  hash (a few rows). A hash proves nothing, so after sorting every two neighbouring claims
+  are compared byte for byte, and equal bytes, not equal hashes, make them one person; if
+  two persons' whole hashes collide the ids are dictionary-encoded instead and the sort is
+  redone;
 - otherwise: dictionary encoding (Arrow's hash table, about 3× the cost of the above).
 """
 

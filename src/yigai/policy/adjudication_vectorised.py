@@ -556,16 +556,11 @@ class _Packed:
     def moved(self, to: np.ndarray | None) -> _Packed:
         return _Packed([_moved(w, to) for w in self.words], self.layout)
 
-    def column(self, name: str, lo: int = 0, hi: int | None = None) -> np.ndarray:
-        return self._unpacked(name, slice(lo, hi))
-
-    def at(self, name: str, rows: np.ndarray) -> np.ndarray:
-        """Column ``name`` at ``rows`` only."""
-        return self._unpacked(name, rows)
-
-    def _unpacked(self, name: str, rows: slice | np.ndarray) -> np.ndarray:
+    def column(self, name: str, rows: np.ndarray | None = None) -> np.ndarray:
+        """Column ``name`` (at ``rows`` only, when given)."""
         word, shift, bits, dtype = self.layout[name]
-        return ((self.words[word][rows] >> shift) & ((1 << bits) - 1)).astype(dtype)
+        words = self.words[word] if rows is None else self.words[word][rows]
+        return ((words >> shift) & ((1 << bits) - 1)).astype(dtype)
 
 
 @dataclass(frozen=True)
@@ -759,7 +754,7 @@ def _stays(
             (parent < rows[linked])
             & (rows[at] == parent)
             & (person_year[at] == person_year[linked])
-            & c.flags.at("in_community", rows[linked]).astype(bool)
+            & c.flags.column("in_community", rows[linked]).astype(bool)
         )
         link = own.copy()
         link[linked[ok]] = at[ok]

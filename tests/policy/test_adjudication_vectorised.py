@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -201,6 +202,33 @@ def test_pandas_input_is_accepted() -> None:
     assert out["fund_fen"].to_pylist() == [720_000]
 
 
+@settings(max_examples=30, deadline=None)
+@given(claim_sets())
+def test_dictionary_care_types_and_levels_give_the_same_result(claims: list[ClaimInput]) -> None:
+    """Care types and levels may come dictionary-encoded (a pandas categorical, Parquet)."""
+    table = table_from_claims(claims, GROUPS)
+    encoded = table
+    for name in ("care_type", "level"):
+        encoded = encoded.set_column(
+            encoded.schema.get_field_index(name), name, pc.dictionary_encode(table[name])
+        )
+    assert adjudicate_table(encoded, "demo", root=FIXTURE) == adjudicate_table(
+        table, "demo", root=FIXTURE
+    )
+
+
+def test_an_unknown_level_in_a_dictionary_column_names_the_encounter() -> None:
+    claims = [
+        ClaimInput("ok1", "p1", dt.date(2024, 3, 1), "outpatient", "township", True, 100),
+        ClaimInput("bad2", "p2", dt.date(2024, 3, 1), "outpatient", "township", True, 100),
+    ]
+    table = table_from_claims(claims)
+    levels = pa.DictionaryArray.from_arrays(pa.array([1, 0], pa.int8()), ["moon", "township"])
+    with pytest.raises(ClaimError, match="unknown level") as info:
+        adjudicate_table(table.set_column(4, "level", levels), "hubei_xiaogan")
+    assert (info.value.encounter_id, info.value.column) == ("bad2", "level")
+
+
 def test_missing_columns_are_named() -> None:
     table = table_from_claims(
         [ClaimInput("e1", "p1", dt.date(2024, 3, 1), "inpatient", "county", True, 100)]
@@ -266,6 +294,19 @@ def test_packed_columns_unpack_to_themselves_after_a_move(rows: list[tuple]) -> 
         moved[to] = col
         assert packed.column(name).tolist() == moved.tolist()
         assert packed.column(name).dtype == col.dtype
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.booleans(), st.integers(0, 2**50)), min_size=1))
+def test_packed_bit_fields_blocks_and_nonzero_rows(rows: list[tuple]) -> None:
+    """A list of flags packs as the bits of one field; a block unpacks its slice."""
+    a, b, wide = (np.array(col) for col in zip(*rows, strict=True))
+    packed = _Packed.of({"wide": wide, "bits": [a, b]})
+    assert packed.column("bits").tolist() == (a.astype(int) | b.astype(int) << 1).tolist()
+    assert packed.nonzero("bits").tolist() == np.flatnonzero(a | b).tolist()
+    lo, hi = len(rows) // 3, len(rows)
+    out = np.empty(hi - lo, dtype=np.int64)
+    assert packed.rows(lo, hi).column("wide", out=out).tolist() == wide[lo:hi].tolist()
 
 
 def test_groups_that_change_within_a_person_year_name_the_claim_and_group() -> None:

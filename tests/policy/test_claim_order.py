@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import random
 
 import numpy as np
 import pyarrow as pa
@@ -132,6 +133,18 @@ def test_take_strings_equals_arrow_take(values: list[str], data: st.DataObject) 
     arr = pa.array(values)
     got = co.take_strings(arr, np.array(index, dtype=np.int64))
     assert got.to_pylist() == [values[i] for i in index]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 50), st.randoms(use_true_random=False))
+def test_take_strings_by_scatter_equals_arrow_take(width: int, n: int, rnd: random.Random) -> None:
+    """Given the inverse permutation, widths without an Arrow fast path move by scattering."""
+    values = ["".join(rnd.choice("0123456789AE") for _ in range(width)) for _ in range(n)]
+    order = np.array(rnd.sample(range(n), n), dtype=np.int64)
+    to = np.empty(n, dtype=np.int64)
+    to[order] = np.arange(n)
+    got = co.take_strings(pa.array(values), order, to)
+    assert got.to_pylist() == [values[i] for i in order]
 
 
 def test_take_strings_of_a_sliced_fixed_width_array() -> None:

@@ -25,14 +25,22 @@ encounter id (when chunked: chunk after chunk). Input already in that order keep
 Speed: claim order comes from one value sort (:mod:`yigai.policy.claim_order`); only the few
 encounter ids that ``referred_from`` names are hashed (among inpatient claims). Encounter ids
 must be unique (the warehouse key); a duplicate among one person's claims of one day is
-rejected. Input columns move into claim order by scattering (the small ones packed into one
-word). The scheme's per-claim values are look-ups in small tables that the scalar rules fill
-in for every kind of claim (care type × level × ratio cut × scheme segment). Stays are
-worked out once over the admissions alone; the rest of the arithmetic runs over blocks of
-whole person-years (:data:`BLOCK_ROWS`) that fit in the CPU caches, writing straight into the
-result columns, and critical illness and assistance are computed only on the claims that can
-have any. Results stay in claim order: only the id and date columns move, fixed-width ids as
-fixed-size values, and the scheme version is a dictionary column.
+rejected. The scheme's per-claim values are look-ups in small tables that the scalar rules
+fill in for every kind of claim (care type × level × ratio cut × scheme segment). Everything
+the arithmetic reads per claim (the amounts, the table index, the flags and group bits) is
+packed side by side into two or three ``int64`` words in input order, and only those words
+move into claim order, by scattering (:class:`_Packed`). Stays are worked out once over the
+admissions alone; the rest of the arithmetic runs over blocks of whole person-years
+(:data:`BLOCK_ROWS`) that fit in the CPU caches: a block unpacks its slice of the words there
+and writes straight into the result columns, and critical illness and assistance are
+computed only on the claims that can have any. Results stay in claim order: only the id and
+date columns move, fixed-width ids as fixed-size values, and the scheme version is a
+dictionary column.
+
+Memory: at ten million claims every column is 80 MB, and in this kind of virtual machine the
+kernel's zeroing of freshly touched pages costs as much as a pass of arithmetic, so the
+top-level steps work in place where they can (the sort key, the packed words) instead of
+allocating a new column per operation.
 """
 
 from __future__ import annotations
@@ -246,11 +254,11 @@ def _referral_links(t: pa.Table, inpatient: np.ndarray) -> tuple[np.ndarray, np.
     linked = np.flatnonzero(_np(t["referred_from"].is_valid()))
     wanted = t["referred_from"].take(pa.array(linked))
     stays = np.flatnonzero(inpatient)
-    found = _np(pc.is_in(t["encounter_id"].take(pa.array(stays)), value_set=pc.unique(wanted)))
+    found = _np(pc.is_in(take_strings(t["encounter_id"], stays), value_set=pc.unique(wanted)))
     target_rows = stays[found]
     if target_rows.size == 0:
         return none, none
-    targets = t["encounter_id"].take(pa.array(target_rows))
+    targets = take_strings(t["encounter_id"], target_rows)
     hit = _np(pc.index_in(wanted, value_set=targets).fill_null(-1))
     ok = hit >= 0
     return linked[ok], target_rows[hit[ok]]
@@ -265,7 +273,11 @@ KIND_BITS = 6
 
 
 def _kind(care_i: np.ndarray, lvl: np.ndarray, cut: np.ndarray) -> np.ndarray:
-    return care_i.astype(np.int64) | (lvl.astype(np.int64) << 2) | (cut.astype(np.int64) << 5)
+    """The kind of each claim (:data:`KIND_BITS`), as ``int32`` (room for the segment)."""
+    k = care_i.astype(np.int32)
+    k |= lvl.astype(np.int32) << 2
+    k |= cut.astype(np.int32) << 5
+    return k
 
 
 @dataclass(frozen=True)
@@ -383,12 +395,12 @@ def _adjudicate(
         return RESULT_SCHEMA.empty_table()
 
     # ---- checks, in input order
-    care_i = _np(pc.index_in(t["care_type"], value_set=pa.array(CARE_TYPES)).fill_null(-1))
+    care_i = _codes(t["care_type"], CARE_TYPES)
     _first_bad(t, care_i < 0, "care_type", "未知就诊类型", "unknown care type")
-    lvl = _np(pc.index_in(t["level"], value_set=pa.array(LEVELS)).fill_null(-1))
+    lvl = _codes(t["level"], LEVELS)
     _first_bad(t, lvl < 0, "level", "未知级别", "unknown level")
-    total = _np(t["cost_total_fen"]).astype(np.int64)
-    oos = _np(t["out_of_scope_fen"]).astype(np.int64)
+    total = _np(t["cost_total_fen"]).astype(np.int64, copy=False)
+    oos = _np(t["out_of_scope_fen"]).astype(np.int64, copy=False)
     check_range(total, "cost_total_fen")
     _first_bad(t, oos < 0, "out_of_scope_fen", "费用不能为负", "costs must not be negative")
     _first_bad(
@@ -399,7 +411,7 @@ def _adjudicate(
         "out-of-scope cost exceeds total",
     )
 
-    # ---- claim order; columns move there and back by scattering (:func:`_moved`)
+    # ---- claim order; columns move there by scattering (:func:`_moved`)
     day_in = _np(t["event_date"].cast(pa.date32()).cast(pa.int32())).astype(np.int64)
     co = claim_order(t["encounter_id"], t["person_id"], day_in, keys)
     order = co.order
@@ -413,57 +425,59 @@ def _adjudicate(
         book, present, [name[4:] for name in t.column_names if name.startswith("grp_")]
     )
 
-    inpatient_in = care_i == CARE_TYPES.index("inpatient")
-    unreferred_out = ~_np(t["in_county"]).astype(bool) & ~_bool_col(t, "referred")
-    groups = np.zeros(n, dtype=np.int64)
-    for bit, name in enumerate(tables.group_names):
-        groups |= _bool_col(t, f"grp_{name}").astype(np.int64) << bit
-    c = _Ordered(
-        days=co.day,
-        person=co.person,
-        total=_moved(total, to_claim),
-        oos=_moved(oos, to_claim),
-        parent=_parent_positions(t, inpatient_in, to_claim),
-        # the small columns travel packed into one word: one scatter instead of one each
-        flags=_Packed.of(
-            {
-                "kind": _kind(care_i, lvl, unreferred_out),
-                "in_community": _bool_col(t, "referral_in_community"),
-                "groups": groups,
-            }
-        ).moved(to_claim),
+    # Each claim's scheme table index (segment << KIND_BITS | kind), worked out in input
+    # order and moved with the amounts and flags: all of them packed into two or three words,
+    # so a few scatters move everything the arithmetic reads (:class:`_Packed`).
+    k = _kind(
+        care_i, lvl, ~_np(t["in_county"]).astype(bool, copy=False) & ~_bool_col(t, "referred")
     )
-
-    # ---- person-years; each claim's scheme table index; the stays among the admissions
-    boundary = np.ones(n, dtype=bool)
-    boundary[1:] = (c.person[1:] != c.person[:-1]) | (year_no[1:] != year_no[:-1])
-    starts = np.flatnonzero(boundary)
-    k = c.flags.column("kind").astype(np.int64)
-    segment = np.zeros(n, dtype=np.int32)
     if len(tables.segments) > 1:
         seg_start = np.array([(s.valid_from - EPOCH).days for s in tables.segments], np.int64)
-        segment[:] = _count_below(seg_start, c.days, inclusive=True) - 1
-        k |= segment.astype(np.int64) << KIND_BITS
-    stays = np.flatnonzero(tables.admission[k])
+        k |= ((_count_below(seg_start, day_in, inclusive=True) - 1) << KIND_BITS).astype(k.dtype)
+    packed = _Packed.of(
+        {
+            "total": total,
+            "oos": oos,
+            "k": k,
+            "admission": tables.admission[k],
+            "in_community": _bool_col(t, "referral_in_community"),
+            "groups": [_bool_col(t, f"grp_{name}") for name in tables.group_names],
+        }
+    ).moved(to_claim)
+    links = _links(t, care_i == CARE_TYPES.index("inpatient"), to_claim)
+    del k
+
+    # ---- person-years; the stays among the admissions
+    boundary = np.ones(n, dtype=bool)
+    boundary[1:] = (co.person[1:] != co.person[:-1]) | (year_no[1:] != year_no[:-1])
+    starts = np.flatnonzero(boundary)
+    stays = packed.nonzero("admission")
     admission_no = np.zeros(n, dtype=np.int64)
     owed = np.zeros(0, dtype=np.int64)
     if stays.size:
-        admission_no[stays], owed = _stays(stays, (np.cumsum(boundary) - 1)[stays], c, k, tables)
+        person_year = np.searchsorted(starts, stays, side="right") - 1
+        admission_no[stays], owed = _stays(stays, person_year, links, packed, tables)
 
     # ---- blocks of whole person-years small enough to stay in cache
     heads = np.r_[starts, n][np.searchsorted(starts, np.arange(0, n, block_rows))]
     cuts = np.unique(np.r_[heads, n])
     out = {name: np.empty(n, dtype=np.int64) for name in _COMPUTED}
-    groups_in_order = c.flags.column("groups")
+    out["cost_total_fen"] = np.empty(n, dtype=np.int64)
+    # one scheme version: zeros, whose pages the kernel need not hand out until written
+    segment = np.zeros(n, dtype=np.int32)
     for lo, hi in zip(cuts[:-1].tolist(), cuts[1:].tolist(), strict=True):
         block_starts = starts[np.searchsorted(starts, lo) : np.searchsorted(starts, hi)] - lo
         s_lo, s_hi = np.searchsorted(stays, [lo, hi]).tolist()
+        block = packed.rows(lo, hi)
+        k = block.column("k")
+        if len(tables.segments) > 1:
+            segment[lo:hi] = k >> KIND_BITS
         _adjudicate_block(
             _Claims(
-                k=k[lo:hi],
-                total=c.total[lo:hi],
-                oos=c.oos[lo:hi],
-                groups=groups_in_order[lo:hi],
+                k=k,
+                total=block.column("total", out=out["cost_total_fen"][lo:hi]),
+                oos=block.column("oos"),
+                groups=block.column("groups"),
                 stays=stays[s_lo:s_hi] - lo,
                 owed=owed[s_lo:s_hi],
             ),
@@ -475,7 +489,6 @@ def _adjudicate(
                 t, mask, column, zh, en, order[lo : lo + mask.size]
             ),
         )
-    out["cost_total_fen"] = c.total
     out["admission_no"] = admission_no
 
     # Results stay in claim order: the few string columns move instead of every amount
@@ -484,8 +497,12 @@ def _adjudicate(
         encounter, person = one_array(t["encounter_id"]), one_array(t["person_id"])
         dates = one_array(t["event_date"]).cast(pa.date32())
     else:
-        encounter = take_strings(t["encounter_id"], order)
-        person = co.person_id if co.person_id is not None else take_strings(t["person_id"], order)
+        encounter = take_strings(t["encounter_id"], order, to_claim)
+        person = (
+            co.person_id
+            if co.person_id is not None
+            else take_strings(t["person_id"], order, to_claim)
+        )
         dates = pa.array(co.day.astype(np.int32)).view(pa.date32())
     versions = pa.DictionaryArray.from_arrays(
         pa.array(segment), pa.array([s.version for s in tables.segments])
@@ -529,50 +546,79 @@ def _year_of(day: int) -> int:
     return (EPOCH + dt.timedelta(days=day)).year
 
 
+#: Rows per block when packing columns (:meth:`_Packed.of`).
+_PACK_ROWS = 1 << 15
+
+
 @dataclass(frozen=True)
 class _Packed:
-    """Small non-negative integer columns packed side by side into ``int64`` words, so that
-    moving them costs one scatter per word instead of one per column."""
+    """Non-negative integer columns packed side by side into ``int64`` words (each column
+    as many bits as its largest value needs), so that moving them into claim order costs
+    one scatter per word instead of one per column, and a block unpacks its slice of them
+    in the CPU caches."""
 
     words: list[np.ndarray]
     #: column → (word, shift, bits, dtype)
     layout: dict[str, tuple[int, int, int, np.dtype]]
 
     @classmethod
-    def of(cls, columns: dict[str, np.ndarray]) -> _Packed:
-        words: list[np.ndarray] = []
+    def of(cls, columns: dict[str, np.ndarray | list[np.ndarray]]) -> _Packed:
+        """Pack ``columns``: arrays of non-negative integers, or lists of boolean arrays that
+        make the bits of one field (bit *i* from the *i*-th array)."""
+        n = next(c.size if isinstance(c, np.ndarray) else c[0].size for c in columns.values())
         layout: dict[str, tuple[int, int, int, np.dtype]] = {}
-        shift = 63
+        parts: list[tuple[np.ndarray, int, int]] = []  # (column, word, shift)
+        n_words, shift = 0, 63
         for name, col in columns.items():
-            bits = max(1, int(col.max()).bit_length()) if col.size else 1
+            if isinstance(col, list):
+                bits, dtype = max(1, len(col)), np.dtype(np.int64)
+            else:
+                bits = max(1, int(col.max()).bit_length()) if col.size else 1
+                dtype = col.dtype
             if shift + bits > 63:
-                words.append(np.zeros(col.size, dtype=np.int64))
-                shift = 0
-            words[-1] |= col.astype(np.int64) << shift
-            layout[name] = (len(words) - 1, shift, bits, col.dtype)
+                n_words, shift = n_words + 1, 0
+            layout[name] = (n_words - 1, shift, bits, dtype)
+            parts += [
+                (part, n_words - 1, shift + i)
+                for i, part in enumerate(col if isinstance(col, list) else [col])
+            ]
             shift += bits
+        words = [np.zeros(n, dtype=np.int64) for _ in range(n_words)]
+        # in blocks of rows, so that the shifts and ors of a block stay in the CPU caches
+        spare = np.empty(min(n, _PACK_ROWS), dtype=np.int64)
+        for lo in range(0, n, _PACK_ROWS):
+            hi = min(lo + _PACK_ROWS, n)
+            s = spare[: hi - lo]
+            for part, word, at in parts:
+                s[...] = part[lo:hi]
+                s <<= at
+                words[word][lo:hi] |= s
         return cls(words, layout)
 
     def moved(self, to: np.ndarray | None) -> _Packed:
         return _Packed([_moved(w, to) for w in self.words], self.layout)
 
-    def column(self, name: str, rows: np.ndarray | None = None) -> np.ndarray:
-        """Column ``name`` (at ``rows`` only, when given)."""
+    def rows(self, lo: int, hi: int) -> _Packed:
+        """Rows ``lo:hi`` (views, no copy)."""
+        return _Packed([w[lo:hi] for w in self.words], self.layout)
+
+    def column(
+        self, name: str, rows: np.ndarray | None = None, out: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Column ``name`` (at ``rows`` only, when given; into ``out``, an ``int64`` array,
+        when given)."""
         word, shift, bits, dtype = self.layout[name]
         words = self.words[word] if rows is None else self.words[word][rows]
-        return ((words >> shift) & ((1 << bits) - 1)).astype(dtype)
+        if out is None:
+            return ((words >> shift) & ((1 << bits) - 1)).astype(dtype)
+        np.right_shift(words, shift, out=out)
+        out &= (1 << bits) - 1
+        return out
 
-
-@dataclass(frozen=True)
-class _Ordered:
-    """The input columns in claim order; the small ones packed (:class:`_Packed`)."""
-
-    days: np.ndarray  # days since 1970-01-01
-    person: np.ndarray
-    total: np.ndarray
-    oos: np.ndarray
-    parent: np.ndarray  # claim-order position of the referring claim, -1 if none
-    flags: _Packed  # kind, in_community, groups
+    def nonzero(self, name: str) -> np.ndarray:
+        """The rows where column ``name`` is not zero."""
+        word, shift, bits, _ = self.layout[name]
+        return np.flatnonzero(self.words[word] & (((1 << bits) - 1) << shift))
 
 
 @dataclass(frozen=True)
@@ -587,19 +633,19 @@ class _Claims:
     owed: np.ndarray  # the deductible each of them owes (:func:`_stays`)
 
 
-def _parent_positions(
+def _links(
     t: pa.Table, inpatient: np.ndarray, to_claim: np.ndarray | None
-) -> np.ndarray:
-    """For each claim in claim order, the claim-order position of its ``referred_from``
-    claim (-1 if none); ``to_claim`` maps input rows to claim positions (None: input is in
-    claim order). Links are few, so only they are moved."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """The referral links in claim order: the positions of the claims whose
+    ``referred_from`` is an inpatient claim of the table (ascending), and that claim's
+    position; ``to_claim`` maps input rows to claim positions (None: input is in claim
+    order). Links are few, so only they are moved."""
     child, parent = _referral_links(t, inpatient)
-    out = np.full(t.num_rows, -1, dtype=np.int64)
-    if to_claim is None:
-        out[child] = parent
-    else:
-        out[to_claim[child]] = to_claim[parent]
-    return out
+    if to_claim is None or not child.size:
+        return child, parent
+    child, parent = to_claim[child], to_claim[parent]
+    by_child = np.argsort(child)
+    return child[by_child], parent[by_child]
 
 
 @dataclass(frozen=True)
@@ -734,10 +780,15 @@ def _check_groups_constant(
 
 
 def _stays(
-    rows: np.ndarray, person_year: np.ndarray, c: _Ordered, k: np.ndarray, tables: _Tables
+    rows: np.ndarray,
+    person_year: np.ndarray,
+    links: tuple[np.ndarray, np.ndarray],
+    packed: _Packed,
+    tables: _Tables,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Admission number and deductible owed (before the cap at the eligible cost) of each
-    covered admission (claim-order positions ``rows``, with their person-year numbers).
+    covered admission (claim-order positions ``rows``, with their person-year numbers);
+    ``links``: the referral links (:func:`_links`).
 
     An admission continues the stay of the claim it was referred from when the referral was
     within the community and that claim is an earlier covered admission of the same
@@ -746,15 +797,16 @@ def _stays(
     m = rows.size
     own = np.arange(m)
     root = own
-    linked = np.flatnonzero(c.parent[rows] >= 0)
-    if linked.size:
-        parent = c.parent[rows[linked]]
+    child, parent = links
+    if child.size:
+        linked = np.minimum(np.searchsorted(rows, child), m - 1)  # the child among admissions
         at = np.minimum(np.searchsorted(rows, parent), m - 1)  # the parent among admissions
         ok = (
-            (parent < rows[linked])
+            (rows[linked] == child)
+            & (parent < child)
             & (rows[at] == parent)
             & (person_year[at] == person_year[linked])
-            & c.flags.column("in_community", rows[linked]).astype(bool)
+            & packed.column("in_community", child).astype(bool)
         )
         link = own.copy()
         link[linked[ok]] = at[ok]
@@ -762,7 +814,7 @@ def _stays(
     first = np.flatnonzero(np.r_[True, person_year[1:] != person_year[:-1]])
     ordinal = _group_cumsum((root == own).astype(np.int64), first, np.diff(np.append(first, m)))
     admission_no = ordinal[root]
-    kk = k[rows]
+    kk = packed.column("k", rows)
     owed = np.where(admission_no > 1, tables.repeat_deductible[kk], tables.first_deductible[kk])
     continuing = root != own
     if continuing.any():
@@ -791,7 +843,18 @@ def _stay_owed(root: np.ndarray, nominal: np.ndarray) -> np.ndarray:
 def _bool_col(t: pa.Table, name: str) -> np.ndarray:
     if name not in t.column_names:
         return np.zeros(t.num_rows, dtype=bool)
-    return _np(t[name].fill_null(False)).astype(bool)
+    return _np(t[name].fill_null(False)).astype(bool, copy=False)
+
+
+def _codes(col: pa.ChunkedArray, values: list[str]) -> np.ndarray:
+    """Each row's index in ``values`` (-1: not among them). A dictionary column (as the
+    warehouse stores care types and levels) is looked up through its few dictionary values
+    instead of row by row."""
+    arr = one_array(col)
+    if pa.types.is_dictionary(arr.type):
+        found = pc.index_in(arr.dictionary.cast(pa.string()), value_set=pa.array(values))
+        return _np(found.fill_null(-1)).astype(np.int32)[_np(arr.indices)]
+    return _np(pc.index_in(arr, value_set=pa.array(values)).fill_null(-1))
 
 
 def _critical(oop_cum: np.ndarray, s: Scheme) -> np.ndarray:

@@ -75,8 +75,10 @@ def person_keys(ids: pa.ChunkedArray | pa.Array) -> PersonKeys:
     n = len(ids)
     fixed = _fixed_width_bytes(ids)
     words = None if fixed is None else _as_words(fixed)
-    if n > 1:
-        change = pc.not_equal(ids[1:], ids[:-1]).to_numpy(zero_copy_only=False)
+    # grouped input shows in its first rows already: scattered ids skip the full comparison
+    head = min(n, _HEAD_ROWS)
+    if n > 1 and _changes(ids.slice(0, head)).sum() < head // 2:
+        change = _changes(ids)
         runs = int(change.sum()) + 1
         if runs <= n // 2:
             heads = np.r_[0, np.flatnonzero(change) + 1]
@@ -85,6 +87,15 @@ def person_keys(ids: pa.ChunkedArray | pa.Array) -> PersonKeys:
     if words is None:
         return exact_person_keys(ids)
     return PersonKeys(hash_words(words), exact=False, fixed=fixed)
+
+
+def _changes(ids: pa.Array) -> np.ndarray:
+    """Whether each id differs from the next."""
+    return pc.not_equal(ids[1:], ids[:-1]).to_numpy(zero_copy_only=False)
+
+
+#: Rows looked at first to tell person-grouped input from scattered input.
+_HEAD_ROWS = 1 << 16
 
 
 def _all_distinct(ids: pa.Array, rows: np.ndarray, words: np.ndarray | None) -> bool:
@@ -160,9 +171,9 @@ def _sorted(encounter_id: pa.ChunkedArray, keys: PersonKeys, day: np.ndarray) ->
     person = np.empty(len(order), dtype=np.int64)
     person[:1] = 0
     np.cumsum(~same, out=person[1:])
-    return ClaimOrder(
-        order=order, person=person, day=rel.astype(np.int64) + int(day.min()), person_id=ordered_ids
-    )
+    days = rel.view(np.int64)  # days since the first (below 2**63): in place
+    days += int(day.min())
+    return ClaimOrder(order=order, person=person, day=days, person_id=ordered_ids)
 
 
 def _neighbours_differ(fixed: np.ndarray) -> np.ndarray:
@@ -183,8 +194,8 @@ def _neighbours_differ(fixed: np.ndarray) -> np.ndarray:
 
 
 def _opaque(fixed: np.ndarray) -> np.ndarray:
-    """Rows of fixed-width bytes as single opaque values (numpy's void type), to compare a
-    few chosen rows."""
+    """Rows of fixed-width bytes as single opaque values (numpy's void type), to compare or
+    move whole rows (a view when ``fixed`` is contiguous)."""
     return np.ascontiguousarray(fixed).view(f"V{fixed.shape[1]}").ravel()
 
 
@@ -200,19 +211,28 @@ def _sort_keys(keys: PersonKeys, day: np.ndarray) -> tuple[np.ndarray, np.ndarra
     day_bits = max(1, int(day.max() - first).bit_length())
     row_bits = max(1, (n - 1).bit_length())
     low = day_bits + row_bits
-    rel = (day - first).astype(np.uint64)
     person_bits = int(keys.key.max()).bit_length() if keys.exact else 64 - low
     if (person_bits + low > 64) if keys.exact else (person_bits < _MIN_PREFIX_BITS):
+        rel = (day - first).astype(np.uint64)
         order = np.lexsort((rel, keys.key))  # the general case: a stable sort, 3× slower
         return order, keys.key[order], rel[order]
-    person = keys.key if keys.exact else keys.key >> np.uint64(64 - person_bits)
-    packed = (person << np.uint64(low)) | (rel << np.uint64(row_bits))
+    # in place, with one spare buffer: at ten million claims every array is 80 MB
+    packed = np.subtract(day, first, dtype=np.uint64, casting="unsafe")
+    packed <<= np.uint64(row_bits)
     packed |= np.arange(n, dtype=np.uint64)
+    spare = np.right_shift(keys.key, np.uint64(64 - person_bits)) if not keys.exact else None
+    if spare is None:
+        spare = np.left_shift(keys.key, np.uint64(low))
+    else:
+        spare <<= np.uint64(low)
+    packed |= spare
     if not (packed[1:] >= packed[:-1]).all():  # input already in claim order needs no sort
         packed.sort()
-    order = (packed & np.uint64((1 << row_bits) - 1)).astype(np.int64)
-    rel = (packed >> np.uint64(row_bits)) & np.uint64((1 << day_bits) - 1)
-    return order, packed >> np.uint64(low), rel
+    order = np.bitwise_and(packed, np.uint64((1 << row_bits) - 1), out=spare).view(np.int64)
+    rel = np.right_shift(packed, np.uint64(row_bits))
+    rel &= np.uint64((1 << day_bits) - 1)
+    packed >>= np.uint64(low)
+    return order, packed, rel
 
 
 #: Fewest hash bits worth sorting on in the packed key (more claims or days than leave this
@@ -263,7 +283,7 @@ def _ties_by_encounter(
     sub = np.flatnonzero(tied)
     continues = np.zeros(sub.size, dtype=bool)
     continues[1:] = same[sub[1:] - 1]
-    ids = encounter_id.take(pa.array(order[sub]))
+    ids = take_strings(encounter_id, order[sub])
     rising = pc.less(ids[:-1], ids[1:]).to_numpy(zero_copy_only=False)
     if (rising | ~continues[1:]).all():  # already by encounter id (warehouse order)
         return order
@@ -281,26 +301,40 @@ def _ties_by_encounter(
     return order
 
 
-def take_strings(col: pa.ChunkedArray | pa.Array, index: np.ndarray) -> pa.Array:
-    """``col.take(index)`` for a string column. Fixed-width strings move as fixed-size binary
-    values, several times faster than Arrow's take of variable-width strings."""
+def take_strings(
+    col: pa.ChunkedArray | pa.Array, index: np.ndarray, to: np.ndarray | None = None
+) -> pa.Array:
+    """``col.take(index)`` for a string column; ``to``, when given, is the inverse of
+    ``index`` (row *i* goes to ``to[i]``). Fixed-width strings move as fixed-size values
+    (:func:`_take_fixed`), several times faster than Arrow's take of variable-width strings."""
     arr = _plain_strings(col)
     fixed = _fixed_width_bytes(arr)
     if fixed is None:
         return arr.take(pa.array(index))
-    return _strings(_take_fixed(fixed, index))
+    return _strings(_take_fixed(fixed, index, to))
 
 
-def _take_fixed(fixed: np.ndarray, index: np.ndarray) -> np.ndarray:
-    """Rows ``index`` of fixed-width bytes (a writable array): Arrow's take of fixed-size
-    binary values, faster than numpy's row gather."""
+def _take_fixed(fixed: np.ndarray, index: np.ndarray, to: np.ndarray | None = None) -> np.ndarray:
+    """Rows ``index`` of fixed-width bytes (a writable array). Arrow's take of fixed-size
+    binary values has fast paths for widths of 1, 2, 4, 8, 16 and 32 bytes; other widths
+    (the 20-byte encounter ids), when the inverse ``to`` is given, are scattered by numpy as
+    opaque values instead: measured on 10 million rows, 0.28 s against Arrow's 0.38 s
+    (32-byte rows: Arrow 0.21 s, numpy 0.38 s)."""
     width = fixed.shape[1]
+    if to is not None and width not in _ARROW_FAST_WIDTHS:
+        out = np.empty_like(fixed)
+        _opaque(out)[to] = _opaque(fixed)
+        return out
     values = pa.FixedSizeBinaryArray.from_buffers(
         pa.binary(width), fixed.shape[0], [None, pa.py_buffer(np.ascontiguousarray(fixed))]
     )
     data = values.take(pa.array(index)).buffers()[1]
     taken = np.frombuffer(data, dtype=np.uint8, count=len(index) * width).reshape(-1, width)
     return taken if taken.flags.writeable else taken.copy()
+
+
+#: Byte widths for which Arrow's take of fixed-size binary values has a fast path.
+_ARROW_FAST_WIDTHS = frozenset({1, 2, 4, 8, 16, 32})
 
 
 def _strings(fixed: np.ndarray) -> pa.Array:

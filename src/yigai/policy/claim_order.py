@@ -220,10 +220,10 @@ def _sort_keys(keys: PersonKeys, day: np.ndarray) -> tuple[np.ndarray, np.ndarra
     packed = np.subtract(day, first, dtype=np.uint64, casting="unsafe")
     packed <<= np.uint64(row_bits)
     packed |= np.arange(n, dtype=np.uint64)
-    spare = np.right_shift(keys.key, np.uint64(64 - person_bits)) if not keys.exact else None
-    if spare is None:
+    if keys.exact:
         spare = np.left_shift(keys.key, np.uint64(low))
-    else:
+    else:  # the hash's high bits
+        spare = np.right_shift(keys.key, np.uint64(64 - person_bits))
         spare <<= np.uint64(low)
     packed |= spare
     if not (packed[1:] >= packed[:-1]).all():  # input already in claim order needs no sort

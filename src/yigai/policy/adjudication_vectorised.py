@@ -60,10 +60,10 @@ import pyarrow.compute as pc
 from yigai.policy.adjudication import ClaimError, ClaimInput
 from yigai.policy.claim_order import (
     PersonKeys,
+    Strings,
     claim_order,
     one_array,
     person_keys,
-    take_strings,
 )
 from yigai.policy.money import check_range, ratio_units, share_units
 from yigai.policy.referral_deductible import stay_roots
@@ -244,7 +244,9 @@ def _first_bad(
         raise ClaimError(str(table["encounter_id"][row]), column, zh, en)
 
 
-def _referral_links(t: pa.Table, inpatient: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _referral_links(
+    t: pa.Table, encounter: Strings, inpatient: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """The rows whose ``referred_from`` names an inpatient claim of the table, and that
     claim's row (unknown ids and other care types are no stay to continue). Only inpatient
     encounter ids are looked up, and only the few referenced ids are hashed."""
@@ -254,11 +256,11 @@ def _referral_links(t: pa.Table, inpatient: np.ndarray) -> tuple[np.ndarray, np.
     linked = np.flatnonzero(_np(t["referred_from"].is_valid()))
     wanted = t["referred_from"].take(pa.array(linked))
     stays = np.flatnonzero(inpatient)
-    found = _np(pc.is_in(take_strings(t["encounter_id"], stays), value_set=pc.unique(wanted)))
+    found = _np(pc.is_in(encounter.take(stays), value_set=pc.unique(wanted)))
     target_rows = stays[found]
     if target_rows.size == 0:
         return none, none
-    targets = take_strings(t["encounter_id"], target_rows)
+    targets = encounter.take(target_rows)
     hit = _np(pc.index_in(wanted, value_set=targets).fill_null(-1))
     ok = hit >= 0
     return linked[ok], target_rows[hit[ok]]
@@ -413,7 +415,8 @@ def _adjudicate(
 
     # ---- claim order; columns move there by scattering (:func:`_moved`)
     day_in = _np(t["event_date"].cast(pa.date32()).cast(pa.int32())).astype(np.int64)
-    co = claim_order(t["encounter_id"], t["person_id"], day_in, keys)
+    encounter = Strings.of(t["encounter_id"])  # taken from four times below
+    co = claim_order(encounter, t["person_id"], day_in, keys)
     order = co.order
     in_order = bool((order[1:] > order[:-1]).all())
     # input row → claim position (None: the same)
@@ -444,7 +447,7 @@ def _adjudicate(
             "groups": [_bool_col(t, f"grp_{name}") for name in tables.group_names],
         }
     ).moved(to_claim)
-    links = _links(t, care_i == CARE_TYPES.index("inpatient"), to_claim)
+    links = _links(t, encounter, care_i == CARE_TYPES.index("inpatient"), to_claim)
     del k
 
     # ---- person-years; the stays among the admissions
@@ -492,16 +495,16 @@ def _adjudicate(
     out["admission_no"] = admission_no
 
     # Results stay in claim order: the few string columns move instead of every amount
-    # (fixed-width ids move as fixed-size values, :func:`yigai.policy.claim_order.take_strings`).
+    # (fixed-width ids move as fixed-size values, :meth:`yigai.policy.claim_order.Strings.take`).
     if in_order:
-        encounter, person = one_array(t["encounter_id"]), one_array(t["person_id"])
+        encounter_ids, person = one_array(t["encounter_id"]), one_array(t["person_id"])
         dates = one_array(t["event_date"]).cast(pa.date32())
     else:
-        encounter = take_strings(t["encounter_id"], order, to_claim)
+        encounter_ids = encounter.take(order, to_claim)
         person = (
             co.person_id
             if co.person_id is not None
-            else take_strings(t["person_id"], order, to_claim)
+            else Strings.of(t["person_id"]).take(order, to_claim)
         )
         dates = pa.array(co.day.astype(np.int32)).view(pa.date32())
     versions = pa.DictionaryArray.from_arrays(
@@ -509,7 +512,7 @@ def _adjudicate(
     )
     return pa.Table.from_arrays(
         [
-            encounter.cast(pa.string()),
+            encounter_ids.cast(pa.string()),
             person.cast(pa.string()),
             dates,
             versions,
@@ -634,13 +637,13 @@ class _Claims:
 
 
 def _links(
-    t: pa.Table, inpatient: np.ndarray, to_claim: np.ndarray | None
+    t: pa.Table, encounter: Strings, inpatient: np.ndarray, to_claim: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray]:
     """The referral links in claim order: the positions of the claims whose
     ``referred_from`` is an inpatient claim of the table (ascending), and that claim's
     position; ``to_claim`` maps input rows to claim positions (None: input is in claim
     order). Links are few, so only they are moved."""
-    child, parent = _referral_links(t, inpatient)
+    child, parent = _referral_links(t, encounter, inpatient)
     if to_claim is None or not child.size:
         return child, parent
     child, parent = to_claim[child], to_claim[parent]

@@ -135,7 +135,7 @@ _HASH_ROWS = 1 << 14
 
 
 def claim_order(
-    encounter_id: pa.ChunkedArray,
+    encounter_id: pa.ChunkedArray | Strings,
     person_id: pa.ChunkedArray,
     day: np.ndarray,
     keys: PersonKeys | None = None,
@@ -150,7 +150,9 @@ def claim_order(
     return found
 
 
-def _sorted(encounter_id: pa.ChunkedArray, keys: PersonKeys, day: np.ndarray) -> ClaimOrder | None:
+def _sorted(
+    encounter_id: pa.ChunkedArray | Strings, keys: PersonKeys, day: np.ndarray
+) -> ClaimOrder | None:
     order, who, rel = _sort_keys(keys, day)
     ordered_ids = None
     if keys.exact:
@@ -271,7 +273,7 @@ def _sort_clashes(
 
 
 def _ties_by_encounter(
-    encounter_id: pa.ChunkedArray, order: np.ndarray, same: np.ndarray
+    encounter_id: pa.ChunkedArray | Strings, order: np.ndarray, same: np.ndarray
 ) -> np.ndarray:
     """Order runs of neighbours with the same person and day (``same``) by encounter id; a
     duplicate encounter id among them is refused."""
@@ -301,17 +303,36 @@ def _ties_by_encounter(
     return order
 
 
+@dataclass(frozen=True)
+class Strings:
+    """A string column with its fixed-width bytes worked out once (None: widths vary), for
+    a column that is taken from several times (checking the widths is a pass of its own)."""
+
+    values: pa.Array
+    fixed: np.ndarray | None
+
+    @classmethod
+    def of(cls, col: pa.ChunkedArray | pa.Array | Strings) -> Strings:
+        if isinstance(col, Strings):
+            return col
+        values = _plain_strings(col)
+        return cls(values, _fixed_width_bytes(values))
+
+    def take(self, index: np.ndarray, to: np.ndarray | None = None) -> pa.Array:
+        """``values.take(index)``; ``to``, when given, is the inverse of ``index`` (row *i*
+        goes to ``to[i]``). Fixed-width strings move as fixed-size values
+        (:func:`_take_fixed`), several times faster than Arrow's take of variable-width
+        strings."""
+        if self.fixed is None:
+            return self.values.take(pa.array(index))
+        return _strings(_take_fixed(self.fixed, index, to))
+
+
 def take_strings(
-    col: pa.ChunkedArray | pa.Array, index: np.ndarray, to: np.ndarray | None = None
+    col: pa.ChunkedArray | pa.Array | Strings, index: np.ndarray, to: np.ndarray | None = None
 ) -> pa.Array:
-    """``col.take(index)`` for a string column; ``to``, when given, is the inverse of
-    ``index`` (row *i* goes to ``to[i]``). Fixed-width strings move as fixed-size values
-    (:func:`_take_fixed`), several times faster than Arrow's take of variable-width strings."""
-    arr = _plain_strings(col)
-    fixed = _fixed_width_bytes(arr)
-    if fixed is None:
-        return arr.take(pa.array(index))
-    return _strings(_take_fixed(fixed, index, to))
+    """``col.take(index)`` for a string column (:meth:`Strings.take`)."""
+    return Strings.of(col).take(index, to)
 
 
 def _take_fixed(fixed: np.ndarray, index: np.ndarray, to: np.ndarray | None = None) -> np.ndarray:

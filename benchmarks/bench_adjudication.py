@@ -18,6 +18,8 @@ import json
 import resource
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -117,20 +119,40 @@ def _inputs(table: pa.Table) -> list[ClaimInput]:
     return out
 
 
-def _timed(fn: Any, repeat: int = 1) -> tuple[Any, float, float, float]:
-    """Result, and the best CPU seconds (user and system, all threads of the process), that
-    run's system seconds, and the best wall seconds of ``repeat`` calls of ``fn()``: the best
-    is the run least disturbed by the rest of the machine."""
-    best_cpu = best_sys = best_wall = float("inf")
+@dataclass
+class _Timing:
+    """A path's runs: its last result, and the CPU seconds (user and system, all threads of
+    the process), system seconds and wall seconds of each run."""
+
+    result: Any = None
+    cpu: list[float] = field(default_factory=list)
+    system: list[float] = field(default_factory=list)
+    wall: list[float] = field(default_factory=list)
+
+    @property
+    def best(self) -> int:
+        """The run with the least CPU time: the one least disturbed by the rest of the machine."""
+        return min(range(len(self.cpu)), key=self.cpu.__getitem__)
+
+
+def _alternating(paths: dict[str, Callable[[], Any]], repeat: int) -> dict[str, _Timing]:
+    """``repeat`` rounds of calling each of ``paths`` in turn (a, b, a, b, ...): both sides of
+    a ratio then meet the same phases of a shared machine, where timing one side's repeats
+    and then the other's would give each its own phase. A path's previous result is dropped
+    before it runs again, so no run works beside a stale result's memory."""
+    timings = {name: _Timing() for name in paths}
     for _ in range(max(1, repeat)):
-        before, wall = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
-        result = fn()
-        after = resource.getrusage(resource.RUSAGE_SELF)
-        user, system = after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
-        if user + system < best_cpu:
-            best_cpu, best_sys = user + system, system
-        best_wall = min(best_wall, time.perf_counter() - wall)
-    return result, best_cpu, best_sys, best_wall
+        for name, fn in paths.items():
+            timing = timings[name]
+            timing.result = None
+            before, wall = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+            timing.result = fn()
+            after = resource.getrusage(resource.RUSAGE_SELF)
+            timing.wall.append(time.perf_counter() - wall)
+            user, system = after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
+            timing.cpu.append(user + system)
+            timing.system.append(system)
+    return timings
 
 
 def run(
@@ -138,13 +160,14 @@ def run(
     *,
     scalar_limit: int = 200_000,
     grouped_by_person: bool = False,
-    repeat: int = 3,
+    repeat: int = 5,
 ) -> dict[str, Any]:
     """Time both paths on the same synthetic claims; see the module docstring.
 
     Rates and the ratio are per CPU second (user and system time), which a busy shared machine
-    disturbs less than wall time; wall seconds are reported too. Each path's time is the best
-    of ``repeat`` runs.
+    disturbs less than wall time; wall seconds are reported too. The two paths run in turn,
+    ``repeat`` rounds (:func:`_alternating`); each path's time is its best run, and every
+    run's CPU seconds are reported beside it.
     """
     table = synthetic_claims(n_claims, grouped_by_person=grouped_by_person)
     # the scalar subset: all claims of the first persons, about scalar_limit rows in all
@@ -158,14 +181,20 @@ def run(
     book.year(2024)  # load parameters outside the timings
     adjudicate_table(table.slice(0, 100), REGION)  # warm up imports and caches
 
-    scalar, scalar_cpu, _, scalar_wall = _timed(lambda: adjudicate(claims, book), repeat)
-    vectorised, vector_cpu, vector_sys, vector_wall = _timed(
-        lambda: adjudicate_table(table, REGION), repeat
+    timings = _alternating(
+        {
+            "scalar": lambda: adjudicate(claims, book),
+            "vectorised": lambda: adjudicate_table(table, REGION),
+        },
+        repeat,
     )
+    scalar, vectorised = timings["scalar"], timings["vectorised"]
+    s_best, v_best = scalar.best, vectorised.best
+    scalar_cpu, vector_cpu = scalar.cpu[s_best], vectorised.cpu[v_best]
 
-    expected = {r.encounter_id: tuple(getattr(r, k) for k in COMPARED) for r in scalar}
-    ids = vectorised["encounter_id"].to_pylist()
-    columns = [vectorised[k].to_pylist() for k in COMPARED]
+    expected = {r.encounter_id: tuple(getattr(r, k) for k in COMPARED) for r in scalar.result}
+    ids = vectorised.result["encounter_id"].to_pylist()
+    columns = [vectorised.result[k].to_pylist() for k in COMPARED]
     got = {eid: tuple(col[i] for col in columns) for i, eid in enumerate(ids) if eid in expected}
     scalar_rate = len(claims) / scalar_cpu if scalar_cpu else float("inf")
     vector_rate = n_claims / vector_cpu if vector_cpu else float("inf")
@@ -178,11 +207,14 @@ def run(
         "rows": n_claims,
         "scalar_rows": len(claims),
         "scalar_seconds": round(scalar_cpu, 3),
-        "scalar_wall_seconds": round(scalar_wall, 3),
+        "scalar_wall_seconds": round(min(scalar.wall), 3),
+        "scalar_runs_seconds": [round(c, 3) for c in scalar.cpu],
         "scalar_claims_per_s": round(scalar_rate),
         "vectorised_seconds": round(vector_cpu, 3),
-        "vectorised_system_seconds": round(vector_sys, 3),
-        "vectorised_wall_seconds": round(vector_wall, 3),
+        "vectorised_system_seconds": round(vectorised.system[v_best], 3),
+        "vectorised_wall_seconds": round(min(vectorised.wall), 3),
+        "vectorised_runs_seconds": [round(c, 3) for c in vectorised.cpu],
+        "vectorised_runs_system_seconds": [round(c, 3) for c in vectorised.system],
         "vectorised_claims_per_s": round(vector_rate),
         "ratio": round(vector_rate / scalar_rate, 1),
         "equal": got == expected,

@@ -169,8 +169,10 @@ def write(results: dict) -> None:
             "warehouse stores them (by date, then encounter id: the vectorised path must group "
             "them by person itself) and already grouped by person (as a person-sorted extract "
             "delivers them). The scalar reference runs on a subset of whole persons; both "
-            "paths must agree to the fen on every claim of that subset. Rates are per CPU "
-            f"second, best of {runs[0].get('repeat', 1)} runs of each path; peak memory is the "
+            "paths must agree to the fen on every claim of that subset. The two paths run in "
+            f"turn, {runs[0].get('repeat', 1)} rounds (scalar, vectorised, scalar, ...), so both "
+            "meet the same phases of the machine; each path's rate is that of its best run, per "
+            "CPU second, and every run is listed below the table. Peak memory is the "
             "adjudication child process's.",
             "",
             "| claims | order | scalar claims | scalar claims/s | vectorised CPU s "
@@ -187,6 +189,24 @@ def write(results: dict) -> None:
             "",
             _target_sentence(runs),
             "",
+            "Every run, CPU seconds in the order run (the vectorised runs' kernel seconds in "
+            "brackets):",
+            "",
+            *(
+                f"- {a['rows']:,} {'by person' if a['grouped_by_person'] else 'warehouse'}: "
+                f"scalar {', '.join(map(str, a['scalar_runs_seconds']))}; vectorised "
+                + ", ".join(
+                    f"{c} ({k})"
+                    for c, k in zip(
+                        a["vectorised_runs_seconds"],
+                        a["vectorised_runs_system_seconds"],
+                        strict=True,
+                    )
+                )
+                for a in runs
+                if "vectorised_runs_seconds" in a
+            ),
+            "",
             "The scalar reference is plain integer Python; it is faster on person-grouped "
             "input because its per-person sort has less to do. Person ids and encounter ids "
             "are fixed-width, as the warehouse's are (32-hex-digit pseudonyms; county, year "
@@ -200,8 +220,13 @@ def write(results: dict) -> None:
             "",
             "*Of which kernel*: the system time of the best vectorised run. It is almost all "
             "the kernel zeroing memory pages the process touches for the first time (`perf`: "
-            "`clear_page_erms` under huge-page faults). In this virtual machine that costs "
-            "0.2–1 s per GB, depending on the machine's memory state rather than on the code. "
+            "`clear_page_erms` under huge-page faults). This machine is a KVM (Firecracker) "
+            "virtual machine whose balloon driver hands freed memory back to the host in 2 MiB "
+            "blocks (free page reporting: balloon feature bit 5, `page_reporting_order` 9), so "
+            "memory a process frees and another allocation touches again seconds later is "
+            "faulted in from the host afresh. That costs 0.2–1 s per GB and more, by the "
+            "machine's state rather than by the code: the same call on the same claims took "
+            "0.24 to 2.5 kernel seconds in one session. "
             "At 10 million claims a run touches about 3 GB of fresh memory, a third of it the "
             "13 result columns themselves, so the kernel share is largest there; the "
             "warehouse-order run at 10 million claims is the one most exposed to it.",

@@ -20,7 +20,9 @@ from hypothesis import strategies as st
 
 from yigai.policy.adjudication import SPLIT_COLUMNS, ClaimError, ClaimInput, adjudicate
 from yigai.policy.adjudication_vectorised import (
+    _PACK_ROWS,
     _count_below,
+    _inverse,
     _Packed,
     adjudicate_table,
     table_from_claims,
@@ -288,12 +290,25 @@ def test_count_below_equals_searchsorted(
 def test_packed_columns_unpack_to_themselves_after_a_move(rows: list[tuple]) -> None:
     small, flag, wide = (np.array(col) for col in zip(*rows, strict=True))
     to = np.random.default_rng(len(rows)).permutation(len(rows))
-    packed = _Packed.of({"small": small, "flag": flag, "wide": wide}).moved(to)
+    packed = _Packed.of({"small": small, "flag": flag, "wide": wide}, to=to)
     for name, col in (("small", small), ("flag", flag), ("wide", wide)):
         moved = np.empty_like(col)
         moved[to] = col
         assert packed.column(name).tolist() == moved.tolist()
         assert packed.column(name).dtype == col.dtype
+
+
+def test_packing_into_an_order_crosses_packing_blocks() -> None:
+    """Rows are packed and moved block by block: every block lands where ``to`` sends it."""
+    rng = np.random.default_rng(7)
+    n = 2 * _PACK_ROWS + 7
+    wide, flag = rng.integers(0, 2**45, n), rng.random(n) < 0.5
+    order = rng.permutation(n)
+    to = _inverse(order)
+    assert (to[order] == np.arange(n)).all()
+    packed = _Packed.of({"wide": wide, "flags": [flag, ~flag]}, to=to)
+    assert (packed.column("wide") == wide[order]).all()
+    assert (packed.column("flags") == np.where(flag, 1, 2)[order]).all()
 
 
 @settings(max_examples=60, deadline=None)

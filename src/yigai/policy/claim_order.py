@@ -59,14 +59,19 @@ class PersonKeys:
 
 @dataclass(frozen=True)
 class ClaimOrder:
-    """``order[i]``: the input row of the *i*-th claim in claim order; ``person`` and
-    ``day`` (days since 1970-01-01) of each claim in that order, persons numbered from 0;
+    """``order[i]``: the input row of the *i*-th claim in claim order; in that order,
+    ``new_person`` (the claim is its person's first) and ``day`` (days since 1970-01-01);
     ``person_id`` in that order when the sort already moved it (None otherwise)."""
 
     order: np.ndarray
-    person: np.ndarray
+    new_person: np.ndarray
     day: np.ndarray
     person_id: pa.Array | None = None
+
+    @property
+    def person(self) -> np.ndarray:
+        """Each claim's person, numbered from 0 in claim order."""
+        return np.cumsum(self.new_person) - 1
 
 
 def person_keys(ids: pa.ChunkedArray | pa.Array) -> PersonKeys:
@@ -170,12 +175,12 @@ def _sorted(
         same = ~differ
         ordered_ids = _strings(ordered)
     order = _ties_by_encounter(encounter_id, order, same & (rel[1:] == rel[:-1]))
-    person = np.empty(len(order), dtype=np.int64)
-    person[:1] = 0
-    np.cumsum(~same, out=person[1:])
+    new_person = np.empty(len(order), dtype=bool)
+    new_person[:1] = True
+    np.logical_not(same, out=new_person[1:])
     days = rel.view(np.int64)  # days since the first (below 2**63): in place
     days += int(day.min())
-    return ClaimOrder(order=order, person=person, day=days, person_id=ordered_ids)
+    return ClaimOrder(order=order, new_person=new_person, day=days, person_id=ordered_ids)
 
 
 def _neighbours_differ(fixed: np.ndarray) -> np.ndarray:

@@ -114,8 +114,12 @@ def bench_indicators(residents: int, workdir: Path, repeat: int) -> dict:
     }
 
 
-#: The speed the vectorised adjudication should reach, in multiples of the scalar reference.
+#: The speed the vectorised adjudication should reach, in multiples of the scalar reference,
+#: on a county-year (issue 3).
 TARGET_RATIO = 50
+#: Claims of a synthetic county-year: 250,000 insured residents at about 8 claims each (a
+#: county of some 300,000 people; the benchmark's other size, ten million, tests capacity).
+COUNTY_YEAR_CLAIMS = 2_000_000
 
 
 def bench_adjudication(claims: int, grouped_by_person: bool) -> dict:
@@ -225,24 +229,50 @@ def write(results: dict) -> None:
             "blocks (free page reporting: balloon feature bit 5, `page_reporting_order` 9), so "
             "memory a process frees and another allocation touches again seconds later is "
             "faulted in from the host afresh. That costs 0.2–1 s per GB and more, by the "
-            "machine's state rather than by the code: the same call on the same claims took "
-            "0.24 to 2.5 kernel seconds in one session. "
-            "At 10 million claims a run touches about 3 GB of fresh memory, a third of it the "
-            "13 result columns themselves, so the kernel share is largest there; the "
-            "warehouse-order run at 10 million claims is the one most exposed to it.",
+            "machine's state rather than by the code (on 2026-11-23 the same call on the same "
+            "claims took 0.24 to 2.5 kernel seconds within an hour). "
+            "At 10 million claims a run touches about 2.6 GB of fresh memory, 1 GB of it the "
+            "13 result columns themselves, so the kernel share is largest there.",
+            "",
+            "The vectorised path is bound by memory traffic and the scalar one by the "
+            "interpreter, so a neighbour on the shared host that takes memory bandwidth slows "
+            "only the former: ratios drift from one run of this file to the next for the same "
+            "code. Compare two versions side by side, in one session, before reading a change "
+            "of ratio as a change of code.",
             "",
         ]
     (HERE / "results.md").write_text("\n".join(lines))
 
 
 def _target_sentence(runs: list[dict]) -> str:
-    met = [a for a in runs if a["ratio"] >= TARGET_RATIO]
-    if len(met) == len(runs):
-        return f"Target: vectorised ≥ {TARGET_RATIO}× scalar; **met in every run**."
-    return (
-        f"Target: vectorised ≥ {TARGET_RATIO}× scalar; met in {len(met)} of {len(runs)} runs "
-        f"(lowest {min(a['ratio'] for a in runs)}×)."
-    )
+    """Issue 3's target as it is written: vectorised ≥ :data:`TARGET_RATIO`× scalar on a
+    county-year (:data:`COUNTY_YEAR_CLAIMS`), and ten million claims handled within the
+    machine's memory; the ratios of the other sizes are stated beside it, met or not."""
+    year = [a for a in runs if a["rows"] == COUNTY_YEAR_CLAIMS]
+    others = [a for a in runs if a["rows"] != COUNTY_YEAR_CLAIMS]
+    if year:
+        met = all(a["ratio"] >= TARGET_RATIO and a["equal"] for a in year)
+        ratios = ", ".join(f"{a['ratio']}×" for a in year)
+        sentence = (
+            f"Target: vectorised ≥ {TARGET_RATIO}× scalar on a county-year "
+            f"({COUNTY_YEAR_CLAIMS:,} claims, in both orders): **{'met' if met else 'not met'}** "
+            f"({ratios})."
+        )
+    else:
+        sentence = (
+            f"No county-year run ({COUNTY_YEAR_CLAIMS:,} claims): the target is not measured."
+        )
+    for size in sorted({a["rows"] for a in others}):
+        same = [a for a in others if a["rows"] == size]
+        peak = max(a.get("peak_rss_mib") or 0 for a in same)
+        below = sum(a["ratio"] < TARGET_RATIO for a in same)
+        sentence += (
+            f" {size:,} claims: peak memory {peak:,} MiB; ratio "
+            + ", ".join(f"{a['ratio']}×" for a in same)
+            + (f" ({below} of {len(same)} below {TARGET_RATIO}×)" if below else "")
+            + "."
+        )
+    return sentence
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from benchmarks import bench_adjudication
-from benchmarks.run import bench_indicators
+from benchmarks.run import _target_sentence, bench_indicators
 
 pytestmark = pytest.mark.xdist_group("benchmarks")
 
@@ -23,3 +23,26 @@ def test_engine_and_pandas_baseline_agree_on_a_small_county(tmp_path: Path) -> N
 def test_vectorised_and_scalar_adjudication_agree_in_the_benchmark() -> None:
     result = bench_adjudication.run(20_000, scalar_limit=5_000)
     assert result["equal"] is True and result["scalar_rows"] > 0
+
+
+def _run(rows: int, ratio: float, grouped: bool = False) -> dict:
+    return {
+        "rows": rows,
+        "ratio": ratio,
+        "equal": True,
+        "grouped_by_person": grouped,
+        "peak_rss_mib": rows // 2_000,
+    }
+
+
+def test_target_is_met_on_the_county_year_and_other_sizes_are_stated_beside_it() -> None:
+    runs = [_run(2_000_000, 51.2), _run(2_000_000, 60.8, True), _run(10_000_000, 39.0)]
+    sentence = _target_sentence(runs)
+    assert "**met** (51.2×, 60.8×)" in sentence
+    assert "10,000,000 claims: peak memory 5,000 MiB; ratio 39.0× (1 of 1 below 50×)" in sentence
+
+
+def test_target_is_not_met_when_either_order_of_the_county_year_falls_short() -> None:
+    assert "**not met** (49.9×, 60.8×)" in _target_sentence(
+        [_run(2_000_000, 49.9), _run(2_000_000, 60.8, True)]
+    )

@@ -29,11 +29,11 @@ rejected. The scheme's per-claim values are look-ups in small tables that the sc
 fill in for every kind of claim (care type × level × ratio cut × scheme segment). Everything
 the arithmetic reads per claim (the amounts, the table index, the flags and group bits) is
 packed side by side into two or three ``int64`` words, block by block in input order, and
-each packed block is scattered straight to its claim positions (:class:`_Packed`). Stays are worked out once over the
-admissions alone; the rest of the arithmetic runs over blocks of whole person-years
-(:data:`BLOCK_ROWS`) that fit in the CPU caches: a block unpacks its slice of the words there
-and writes straight into the result columns, and critical illness and assistance are
-computed only on the claims that can have any. Results stay in claim order: only the id and
+each packed block is scattered straight to its claim positions (:class:`_Packed`). Stays
+are worked out once over the admissions alone; the rest of the arithmetic runs over blocks
+of whole person-years (:data:`BLOCK_ROWS`) that fit in the CPU caches: a block unpacks its
+slice of the words there and writes straight into the result columns, and critical illness
+and assistance are computed only on the claims that can have any. Results stay in claim order: only the id and
 date columns move, fixed-width ids as fixed-size values, and the scheme version is a
 dictionary column.
 

@@ -246,8 +246,8 @@ def write(results: dict) -> None:
 
 def _target_sentence(runs: list[dict]) -> str:
     """Issue 3's target as it is written: vectorised ≥ :data:`TARGET_RATIO`× scalar on a
-    county-year (:data:`COUNTY_YEAR_CLAIMS`), and ten million claims handled within the
-    machine's memory; the ratios of the other sizes are stated beside it, met or not."""
+    county-year (:data:`COUNTY_YEAR_CLAIMS`); for the other sizes (ten million claims: the
+    capacity test), their peak memory and ratios beside it, met or not."""
     year = [a for a in runs if a["rows"] == COUNTY_YEAR_CLAIMS]
     others = [a for a in runs if a["rows"] != COUNTY_YEAR_CLAIMS]
     if year:

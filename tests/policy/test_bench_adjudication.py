@@ -2,34 +2,21 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import weakref
 from collections.abc import Callable
-from pathlib import Path
-from types import ModuleType
 
-BENCH = Path(__file__).parents[2] / "benchmarks" / "bench_adjudication.py"
-
-
-def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_adjudication", BENCH)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+from benchmarks import bench_adjudication
 
 
 def test_run_reports_both_paths_and_they_agree() -> None:
-    result = _bench().run(2_000, scalar_limit=500)
+    result = bench_adjudication.run(2_000, scalar_limit=500)
     assert result["rows"] == 2_000 and 0 < result["scalar_rows"] <= 2_000
     assert result["equal"] is True
     assert result["vectorised_seconds"] >= 0 and result["ratio"] > 0
 
 
 def test_synthetic_claims_are_deterministic() -> None:
-    bench = _bench()
+    bench = bench_adjudication
     assert bench.synthetic_claims(500).equals(bench.synthetic_claims(500))
 
 
@@ -51,7 +38,7 @@ def test_paths_run_in_turn_each_without_its_previous_result() -> None:
 
         return run
 
-    timings = _bench()._alternating({"a": path("a"), "b": path("b")}, 3)
+    timings = bench_adjudication._alternating({"a": path("a"), "b": path("b")}, 3)
     assert calls == ["a", "b", "a", "b", "a", "b"]
     assert stale and not any(stale)
     assert [len(timings[name].cpu) for name in "ab"] == [3, 3]

@@ -1,10 +1,12 @@
-# Two commands: `make demo` (set up + main job on embedded defaults), `make test` (set up + all tests).
+# Two commands: `make demo` (set up + main job on embedded defaults), `make test` (set up +
+# system packages for the tests via scripts/system-packages.sh + all tests). The CJK fonts
+# come from PyPI (mplfonts) with the venv, so neither command needs a font package.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench setup clean
+.PHONY: demo test lint bench setup system-packages clean
 
 setup: $(STAMP)
 
@@ -17,7 +19,11 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/yigai demo
 
-test: $(STAMP)
+# PostgreSQL, Pango, HarfBuzz subset, Chromium: installed as root on Debian, else listed.
+system-packages:
+	bash scripts/system-packages.sh
+
+test: $(STAMP) system-packages
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/pytest -n 2 --dist loadgroup
 

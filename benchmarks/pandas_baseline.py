@@ -152,7 +152,9 @@ def _contract_rates(
     frames = []
     reg = pd.to_datetime(residents["registered_on"])
     left = pd.to_datetime(residents["left_on"])
-    birth = pd.to_datetime(residents["birth_date"])
+    # birth_ym is the 1st of the birth month; period ends are month ends, so comparing
+    # month*100+day below counts the birthday as passed in the birth month, as the engine does.
+    birth = pd.to_datetime(residents["birth_ym"])
     vf, vt = pd.to_datetime(contracts["valid_from"]), pd.to_datetime(contracts["valid_to"])
     for period_id, end in period_ends.items():
         active = (reg <= end) & (left.isna() | (left > end))

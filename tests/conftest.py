@@ -69,7 +69,11 @@ def _pg_bindir() -> Path | None:
 
 
 def _unavailable(reason: str) -> None:
-    message = f"PostgreSQL tests cannot run / 无法运行 PostgreSQL 测试: {reason}"
+    message = (
+        f"无法运行 PostgreSQL 测试 / PostgreSQL tests cannot run: {reason}; "
+        "以 root 运行 scripts/system-packages.sh 安装 / install it with "
+        "scripts/system-packages.sh as root (Debian), or apt-get install postgresql"
+    )
     if os.environ.get(REQUIRE_ENV) == "1":
         pytest.fail(f"{message} ({REQUIRE_ENV}=1)", pytrace=False)
     pytest.skip(f"!!! SKIPPING POSTGRES: {message}; set {REQUIRE_ENV}=1 to make this an error")

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from yigai import demo
 from yigai.cli import app
+from yigai.reports.status import Status
 from yigai.settings import Settings
 from yigai.warehouse import Warehouse
 
@@ -117,9 +118,64 @@ def test_about_target_follows_the_indicators_direction() -> None:
         deadline="2022-12-31",
         source="种子002 附件3",
     )
-    assert demo._status(Decimal("2.00"), t, "lower") == "not_met"
-    assert demo._status(Decimal("1.20"), t, "lower") == "met"
-    assert demo._status(Decimal("91"), t, "higher") == "met"
+    assert demo._status(Decimal("2.00"), t, "lower", Decimal("0.05")) is Status.RED
+    assert demo._status(Decimal("1.20"), t, "lower", Decimal("0.05")) is Status.GREEN
+    assert demo._status(Decimal("91"), t, "higher", Decimal("0.05")) is Status.GREEN
+
+
+def _referral_target() -> object:
+    from yigai.indicators.targets import Target
+
+    return Target(
+        indicator="appointment_referral_share",
+        scope="*",
+        value=Decimal("20"),
+        comparison="at_least",
+        deadline="2025-12-31",
+        source="test",
+    )
+
+
+def test_summary_status_is_about_the_target_not_improvement() -> None:
+    """Issue 14: 预约转诊 14.04% against ≥20% read 接近目标 in the bulletin because it had
+    improved; status is about the target: missed (close would need ≥ 20 × 0.95 = 19.00)."""
+    assert demo._status(Decimal("14.04"), _referral_target(), "higher", Decimal("0.05")) is (
+        Status.RED
+    )
+
+
+def test_summary_close_is_inclusive_at_the_tolerance_edge() -> None:
+    t = _referral_target()
+    assert demo._status(Decimal("19.00"), t, "higher", Decimal("0.05")) is Status.AMBER
+    assert demo._status(Decimal("18.99"), t, "higher", Decimal("0.05")) is Status.RED
+
+
+def test_summary_and_bulletin_give_each_indicator_the_same_status(
+    result: demo.DemoResult,
+) -> None:
+    """Issue 14: the summary said 16 targets missed and the bulletin 9 for the same county
+    and quarter; one status rule makes every indicator's status (and target) agree."""
+    from yigai.indicators import catalogue as catalogue_mod
+    from yigai.reports.assemble import report_data
+    from yigai.reports.sections import ReportKind, build
+
+    cat = list(catalogue_mod.default())
+    rows = demo.summary_rows(
+        result.values, cat, result.county_id, "county", result.county_name, ["2025Q4"]
+    )
+    summary = {r.indicator_id: r.status for r in rows}
+    data = report_data(
+        wh=Warehouse(result.warehouse),
+        session=None,
+        period="2025Q4",
+        region_id=result.county_id,
+        values=result.values,
+    )
+    shown = build(data, ReportKind.QUARTERLY).indicator_rows
+    bulletin = {r.meta.id: r.status.value for r in shown if r.basis == ""}
+    bulletin = {k: v for k, v in bulletin.items() if v != Status.NOT_DUE.value}
+    assert Status.RED.value in bulletin.values()
+    assert {k: summary[k] for k in bulletin} == bulletin
 
 
 def test_output_paths_live_under_home(result: demo.DemoResult, settings: Settings) -> None:
@@ -130,3 +186,45 @@ def test_bulletin_marks_the_reported_values(result: demo.DemoResult) -> None:
     document = docx.Document(str(result.outputs["bulletin_docx"]))
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert any(c.endswith("（填报）") for c in cells)
+
+
+def _xlsx_cells(path: Path) -> dict[str, list[tuple]]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    return {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in book}
+
+
+def _html_text(path: Path, issue_date: str) -> str:
+    import re
+
+    html = path.read_text(encoding="utf-8")
+    html = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    return text.replace(issue_date, "<成文日期>")
+
+
+def test_demo_and_report_command_write_the_same_bulletin(
+    result: demo.DemoResult, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14: `yigai demo` and `yigai report --period 2025Q4` on one warehouse and store
+    read the same stored inputs (manual scores included), so their bulletins agree: every
+    XLSX annex cell and the HTML text, apart from the issue date."""
+    from yigai.reports.assemble import issue_date
+    from yigai.reports.sections import date_zh
+
+    monkeypatch.setenv("YIGAI_DATABASE_URL", settings.database_url)
+    out = tmp_path / "cli"
+    res = CliRunner().invoke(
+        app, ["report", "--period", "2025Q4", "--home", str(settings.home), "--out", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    (cli_xlsx,) = out.glob("*.xlsx")
+    (cli_html,) = out.glob("*.html")
+    annex = _xlsx_cells(result.outputs["bulletin_xlsx"])
+    assert _xlsx_cells(cli_xlsx) == annex
+    when = date_zh(issue_date(demo.Period.quarter(2025, 4)))
+    assert _html_text(cli_html, when) == _html_text(result.outputs["bulletin_html"], when)
+    # the manual items are in both, scored from the stored entries (not 0 for want of input)
+    entered = [r for rows in annex.values() for r in rows if "群众满意度" in r]
+    assert entered and all(Decimal(str(r[4])) > 0 for r in entered), entered[:2]

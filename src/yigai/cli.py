@@ -42,6 +42,24 @@ def demo(
     demo_mod.run(_home(home), residents=residents, years=parse_years(years), seed=seed)
 
 
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="监听地址 / address to listen on"),
+    port: int = typer.Option(8000, min=1, max=65535, help="端口 / port"),
+    residents: int = typer.Option(20_000, help="示范县居民数 / residents of the demo county"),
+    years: str = typer.Option("2024-2025", help="示范县年份 / years of the demo county"),
+    seed: int = typer.Option(2025, help="随机种子 / seed"),
+    home: Path | None = typer.Option(None, help="数据目录 / data folder (default ./var)"),
+) -> None:
+    """业务服务：示范县与每个角色的演示账户，打印地址与登录信息 / run the community service."""
+    from yigai.service import serve as serve_mod
+    from yigai.synth.config import parse_years
+
+    serve_mod.run(
+        _home(home), host=host, port=port, residents=residents, years=parse_years(years), seed=seed
+    )
+
+
 from yigai.aggregates.commands import app as aggregates_app  # noqa: E402
 from yigai.assess.commands import assess as assess_command  # noqa: E402
 from yigai.indicators.commands import app as indicators_app  # noqa: E402
@@ -66,14 +84,37 @@ app.add_typer(tasks_app, name="tasks")
 
 def main() -> None:
     """The ``yigai`` entry point: a warehouse refusal (no grant, a held lock, a corrupt log)
-    ends with its Chinese and English message and exit code 1, not a traceback."""
+    or missing CJK fonts end with the Chinese and English message and exit code 1, not a
+    traceback; so do a user's mistakes found deep in a command (an assessment period of the
+    wrong grain, an org hierarchy stored broken by an older version)."""
+    from rich.markup import escape
+
+    from yigai.assess.assessment import AssessmentError
+    from yigai.assess.model import SchemeError
     from yigai.console import console
+    from yigai.orgs.hierarchy import HierarchyError
+    from yigai.periods import PeriodError
+    from yigai.reports.fonts import FontMissingError
     from yigai.warehouse.errors import WarehouseError
 
     try:
         app()
-    except WarehouseError as exc:
-        console.print(f"[red]{exc}[/red]")
+    except HierarchyError as exc:
+        # Messages quote user data: printed as text, never as Rich markup.
+        console.print(f"[red]{escape(str(exc))}[/red]")
+        console.print(
+            "请修正组织机构表（org_units）或医共体成员表（community_members）后重新导入 / "
+            "correct org_units or community_members and import them again"
+        )
+        raise SystemExit(1) from None
+    except (
+        WarehouseError,
+        FontMissingError,
+        AssessmentError,
+        SchemeError,
+        PeriodError,
+    ) as exc:
+        console.print(f"[red]{escape(str(exc))}[/red]")
         raise SystemExit(1) from None
 
 

@@ -20,9 +20,18 @@ console = Console()
 ProgressFn = Callable[[str, int, int | None], None]
 
 
+def _silent(description: str, done: int, total: int | None) -> None:
+    """The progress callback off a terminal: nothing to draw."""
+
+
 @contextmanager
 def progress_bar() -> Iterator[ProgressFn]:
-    """A Rich progress bar exposed as a plain callback, so libraries need not import Rich."""
+    """A Rich progress bar exposed as a plain callback, so libraries need not import Rich.
+
+    Drawn only on a terminal: piped or captured output (logs, tests) stays free of bars."""
+    if not console.is_terminal:
+        yield _silent
+        return
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),

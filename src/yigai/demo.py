@@ -8,7 +8,6 @@ the quarterly bulletin) run on the same warehouse.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -23,7 +22,9 @@ from yigai.indicators import compute
 from yigai.indicators import targets as targets_mod
 from yigai.indicators.model import Indicator
 from yigai.orgs.hierarchy import org_info
-from yigai.periods import Grain, Period, periods_of_year
+from yigai.periods import Grain, Period, parse, periods_of_year
+from yigai.reports.model import Direction
+from yigai.reports.status import Status, rag_status, target_text, trend
 from yigai.settings import Settings
 from yigai.synth.manual import ManualInputs
 from yigai.warehouse import Warehouse
@@ -38,8 +39,6 @@ UNIT_ZH = {
     "per_10000": "每万人口",
     "days": "天",
 }
-
-COMPARISON_SIGN = {"about": "≈", "at_least": "≥", "above": ">", "at_most": "≤", "below": "<"}
 
 
 @dataclass
@@ -95,22 +94,21 @@ def single_bar(bar: ProgressFn, label: str) -> ProgressFn:
     return update
 
 
-def _status(value: Decimal | None, target: targets_mod.Target | None, direction: str) -> str:
-    if value is None:
-        return "no_data"
-    if target is None:
-        return "no_target"
-    v, t = value, target.value
-    met = {
-        # "达到 90% 左右" / "调整到 1:1.25": reaching the figure from the indicator's good
-        # side counts as met, the rule the bulletin's traffic lights use too.
-        "about": v >= t if direction == "higher" else v <= t,
-        "at_least": v >= t,
-        "above": v > t,
-        "at_most": v <= t,
-        "below": v < t,
-    }[target.comparison]
-    return "met" if met else "not_met"
+def _status(
+    value: Decimal | None, target: targets_mod.Target | None, direction: str, tolerance: Decimal
+) -> Status:
+    """The bulletin's status rule (:func:`yigai.reports.status.rag_status`): met, close
+    (within ``tolerance``, the dated ``status.amber_tolerance``) or missed, about the target
+    only; "达到 90% 左右" counts as met from the indicator's good side, as in the bulletin."""
+    return rag_status(
+        value, None if target is None else target.value, Direction(direction), tolerance
+    )
+
+
+def _tolerance(period_id: str) -> Decimal:
+    from yigai.reports import params as report_params
+
+    return report_params.load("status.amber_tolerance").at(parse(period_id).end)
 
 
 def _shown(value: Decimal | None, rec: dict | None) -> str:
@@ -132,11 +130,18 @@ def summary_rows(
     """Value vs target for one org unit, one row per indicator × period."""
     mine = [r for r in values.to_pylist() if r["org_id"] == org_id]
     by_key = {(r["indicator_id"], r["period_id"]): r for r in mine}
+
+    def value_of(indicator_id: str, pid: str) -> Decimal | None:
+        rec = by_key.get((indicator_id, pid))
+        return Decimal(rec["value"]) if rec and rec["value"] is not None else None
+
     rows = []
     for ind in indicators:
+        direction = Direction(str(ind.direction))
         for pid in period_ids:
             rec = by_key.get((ind.id, pid))
-            value = Decimal(rec["value"]) if rec and rec["value"] is not None else None
+            value = value_of(ind.id, pid)
+            previous = value_of(ind.id, parse(pid).previous().id)
             target = targets_mod.in_force(ind.id, org_id, pid, org_kind=org_kind)
             rows.append(
                 html_summary.SummaryRow(
@@ -147,12 +152,11 @@ def summary_rows(
                     org_name=org_name,
                     period_id=pid,
                     value=_shown(value, rec),
-                    target="—"
-                    if target is None
-                    else f"{COMPARISON_SIGN[target.comparison]} {target.value}",
+                    target="—" if target is None else target_text(f"{target.value}", direction),
                     deadline="—" if target is None else target.deadline.isoformat(),
-                    status=_status(value, target, str(ind.direction)),
+                    status=_status(value, target, direction.value, _tolerance(pid)).value,
                     source=ind.source or "",
+                    trend=trend(value, previous, direction),
                 )
             )
     return rows
@@ -167,7 +171,7 @@ def print_table(rows: list[html_summary.SummaryRow], title: str) -> None:
         table.add_column(pid, justify="right")
     table.add_column("目标 Target", justify="right")
     table.add_column("状态 Status")
-    colour = {"met": "green", "not_met": "red", "no_target": "dim", "no_data": "dim"}
+    colour = {s.value: "dim" for s in Status} | {"green": "green", "amber": "yellow", "red": "red"}
     by_indicator: dict[str, list[html_summary.SummaryRow]] = {}
     for r in rows:
         by_indicator.setdefault(r.indicator_id, []).append(r)
@@ -198,7 +202,7 @@ def run(
     settle_years(wh, years, region)
     info = org_info(wh.read("org_units"))
     county = next(u for u in info.values() if u.kind == "county")
-    manual = supply_manual_inputs(settings, wh, county.org_id, years, seed)
+    supply_manual_inputs(settings, wh, county.org_id, years, seed)
 
     periods = [p for y in years for p in periods_of_year(y, tuple(Grain))]
     cat = catalogue_mod.default()
@@ -221,6 +225,9 @@ def run(
         notes=[
             "数据为 yigai 合成数据，按公开文件中的数字校准 / synthetic data calibrated to the seed documents.",
             "目标来源见每行“来源”列；工作定义见 docs/indicators.md / targets cite their sources.",
+            "状态只看目标（与季度通报同一规则）：达标；未达标但差距在目标值的容差以内为接近目标；"
+            "其余为未达标；较上期改善与否另列 / status is about the target only, as in the "
+            "bulletin; improvement is its own column.",
             "比率以整数分子分母精确计算，四舍五入（ROUND_HALF_UP） / exact integer ratios, half-up rounding.",
         ],
         path=out / "summary.html",
@@ -228,7 +235,7 @@ def run(
     console.print(f"HTML 摘要 / summary: {html}")
     outputs = {"summary_html": html}
     quarter = Period.quarter(last_year, 4)
-    bulletin = write_bulletin(settings, wh, county.org_id, quarter, values, manual.manual_scores)
+    bulletin = write_bulletin(settings, wh, county.org_id, quarter, values)
     outputs.update({f"bulletin_{fmt}": path for fmt, path in bulletin.items()})
     return DemoResult(
         warehouse=wh.root,
@@ -277,13 +284,13 @@ def write_bulletin(
     county_id: str,
     quarter: Period,
     values: pa.Table | None,
-    manual_scores: Mapping[str, pa.Table] | None = None,
 ) -> dict[str, Path]:
     """季度通报: the county's quarterly bulletin (its communities and institutions compared)
-    into ``settings.output_dir / "reports"``, reusing the values already computed."""
+    into ``settings.output_dir / "reports"``, reusing the values already computed; manual
+    scores come from the store, as for ``yigai report``."""
     from yigai.reports import write_quarterly_bulletin
     from yigai.reports.assemble import report_data
-    from yigai.reports.commands import print_files
+    from yigai.reports.commands import print_files, warn_provisional
     from yigai.store import migrate, session_scope
 
     console.print(f"写出{quarter.label_zh}通报 / writing the quarterly bulletin")
@@ -295,8 +302,8 @@ def write_bulletin(
             period=quarter,
             region_id=county_id,
             values=values,
-            manual_scores=manual_scores,
         )
+    warn_provisional(data)
     files = write_quarterly_bulletin(data, settings.output_dir / "reports")
     print_files(files, f"{data.region.name_zh}{quarter.label_zh}通报 / quarterly bulletin")
     return files

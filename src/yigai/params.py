@@ -24,6 +24,13 @@ Packages differ only in what a value may be (``units`` allow-list, a ``check`` o
 e.g. money in whole fen or prevalences positive); they pass those in rather than copy the
 loader. ``index.yaml`` files describing a folder are never loaded as parameters.
 
+Policy (:mod:`yigai.policy.params`) needs three more things, each opt-in so that no other
+package's files change meaning: its own ``value`` reader (yuan → integer fen, ratios ≤ 1,
+booleans, flat mappings by level, and ``null`` to end a parameter — a value of ``None`` is
+"nothing in force"); ``notes=True`` to allow an optional ``note`` beside ``reference`` in
+``metadata`` and in each dated value (checked as text, not kept on the value); and
+:func:`dated_values`, the dated-series reader its tiered schedules (``brackets``) are built from.
+
 Every package's YAML reading shares the duplicate-key check through one of three loaders, each
 built on the previous: :class:`UniqueKeyLoader` (otherwise plain YAML: floats, dates),
 :class:`DecimalLoader` (decimals as ``Decimal``, YAML dates) and :class:`StrictLoader` (dates
@@ -34,7 +41,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -49,6 +56,9 @@ _VALUE_KEYS = ("value", "reference")
 
 #: A package's rule for one value: ``(zh, en)`` saying what is wrong, or ``None`` if it is fine.
 Check = Callable[[Decimal, str], tuple[str, str] | None]
+#: A package's reader of one raw value: ``(raw, unit, file, dotted key)`` → the value to keep;
+#: raises :class:`ParameterError` naming that key. ``None`` kept means "nothing in force".
+Reader = Callable[[Any, str, Path, str], Any]
 
 
 class ParameterError(ValueError):
@@ -68,29 +78,35 @@ class KeyProblem(ParameterError):
         self.mapping, self.name, self.missing = mapping, name, missing
         listed = ", ".join(allowed)
         if missing:
-            zh, en = f"缺少必需的键 {name}", f"required key {name} is missing"
+            zh, en = f"缺少必填键 {name}", f"required key is missing: {name}"
         else:
             zh = f"不允许的键 {name}（允许：{listed}）"
-            en = f"key {name} is not allowed (allowed: {listed})"
+            en = f"unknown key {name} is not allowed (allowed: {listed})"
         super().__init__(file, f"{mapping}.{name}" if mapping else name, zh, en)
 
 
 class BadDate(ParameterError):
-    """A key of ``values`` that is not an ISO date (``raw`` is the key as written)."""
+    """A date key (of ``values`` or ``mapping``) that is not an ISO date; ``raw`` as written.
 
-    def __init__(self, file: Path | str, raw: str, reason: str = "") -> None:
+    Without ``reason`` the text is not shaped ``YYYY-MM-DD``; with it, it is shaped so but is
+    no such day (``reason`` says why, e.g. ``month must be in 1..12``).
+    """
+
+    def __init__(
+        self, file: Path | str, raw: str, reason: str = "", mapping: str = "values"
+    ) -> None:
         self.raw = raw
-        why_zh, why_en = (f"（{reason}）", f" ({reason})") if reason else ("", "")
-        super().__init__(
-            file,
-            f"values.{raw}",
-            f"{raw!r} 不是 ISO 日期（YYYY-MM-DD）{why_zh}",
-            f"{raw!r} is not an ISO date (YYYY-MM-DD){why_en}",
-        )
+        if reason:
+            zh = f"日期不存在：{raw!r} 不是 ISO 日期（{reason}）"
+            en = f"no such date: {raw!r} is not an ISO date ({reason})"
+        else:
+            zh = f"日期应为 YYYY-MM-DD：{raw!r} 不是 ISO 日期"
+            en = f"date must be YYYY-MM-DD: {raw!r} is not an ISO date"
+        super().__init__(file, f"{mapping}.{raw}", zh, en)
 
 
 class NotInForce(ParameterError, LookupError):
-    """Asked for a parameter on a day before its first value."""
+    """Asked for a parameter on a day before its first value (or after a ``null`` ended it)."""
 
 
 # ---------------------------------------------------------------- YAML reading
@@ -163,11 +179,11 @@ StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.cons
 def read_yaml(path: Path, loader: type[yaml.SafeLoader] = StrictLoader) -> Any:
     """Parse ``path`` strictly; a syntax error or duplicate key names the file (key ``(file)``)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        content = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ParameterError(path, "(file)", f"无法读取：{exc}", f"cannot read: {exc}") from None
     try:
-        return yaml.load(text, Loader=loader)  # a SafeLoader subclass: safe
+        return yaml.load(content, Loader=loader)  # a SafeLoader subclass: safe
     except DuplicateKey as dup:
         raise ParameterError(
             path,
@@ -177,7 +193,10 @@ def read_yaml(path: Path, loader: type[yaml.SafeLoader] = StrictLoader) -> Any:
         ) from None
     except (yaml.YAMLError, ValueError) as exc:  # PyYAML raises ValueError for 2024-13-01
         raise ParameterError(
-            path, "(file)", f"不是有效的 YAML：{exc}", f"{path.name} is not valid YAML: {exc}"
+            path,
+            "(file)",
+            f"YAML 语法错误：{path.name} 不是有效的 YAML：{exc}",
+            f"YAML syntax error: {path.name} is not valid YAML: {exc}",
         ) from None
 
 
@@ -185,16 +204,30 @@ def read_yaml(path: Path, loader: type[yaml.SafeLoader] = StrictLoader) -> Any:
 
 
 class DatedValue(NamedTuple):
-    """A value taking effect on ``start``, with its source; unpacks as ``(date, value, ref)``."""
+    """A value taking effect on ``start``, with its source; unpacks as ``(date, value, ref)``.
+
+    ``value`` is a ``Decimal`` unless the package reads values itself (policy: integer fen,
+    booleans, mappings by level, ``None`` ending the parameter).
+    """
 
     start: dt.date
-    value: Decimal
+    value: Any
     reference: str
+
+
+def entry_at(values: Sequence[DatedValue], day: dt.date) -> DatedValue | None:
+    """The entry of ``values`` (sorted by start) in force on ``day``; ``None`` before the first."""
+    current = None
+    for entry in values:
+        if entry.start > day:
+            break
+        current = entry
+    return current
 
 
 @dataclass(frozen=True)
 class Parameter:
-    """One dated parameter: ``values`` sorted by start date."""
+    """One dated parameter: ``values`` sorted by start date; ``note`` only with ``notes=True``."""
 
     name: str
     description: str
@@ -202,11 +235,21 @@ class Parameter:
     reference: str
     values: tuple[DatedValue, ...]
     file: Path | None = None
+    note: str | None = None
 
-    def at(self, day: dt.date) -> Decimal:
+    def entry_at(self, day: dt.date) -> DatedValue | None:
+        """The dated entry in force on ``day``; ``None`` before the first."""
+        return entry_at(self.values, day)
+
+    def in_force(self, day: dt.date) -> Any:
+        """The value in force on ``day``, or ``None`` when nothing is (before it or ended)."""
+        entry = self.entry_at(day)
+        return None if entry is None else entry.value
+
+    def at(self, day: dt.date) -> Any:
         """The value in force on ``day`` (the latest one starting on or before it)."""
-        current = [v for v in self.values if v.start <= day]
-        if not current:
+        entry = self.entry_at(day)
+        if entry is None:
             first = self.values[0].start if self.values else None
             raise NotInForce(
                 self.file or self.name,
@@ -215,7 +258,18 @@ class Parameter:
                 f"parameter {self.name} has no value on {day} "
                 f"(no value in force on {day}; the first starts {first})",
             )
-        return current[-1].value
+        if entry.value is None:
+            raise NotInForce(
+                self.file or self.name,
+                f"values.{entry.start.isoformat()}",
+                f"参数 {self.name} 自 {entry.start} 起不再有效",
+                f"parameter {self.name} has no value on {day} (ended on {entry.start})",
+            )
+        return entry.value
+
+    def change_dates(self) -> list[dt.date]:
+        """The dates on which the parameter takes a new value (or ends), in order."""
+        return [entry.start for entry in self.values]
 
 
 # ---------------------------------------------------------------- validation
@@ -227,31 +281,47 @@ def _mapping_of(obj: Any, file: Path, key: str) -> dict[Any, Any]:
     return obj
 
 
-def _keys(obj: dict[Any, Any], allowed: tuple[str, ...], file: Path, mapping: str) -> None:
+def check_keys(
+    obj: dict[Any, Any],
+    allowed: Sequence[str],
+    file: Path,
+    mapping: str,
+    required: Collection[str] | None = None,
+) -> None:
+    """Reject a key of ``obj`` outside ``allowed``, then a missing ``required`` one (default: all).
+
+    ``mapping`` is the dotted key of ``obj`` (``""`` at the top), named in the error.
+    """
     for key in obj:
         if key not in allowed:
             raise KeyProblem(file, mapping, str(key), allowed, missing=False)
     for key in allowed:
-        if key not in obj:
+        if key not in obj and (required is None or key in required):
             raise KeyProblem(file, mapping, key, allowed, missing=True)
 
 
-def _text(obj: Any, file: Path, key: str) -> str:
+def text(obj: Any, file: Path, key: str) -> str:
+    """``obj`` as stripped non-empty text, else an error naming ``key``."""
     if not isinstance(obj, str) or not obj.strip():
         raise ParameterError(file, key, "应为非空文本", "must be non-empty text")
     return obj.strip()
 
 
-def _date(raw: Any, file: Path) -> dt.date:
+def _note(obj: dict[Any, Any], file: Path, where: str) -> str | None:
+    note = obj.get("note")
+    return None if note is None else text(note, file, f"{where}note")
+
+
+def _date(raw: Any, file: Path, mapping: str) -> dt.date:
     if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
         return raw
-    text = str(raw)
-    if not _DATE.match(text):
-        raise BadDate(file, text)
+    written = str(raw)
+    if not _DATE.match(written):
+        raise BadDate(file, written, mapping=mapping)
     try:
-        return dt.date.fromisoformat(text)
+        return dt.date.fromisoformat(written)
     except ValueError as exc:
-        raise BadDate(file, text, str(exc)) from None
+        raise BadDate(file, written, str(exc), mapping) from None
 
 
 def _number(raw: Any, file: Path, key: str) -> Decimal:
@@ -271,6 +341,56 @@ def _number(raw: Any, file: Path, key: str) -> Decimal:
     return number
 
 
+def unit_of(meta: dict[Any, Any], key: str, file: Path, units: Collection[str] | None) -> str:
+    """The unit text at ``meta[key]``, checked against the package's ``units`` if given."""
+    unit = text(meta[key], file, f"metadata.{key}")
+    if units is not None and unit not in units:
+        listed = ", ".join(units)
+        raise ParameterError(
+            file,
+            f"metadata.{key}",
+            f"未知单位 {unit}（可选：{listed}）",
+            f"unknown unit {unit} (one of {listed})",
+        )
+    return unit
+
+
+def _checked_number(check: Check | None) -> Reader:
+    def read(raw: Any, unit: str, file: Path, key: str) -> Decimal:
+        value = _number(raw, file, key)
+        problem = check(value, unit) if check else None
+        if problem:
+            raise ParameterError(file, key, *problem)
+        return value
+
+    return read
+
+
+def dated_values(
+    raw: Any, unit: str, file: Path, where: str, read: Reader, *, notes: bool = False
+) -> tuple[DatedValue, ...]:
+    """The dated series at dotted key ``where`` (``{date: {value, reference}}``), sorted by start."""
+    if not isinstance(raw, dict) or not raw:
+        raise ParameterError(
+            file,
+            where,
+            "应为以日期为键的非空映射（至少需要一个日期）",
+            "must be a non-empty mapping keyed by ISO date (needs at least one dated value)",
+        )
+    allowed = (*_VALUE_KEYS, "note") if notes else _VALUE_KEYS
+    values = []
+    for raw_date, entry in raw.items():
+        start = _date(raw_date, file, where)
+        key = f"{where}.{start.isoformat()}"
+        entry = _mapping_of(entry, file, key)
+        check_keys(entry, allowed, file, key, _VALUE_KEYS)
+        value = read(entry["value"], unit, file, f"{key}.value")
+        _note(entry, file, f"{key}.")  # checked, not kept: the file is the record
+        values.append(DatedValue(start, value, text(entry["reference"], file, f"{key}.reference")))
+    values.sort(key=lambda v: v.start)
+    return tuple(values)
+
+
 def parse(
     doc: Any,
     file: Path,
@@ -278,46 +398,23 @@ def parse(
     *,
     units: Collection[str] | None = None,
     check: Check | None = None,
+    value: Reader | None = None,
+    notes: bool = False,
 ) -> Parameter:
-    """Validate one parsed parameter document; ``units`` and ``check`` are package rules."""
+    """Validate one parsed parameter document; ``units``, ``check`` / ``value`` and ``notes``
+    are package rules (``value`` replaces the default Decimal reader and its ``check``)."""
     doc = _mapping_of(doc, file, "(file)")
-    _keys(doc, _TOP_KEYS, file, "")
+    check_keys(doc, _TOP_KEYS, file, "")
     meta = _mapping_of(doc["metadata"], file, "metadata")
-    _keys(meta, _META_KEYS, file, "metadata")
-    description = _text(doc["description"], file, "description")
-    reference = _text(meta["reference"], file, "metadata.reference")
-    unit = _text(meta["unit"], file, "metadata.unit")
-    if units is not None and unit not in units:
-        listed = ", ".join(units)
-        raise ParameterError(
-            file,
-            "metadata.unit",
-            f"未知单位 {unit}（可选：{listed}）",
-            f"unknown unit {unit} (one of {listed})",
-        )
-    raw_values = doc["values"]
-    if not isinstance(raw_values, dict) or not raw_values:
-        raise ParameterError(
-            file,
-            "values",
-            "应为以日期为键的非空映射",
-            "must be a non-empty mapping keyed by ISO date",
-        )
-    values = []
-    for raw_date, entry in raw_values.items():
-        start = _date(raw_date, file)
-        where = f"values.{start.isoformat()}"
-        entry = _mapping_of(entry, file, where)
-        _keys(entry, _VALUE_KEYS, file, where)
-        value = _number(entry["value"], file, f"{where}.value")
-        problem = check(value, unit) if check else None
-        if problem:
-            raise ParameterError(file, f"{where}.value", *problem)
-        values.append(
-            DatedValue(start, value, _text(entry["reference"], file, f"{where}.reference"))
-        )
-    values.sort(key=lambda v: v.start)
-    return Parameter(name, description, unit, reference, tuple(values), file)
+    check_keys(meta, (*_META_KEYS, "note") if notes else _META_KEYS, file, "metadata", _META_KEYS)
+    description = text(doc["description"], file, "description")
+    reference = text(meta["reference"], file, "metadata.reference")
+    unit = unit_of(meta, "unit", file, units)
+    read = value or _checked_number(check)
+    values = dated_values(doc["values"], unit, file, "values", read, notes=notes)
+    return Parameter(
+        name, description, unit, reference, values, file, _note(meta, file, "metadata.")
+    )
 
 
 def load_file(
@@ -327,9 +424,19 @@ def load_file(
     units: Collection[str] | None = None,
     check: Check | None = None,
     loader: type[yaml.SafeLoader] = StrictLoader,
+    value: Reader | None = None,
+    notes: bool = False,
 ) -> Parameter:
     """Read and validate one parameter file (``name`` defaults to the file's stem)."""
-    return parse(read_yaml(path, loader), path, name or path.stem, units=units, check=check)
+    return parse(
+        read_yaml(path, loader),
+        path,
+        name or path.stem,
+        units=units,
+        check=check,
+        value=value,
+        notes=notes,
+    )
 
 
 def path_of(name: str, root: Path) -> Path:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -54,10 +54,6 @@ class Period:
     @classmethod
     def year(cls, year: int) -> Period:
         return cls(dt.date(year, 1, 1), dt.date(year, 12, 31), Grain.YEAR, f"{year:04d}")
-
-    @property
-    def year_number(self) -> int:
-        return self.start.year
 
     @property
     def label_zh(self) -> str:
@@ -128,11 +124,6 @@ def shift_years(period: Period, years: int) -> Period:
     return Period.year(y)
 
 
-def month_key(day: dt.date) -> int:
-    """The warehouse partition key ``yyyymm`` of a date."""
-    return day.year * 100 + day.month
-
-
 def periods_of_year(year: int, grains: Iterable[Grain] = tuple(Grain)) -> list[Period]:
     """All months, quarters and/or the year itself of one calendar year."""
     wanted = set(grains)
@@ -144,22 +135,3 @@ def periods_of_year(year: int, grains: Iterable[Grain] = tuple(Grain)) -> list[P
     if Grain.YEAR in wanted:
         out.append(Period.year(year))
     return out
-
-
-def covering(months: Iterable[int], grains: Iterable[Grain] = tuple(Grain)) -> Iterator[Period]:
-    """Every period of the given grains that contains at least one of ``months`` (``yyyymm``)."""
-    seen: set[str] = set()
-    wanted = set(grains)
-    for key in sorted(set(months)):
-        y, m = divmod(int(key), 100)
-        candidates = []
-        if Grain.MONTH in wanted:
-            candidates.append(Period.month(y, m))
-        if Grain.QUARTER in wanted:
-            candidates.append(Period.quarter(y, (m + 2) // 3))
-        if Grain.YEAR in wanted:
-            candidates.append(Period.year(y))
-        for p in candidates:
-            if p.id not in seen:
-                seen.add(p.id)
-                yield p

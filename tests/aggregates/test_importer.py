@@ -160,8 +160,8 @@ def test_corrected_values_become_a_new_revision_keeping_history(
 ) -> None:
     first = write_csv("v1.csv", [["in_county_visit_rate", "county-a", "202503", 900, 1000]])
     fixed = write_csv("v2.csv", [["in_county_visit_rate", "county-a", "202503", 905, 1000]])
-    import_file(db_session, first, catalogue_ids=catalogue, org_ids=orgs, user="li")
-    report = import_file(db_session, fixed, catalogue_ids=catalogue, org_ids=orgs, user="li")
+    import_file(db_session, first, catalogue_ids=catalogue, org_ids=orgs, filled_by="li")
+    report = import_file(db_session, fixed, catalogue_ids=catalogue, org_ids=orgs, filled_by="li")
     assert report.status == "committed"
     revisions = history(db_session, "in_county_visit_rate", "county-a", "202503")
     assert [(r.revision, r.numerator, r.value, r.is_current) for r in revisions] == [

@@ -14,6 +14,7 @@ CONSEQUENCES: dict[str, Any] = {
     "commend": {"top": 3, "require_passing": True},
     "warn": {"require_failing": True, "correction_days": 90},
     "remove_head": {"consecutive_lasts": 3},
+    "min_ranked": 2,
     "source": "test",
 }
 GRADES: list[dict[str, Any]] = [

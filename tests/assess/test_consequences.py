@@ -17,10 +17,11 @@ from yigai.assess import (
     consequences_table,
 )
 
-from .factories import item, make_scheme, org_units, values
+from .factories import CONSEQUENCES, item, make_scheme, org_units, values
 
 UNITS = org_units([(o, "institution", "C1") for o in "ABCDE"])
-SCHEME = make_scheme([item("s", 100, {"kind": "entered"}, manual=True, unit="points")])
+SCHEME_ITEMS = [item("s", 100, {"kind": "entered"}, manual=True, unit="points")]
+SCHEME = make_scheme(SCHEME_ITEMS)
 
 
 def _period(period_id: str, points: dict[str, int]) -> AssessmentResult:
@@ -101,10 +102,56 @@ def test_history_order_does_not_matter_and_fourth_last_repeats() -> None:
     assert got == {("E", "2025Q3"), ("E", "2025Q4")}
 
 
-def test_removal_does_not_require_failing() -> None:
-    """The seed's removal rule says only 连续3次…最后一名: E last with 61 (合格) still counts."""
+def test_removal_is_not_recommended_for_a_unit_graded_passing() -> None:
+    """Issue 14: E last three times with 61 (合格): the bulletin calling E 合格 does not also
+    recommend removing its head (the scheme does not say require_failing: false)."""
     hist = [_period(p, {"A": 90, "E": 61}) for p in ("2025Q1", "2025Q2", "2025Q3")]
+    assert _kinds(consequences(hist), ConsequenceKind.HEAD_REMOVAL) == set()
+
+
+def test_removal_of_a_passing_last_unit_when_the_scheme_says_so_explicitly() -> None:
+    rules = {**CONSEQUENCES, "remove_head": {"consecutive_lasts": 3, "require_failing": False}}
+    scheme = make_scheme(SCHEME_ITEMS, consequences=rules)
+    hist = [
+        assess(
+            scheme, values([]), [], p, UNITS, {(o, "s"): 61 if o == "E" else 90 for o in "ABCDE"}
+        )
+        for p in ("2025Q1", "2025Q2", "2025Q3")
+    ]
     assert _kinds(consequences(hist), ConsequenceKind.HEAD_REMOVAL) == {("E", "2025Q3")}
+
+
+def _ranked(n: int, min_ranked: int, period_id: str = "2025Q1") -> AssessmentResult:
+    """``n`` units; the last (by id) fails with 40, the others pass with 90."""
+    ids = "ABCDE"[:n]
+    scheme = make_scheme(SCHEME_ITEMS, consequences={**CONSEQUENCES, "min_ranked": min_ranked})
+    units = org_units([(o, "institution", "C1") for o in ids])
+    manual = {(o, "s"): 40 if o == ids[-1] else 90 for o in ids}
+    return assess(scheme, values([]), [], period_id, units, manual)
+
+
+def test_last_place_in_a_ranking_smaller_than_the_minimum_has_no_consequence() -> None:
+    """min_ranked 4 (the shipped schemes' reading of seed 003): of three units, C fails and
+    is last, but a ranking of three has no 末位 the scheme acts on — no warning, no removal."""
+    hist = [_ranked(3, 4, p) for p in ("2025Q1", "2025Q2", "2025Q3")]
+    out = consequences(hist)
+    assert _kinds(out, ConsequenceKind.WARNED) == set()
+    assert _kinds(out, ConsequenceKind.HEAD_REMOVAL) == set()
+
+
+def test_last_place_in_a_ranking_of_exactly_the_minimum_is_warned() -> None:
+    hist = [_ranked(4, 4, p) for p in ("2025Q1", "2025Q2", "2025Q3")]
+    out = consequences(hist)
+    assert ("D", "2025Q1") in _kinds(out, ConsequenceKind.WARNED)
+    assert _kinds(out, ConsequenceKind.HEAD_REMOVAL) == {("D", "2025Q3")}
+
+
+def test_shipped_schemes_state_the_minimum_ranking_and_the_failing_condition() -> None:
+    from yigai.assess import load_scheme
+
+    for name in ("primary_institution", "community_2020"):
+        rules = load_scheme(name).consequences
+        assert (rules.min_ranked, rules.remove_head.require_failing) == (4, True), name
 
 
 def test_repeated_period_is_rejected() -> None:

@@ -160,9 +160,9 @@ def residents() -> pa.Table:
         out.append(
             {
                 "person_id": pid,
-                "id_masked": "1101**********001X",
+                "id_masked": "****************1X",
                 "sex": "F",
-                "birth_date": born,
+                "birth_ym": born.replace(day=1),  # only the year-month is stored
                 "home_unit_id": home,
                 "scheme": scheme,
                 "registered_on": reg,
@@ -425,6 +425,19 @@ def region() -> dict[str, pa.Table]:
 def lookup(result: pa.Table) -> dict[tuple[str, str, str], dict[str, Any]]:
     """(indicator, org, period) → result row."""
     return {(r["indicator_id"], r["org_id"], r["period_id"]): r for r in result.to_pylist()}
+
+
+def like(table: pa.Table, template: str, **fields: Any) -> dict[str, Any]:
+    """A copy of the row of ``table`` whose first column is ``template``, with ``fields``
+    changed: extra cases reuse a region row (r5 is a 44-year-old with no group flag) and name
+    only what makes them a case. ``month`` follows a changed partition date."""
+    key = table.column_names[0]
+    row = next(r for r in table.to_pylist() if r[key] == template)
+    row.update(fields)
+    for date_col in ("signed_on", "managed_from", "followup_date", "requested_on"):
+        if date_col in fields:
+            row["month"] = fields[date_col].year * 100 + fields[date_col].month
+    return row
 
 
 @pytest.fixture(scope="session")

@@ -102,6 +102,13 @@ def test_resident_attribution_on_staff_is_rejected(tmp_path: Path) -> None:
         catalogue.load([_write(tmp_path, text)])
 
 
+def test_contracts_are_counted_through_residents_has_contract(tmp_path: Path) -> None:
+    """One contract-validity rule: there is no contracts view of its own to count from."""
+    text = GOOD.replace("denominator: {records: encounters,", "denominator: {records: contracts,")
+    with pytest.raises(CatalogueError, match=r"\[t_rate\].*denominator\.records"):
+        catalogue.load([_write(tmp_path, text)])
+
+
 def test_duplicate_id_across_files_names_both(tmp_path: Path) -> None:
     a, b = _write(tmp_path, GOOD, "a.yaml"), _write(tmp_path, GOOD, "b.yaml")
     with pytest.raises(CatalogueError, match=r"b\.yaml \[t_rate\].*already defined in .*a\.yaml"):

@@ -122,22 +122,3 @@ def test_yaml_decimals_load_exactly(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert targets.load([path])[0].value == Decimal("38.15")
-
-
-def test_attach_adds_the_target_in_force_to_each_result_row() -> None:
-    """K1 is a county: the 2020 in-county target (90, about) applies; the community M1 gets
-    none; drug_share's '*' target (40, below, 2015-12-31) applies everywhere."""
-    import pyarrow as pa
-
-    result = pa.Table.from_pylist(
-        [
-            {"indicator_id": "in_county_visit_rate", "org_id": "K1", "period_id": "2025Q1"},
-            {"indicator_id": "in_county_visit_rate", "org_id": "M1", "period_id": "2025Q1"},
-            {"indicator_id": "drug_share", "org_id": "H1", "period_id": "2025Q1"},
-        ]
-    )
-    kinds = {"K1": "county", "M1": "community", "H1": "institution"}
-    out = targets.attach(result, kinds).to_pylist()
-    assert (out[0]["target_value"], out[0]["target_comparison"]) == ("90", "about")
-    assert out[1]["target_value"] is None
-    assert (out[2]["target_value"], out[2]["target_deadline"]) == ("40", dt.date(2015, 12, 31))

@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 from yigai.people.identity import (
     IdentityError,
     birth_date,
+    birth_month,
     check_digit,
+    find_numbers,
     is_valid,
     mask,
     mask_name,
@@ -65,8 +67,27 @@ def test_pseudonym_is_stable_per_key_and_differs_between_keys() -> None:
     assert len(pseudonym(n, b"k1")) == 32 and n not in pseudonym(n, b"k1")
 
 
-def test_masked_number_keeps_region_and_last_four_only() -> None:
-    assert mask("11010519491231002X") == "110105********002X"
+def test_pseudonym_matches_the_known_answer() -> None:
+    """Known answer (from ``openssl dgst -sha256 -hmac``): a change to the hash, the key's
+    use or the normalisation would silently stop new imports linking to stored records."""
+    assert pseudonym("11010519491231002x", b"yigai-known-answer-key") == (
+        "901cb799ef0d52d84b4ec759dcf17e2d"
+    )
+
+
+def test_masked_number_keeps_only_the_last_two_characters() -> None:
+    assert mask("11010519491231002X") == "****************2X"
+
+
+def test_birth_month_is_the_first_of_the_birth_month() -> None:
+    assert birth_month("11010519491231002X") == dt.date(1949, 12, 1)
+
+
+def test_numbers_hidden_in_text_are_found_in_any_window_of_a_digit_run() -> None:
+    assert find_numbers("科室 11010519491231002x 号") == ["11010519491231002x"]
+    assert find_numbers("E0011010519491231002X") == ["11010519491231002X"]
+    assert find_numbers("E20250000000000001") == []  # 17 digits
+    assert find_numbers("110105194912310021") == []  # wrong check digit
 
 
 @pytest.mark.parametrize(

@@ -119,6 +119,16 @@ def test_half_a_fen_rounds_up() -> None:
     assert (r.fund_fen, r.patient_fen) == (2, 40_000)
 
 
+@pytest.mark.parametrize(("total", "fund"), [(1, 1), (5, 3)])
+def test_half_a_fen_rounds_up_not_to_even(total: int, fund: int) -> None:
+    """孝感 村卫生室 门诊: no deductible, 50%. 1 fen × 50% = 0.5 fen → 1; 5 fen × 50% = 2.5 fen
+    → 3 (half up; banker's rounding would give 0 and 2)."""
+    (r,) = adjudicate_person(
+        [claim("e", dt.date(2024, 3, 1), "outpatient", "village", total)], XIAOGAN
+    )
+    assert (r.deductible_fen, r.fund_fen, r.patient_fen) == (0, fund, total - fund)
+
+
 def test_ratio_in_force_on_the_claim_date_applies() -> None:
     """Seed 003 (无极): county 78% from 2024-07-01 (73% before, working value). 10,000 yuan,
     deductible 300 (working): 9,700 × 78% = 7,566; 9,700 × 73% = 7,081."""

@@ -252,6 +252,27 @@ def test_out_of_scope_above_total_names_the_encounter() -> None:
     assert (info.value.encounter_id, info.value.column) == ("bad7", "out_of_scope_fen")
 
 
+def test_half_a_fen_rounds_up_not_to_even_in_the_vectorised_path() -> None:
+    """孝感 村卫生室 门诊 50%, no deductible: 1 fen → 0.5 → 1 and 5 fen → 2.5 → 3 (half up;
+    banker's rounding would give 0 and 2), equal to the scalar reference."""
+    claims = [
+        ClaimInput(
+            f"e{total}",
+            f"p{total}",
+            dt.date(2024, 3, 1),
+            "outpatient",
+            "village",
+            in_county=True,
+            cost_total_fen=total,
+            out_of_scope_fen=0,
+        )
+        for total in (1, 5)
+    ]
+    out = adjudicate_table(table_from_claims(claims), "hubei_xiaogan").to_pylist()
+    got = {r["encounter_id"]: (r["deductible_fen"], r["fund_fen"], r["patient_fen"]) for r in out}
+    assert got == {"e1": (0, 1, 0), "e5": (0, 3, 2)}
+
+
 def test_empty_table_gives_empty_result() -> None:
     out = adjudicate_table(table_from_claims([]), "hubei_xiaogan")
     assert out.num_rows == 0 and "fund_fen" in out.column_names

@@ -120,6 +120,14 @@ def test_monthly_amount_rounds_half_up_per_institution() -> None:
     assert _cell(capitation_payments(PEOPLE, 2024, half), 202405, "V1")["amount_fen"] == 84
 
 
+@pytest.mark.parametrize(("rate", "expected"), [(6, 1), (1014, 85)])
+def test_half_a_fen_a_month_rounds_up_not_to_even(rate: int, expected: int) -> None:
+    """May, p1 alone at V1: 6 ÷ 12 = 0.5 → 1 and 1014 ÷ 12 = 84.5 → 85 (half up; banker's
+    rounding would give 0 and 84)."""
+    params = CapitationParams(rates=((D(2020, 1, 1), rate),))
+    assert _cell(capitation_payments(PEOPLE, 2024, params), 202405, "V1")["amount_fen"] == expected
+
+
 def test_rows_name_the_community_of_the_institution() -> None:
     members = pa.table(
         {

@@ -26,6 +26,7 @@ from yigai.policy.dip import (
     settle_year,
     settlement_point_value,
 )
+from yigai.policy.dip._common import fen
 
 from .dip_cases import cases_table
 
@@ -117,6 +118,61 @@ def test_case_above_five_times_the_mean_goes_to_review(scored: pa.Table) -> None
     row = _by_case(scored)["e4"]
     assert row["review"] is True
     assert row["points"] == Decimal("7.3827")
+
+
+# K35.8+47.09 at a county hospital: mean 180000 fen, RW 1.6406, county coefficient 1. Each
+# outlier limit (hebei_wuji, DIP 技术规范: low 50%, high 200%, review 500%) is hit exactly and
+# missed by one fen either side; a limit is exclusive, so the case exactly on it is not an outlier.
+# (cost fen, case type, outlier coefficient, points, review), hand-computed:
+BOUNDARY_CASES = [
+    # 89999 ÷ 180000 = 0.499994… < 0.5 → low; coefficient 0.4999944 → 0.5000; 1.6406 × 0.5
+    (89999, "low", Decimal("0.5"), Decimal("0.8203"), False),
+    (90000, "normal", Decimal(1), Decimal("1.6406"), False),  # exactly 50%: not low
+    (90001, "normal", Decimal(1), Decimal("1.6406"), False),
+    (359999, "normal", Decimal(1), Decimal("1.6406"), False),
+    (360000, "normal", Decimal(1), Decimal("1.6406"), False),  # exactly 200%: not high
+    # 360001 ÷ 180000 = 2.0000056 > 2 → high; (2.0000056 − 2) + 1 → 1.0000
+    (360001, "high", Decimal(1), Decimal("1.6406"), False),
+    # 899999 ÷ 180000 = 4.999994 → (r − 2) + 1 = 3.999994 → 4.0000; 1.6406 × 4 = 6.5624
+    (899999, "high", Decimal(4), Decimal("6.5624"), False),
+    (900000, "high", Decimal(4), Decimal("6.5624"), False),  # exactly 500%: not for review
+    (900001, "high", Decimal(4), Decimal("6.5624"), True),
+]
+
+
+@pytest.mark.parametrize(("cost", "case_type", "coefficient", "points", "review"), BOUNDARY_CASES)
+def test_outlier_limits_are_exclusive_to_the_fen(
+    params: DipParams,
+    cost: int,
+    case_type: str,
+    coefficient: Decimal,
+    points: Decimal,
+    review: bool,
+) -> None:
+    assert (params.low_cost_ratio, params.high_cost_ratio, params.review_ratio) == (
+        Decimal("0.5"),
+        Decimal(2),
+        Decimal(5),
+    )
+    catalogue = build_catalogue(cases_table(BASE), params)
+    case = cases_table([("x", "H1", "county", D(2024, 6, 1), "K35.8", "47.09", cost)])
+    (row,) = score_cases(case, catalogue, params).to_pylist()
+    assert row["reference_mean_fen"] == Decimal(180000)
+    assert (row["case_type"], row["outlier_coefficient"], row["points"], row["review"]) == (
+        case_type,
+        coefficient,
+        points,
+        review,
+    )
+
+
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [("0.5", 1), ("2.5", 3), ("-0.5", -1), ("-2.5", -3), ("2.4999", 2)],
+)
+def test_fen_rounds_half_away_from_zero(amount: str, expected: int) -> None:
+    """0.5 → 1 and 2.5 → 3 (banker's rounding: 0 and 2); a negative month's −2.5 → −3."""
+    assert fen(Decimal(amount)) == expected
 
 
 def test_level_coefficient_multiplies_the_points(scored: pa.Table) -> None:

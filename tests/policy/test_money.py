@@ -18,6 +18,16 @@ def test_half_a_fen_rounds_up() -> None:
     assert share_units(3, ratio_units(Decimal("0.5"))) == 2
 
 
+@pytest.mark.parametrize(("amount", "expected"), [(1, 1), (5, 3)])
+def test_half_a_fen_rounds_up_where_bankers_rounding_goes_down(amount: int, expected: int) -> None:
+    """1 × 0.5 = 0.5 fen → 1 and 5 × 0.5 = 2.5 fen → 3 (ROUND_HALF_UP); round-half-even would
+    give 0 and 2, so these two cases tell the rules apart (1.5 → 2 does not)."""
+    units = ratio_units(Decimal("0.5"))
+    assert share(amount, Decimal("0.5")) == expected
+    assert share_units(amount, units) == expected
+    assert int(share_units(np.array([amount], dtype=np.int64), units)[0]) == expected
+
+
 def test_just_below_half_rounds_down() -> None:
     """7 × 0.35 = 2.45 → 2."""
     assert share(7, Decimal("0.35")) == 2

@@ -11,9 +11,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from yigai import params as shared
+from yigai.params import NotInForce, ParameterError
+from yigai.policy import params as policy
 from yigai.policy.params import (
     Bracket,
-    ParameterError,
     Scale,
     load,
     load_file,
@@ -25,12 +27,14 @@ HERE = Path(__file__).parent
 INVALID = HERE / "params_invalid"
 FIXTURE = HERE / "params_fixture"
 
-# one broken file per rule → the key the error must name and a word of each language
+# one broken file per rule → the key the error must name and a word of each language; YAML that
+# cannot be read (a syntax error, a repeated key) is the whole file's fault, key "(file)", as in
+# every package read by yigai.params, with the repeated key named in the message
 BROKEN = {
     "unknown_top_key": ("value", "不允许的键", "unknown key"),
     "unknown_metadata_key": ("metadata.source", "不允许的键", "unknown key"),
-    "duplicate_date": ("2024-01-01", "重复的键", "duplicate key"),
-    "duplicate_level": ("county", "重复的键", "duplicate key"),
+    "duplicate_date": ("(file)", "重复的键 2024-01-01", "duplicate key 2024-01-01"),
+    "duplicate_level": ("(file)", "重复的键 county", "duplicate key county"),
     "bad_date_format": ("values.2024/01/01", "日期应为", "date must be"),
     "impossible_date": ("values.2024-02-30", "日期不存在", "no such date"),
     "missing_reference": ("values.2024-01-01.reference", "缺少必填键", "required key is missing"),
@@ -41,7 +45,7 @@ BROKEN = {
     "unknown_unit": ("metadata.unit", "未知单位", "unknown unit"),
     "values_and_brackets": ("values", "values 或 brackets", "exactly one of values or brackets"),
     "brackets_without_threshold_unit": ("metadata.threshold_unit", "缺少必填键", "required key"),
-    "yaml_syntax": ("-", "YAML 语法错误", "YAML syntax error"),
+    "yaml_syntax": ("(file)", "YAML 语法错误", "YAML syntax error"),
     "empty_values": ("values", "至少需要一个日期", "at least one dated value"),
     "text_value": ("values.2024-01-01.value", "应为数值", "must be a number"),
 }
@@ -54,7 +58,7 @@ def test_each_broken_file_is_rejected_naming_file_and_key_in_both_languages(case
     with pytest.raises(ParameterError) as info:
         load_file(path, case)
     err = info.value
-    assert err.file == str(path)
+    assert err.file == path
     assert err.key == key
     assert zh in err.zh and en in err.en
     message = str(err)
@@ -185,3 +189,43 @@ def test_negative_factor_is_rejected_naming_the_key(tmp_path: Path) -> None:
     root = _one_value(tmp_path, "factor", "-0.5")
     with pytest.raises(ParameterError, match=r"values\.2024-01-01\.value"):
         parameters("r", dt.date(2024, 5, 1), root=root)
+
+
+def test_policy_parameters_are_read_by_the_one_shared_loader() -> None:
+    """docs/ARCHITECTURE.md "One loader for dated parameters": no second set of classes."""
+    assert policy.ParameterError is shared.ParameterError
+    assert policy.Parameter is shared.Parameter
+    ratio = load("hubei_xiaogan")["inpatient.ratio"]
+    assert isinstance(ratio, shared.Parameter)
+    assert all(isinstance(v, shared.DatedValue) for v in ratio.values)
+
+
+def test_a_parameter_ended_by_null_is_not_in_force_naming_the_date(tmp_path: Path) -> None:
+    folder = tmp_path / "r"
+    folder.mkdir()
+    (folder / "flag.yaml").write_text(
+        "description: d\nmetadata: {reference: r, unit: bool}\nvalues:\n"
+        "  2024-01-01: {value: true, reference: r}\n  2025-01-01: {value: null, reference: r}\n",
+        encoding="utf-8",
+    )
+    flag = load("r", root=tmp_path)["flag"]
+    assert flag.at(dt.date(2024, 12, 31)) is True
+    with pytest.raises(NotInForce, match="ended on 2025-01-01") as err:
+        flag.at(dt.date(2025, 3, 1))
+    assert err.value.key == "values.2025-01-01"
+
+
+def test_a_note_beside_a_dated_value_is_allowed_but_must_be_text(tmp_path: Path) -> None:
+    folder = tmp_path / "r"
+    folder.mkdir()
+    text = (
+        "description: d\nmetadata: {reference: r, unit: ratio, note: 工作假设}\nvalues:\n"
+        "  2024-01-01: {value: 0.5, reference: r, note: NOTE}\n"
+    )
+    (folder / "share.yaml").write_text(text.replace("NOTE", "待核对"), encoding="utf-8")
+    share = load("r", root=tmp_path)["share"]
+    assert share.at(dt.date(2024, 1, 1)) == Decimal("0.5") and share.note == "工作假设"
+    (folder / "blank.yaml").write_text(text.replace("NOTE", "' '"), encoding="utf-8")
+    with pytest.raises(ParameterError, match="must be non-empty text") as err:
+        load_file(folder / "blank.yaml", "blank")
+    assert err.value.key == "values.2024-01-01.note"

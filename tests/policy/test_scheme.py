@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from yigai.policy.params import ParameterError
-from yigai.policy.scheme import LEVELS, SchemeBook, scheme_for, schemes_for_year
+from yigai.params import ParameterError
+from yigai.policy.scheme import LEVELS, SchemeBook, schemes_for_year
 
 FIXTURE = Path(__file__).parent / "params_fixture"
 
@@ -17,7 +17,7 @@ FIXTURE = Path(__file__).parent / "params_fixture"
 def test_xiaogan_inpatient_values_follow_the_document() -> None:
     """孝感医保发〔2023〕18号: 一级200（二次100）、二级400（二次200）、三级800（二次400）;
     比例一级85%、二级75%、三级60%; 年度最高支付限额15万元."""
-    s = scheme_for("hubei_xiaogan", dt.date(2024, 5, 1))
+    s = SchemeBook("hubei_xiaogan").at(dt.date(2024, 5, 1))
     assert s.admission_deductible("township", 1) == 20_000
     assert s.admission_deductible("county", 1) == 40_000
     assert s.admission_deductible("county", 2) == 20_000
@@ -39,14 +39,14 @@ def test_wuji_ratios_change_on_1_july_2024() -> None:
 
 def test_wuji_caps_follow_the_seed() -> None:
     """Seed 003 藁城方案: 最高支付限额不低于6万元; 大病再补偿最高10万元."""
-    s = scheme_for("hebei_wuji", dt.date(2024, 8, 1))
+    s = SchemeBook("hebei_wuji").at(dt.date(2024, 8, 1))
     assert s.annual_cap_fen == 6_000_000
     assert s.critical_cap_fen == 10_000_000
 
 
 def test_levels_missing_from_a_ratio_table_are_out_of_scope() -> None:
     """孝感: 居民门诊统筹 only at primary institutions."""
-    s = scheme_for("hubei_xiaogan", dt.date(2024, 5, 1))
+    s = SchemeBook("hubei_xiaogan").at(dt.date(2024, 5, 1))
     assert s.covers("outpatient", "township")
     assert not s.covers("outpatient", "county")
     assert all(s.covers("inpatient", level) for level in LEVELS)
@@ -54,7 +54,7 @@ def test_levels_missing_from_a_ratio_table_are_out_of_scope() -> None:
 
 def test_out_of_county_without_referral_loses_the_cut() -> None:
     """孝感: 未按规定转诊备案外出就医的，降低10%报销比例 (60% → 50%)."""
-    s = scheme_for("hubei_xiaogan", dt.date(2024, 5, 1))
+    s = SchemeBook("hubei_xiaogan").at(dt.date(2024, 5, 1))
     assert s.ratio("inpatient", "out_of_county", in_county=False, referred=False) == Decimal("0.50")
     assert s.ratio("inpatient", "out_of_county", in_county=False, referred=True) == Decimal("0.60")
     assert s.ratio("inpatient", "county", in_county=True, referred=False) == Decimal("0.75")
@@ -63,26 +63,26 @@ def test_out_of_county_without_referral_loses_the_cut() -> None:
 def test_critical_illness_tiers_hand_computed() -> None:
     """孝感 大病保险: cumulative out-of-pocket 42,000 yuan → above 12,000: 18,000 × 60% + 12,000 × 65%
     = 10,800 + 7,800 = 18,600 yuan."""
-    s = scheme_for("hubei_xiaogan", dt.date(2024, 5, 1))
+    s = SchemeBook("hubei_xiaogan").at(dt.date(2024, 5, 1))
     assert s.critical_payable(4_200_000) == 1_860_000
     assert s.critical_payable(1_200_000) == 0
 
 
 def test_critical_illness_is_held_to_its_cap() -> None:
     """孝感: cap 30万元; 600,000 yuan out-of-pocket would pay 10,800 + 45,500 + 375,000 = 431,300."""
-    s = scheme_for("hubei_xiaogan", dt.date(2024, 5, 1))
+    s = SchemeBook("hubei_xiaogan").at(dt.date(2024, 5, 1))
     assert s.critical_payable(60_000_000) == 30_000_000
 
 
 def test_the_most_generous_assistance_group_is_chosen() -> None:
     """Wuji working values: poverty 70%, special family 50%."""
-    s = scheme_for("hebei_wuji", dt.date(2024, 5, 1))
+    s = SchemeBook("hebei_wuji").at(dt.date(2024, 5, 1))
     assert s.assistance_group({"special_family", "poverty"}) == "poverty"
     assert s.assistance_group({"diabetes"}) is None
 
 
 def test_primary_zero_markup_flag_is_dated_policy() -> None:
-    assert scheme_for("hebei_wuji", dt.date(2024, 5, 1)).primary_zero_markup is True
+    assert SchemeBook("hebei_wuji").at(dt.date(2024, 5, 1)).primary_zero_markup is True
 
 
 def test_annual_amount_changing_mid_year_is_rejected(tmp_path: Path) -> None:

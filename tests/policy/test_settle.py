@@ -43,7 +43,7 @@ def _resident(pid: str, home: str, scheme: str = "resident") -> dict[str, Any]:
         "person_id": pid,
         "id_masked": "x",
         "sex": "F",
-        "birth_date": D(1960, 1, 1),
+        "birth_ym": D(1960, 1, 1),
         "home_unit_id": home,
         "scheme": scheme,
         "registered_on": D(2000, 1, 1),

@@ -211,7 +211,8 @@ def test_ranking_matches_the_assessment(
 ):
     """assess README: total = sum of rounded item points; competition ranking (1 + units with
     a higher total); seed 003: top three and passing → commended, the last and failing →
-    warned (consequences.py: the last is never commended as well)."""
+    warned when the ranking has at least min_ranked units (consequences.py: the last is never
+    commended as well)."""
     base = report_data(wh=wh, session=None, period=Q4, region_id=county, values=engine_values)
     assessed = sorted({t.org_id for t in base.totals})
     assert len(assessed) >= 2
@@ -225,6 +226,7 @@ def test_ranking_matches_the_assessment(
         manual_scores={Q4.id: entries},
     )
     worst = max(t.rank for t in data.totals)
+    min_ranked = assess.load_scheme("primary_institution").consequences.min_ranked
     want = set()
     for t in data.totals:
         assert t.total == sum(i.points for i in data.items if i.org_id == t.org_id)
@@ -232,7 +234,7 @@ def test_ranking_matches_the_assessment(
         last = t.rank == worst and any(o.total > t.total for o in data.totals)
         if t.rank <= 3 and t.grade == "合格" and not last:
             want.add((t.org_id, "commended"))
-        if last and t.grade == "不合格":
+        if last and t.grade == "不合格" and len(data.totals) >= min_ranked:
             want.add((t.org_id, "warned"))
     got = {
         (c.org_id, c.kind.value)
@@ -455,3 +457,12 @@ def test_demo_manual_inputs_reach_the_bulletin(
     entered = [i for i in data.items if i.item == "群众满意度"]
     assert entered and all(i.status == "scored" and i.points > 0 for i in entered)
     assert any(t.completed for t in data.tasks) and any(t.overdue for t in data.tasks)
+
+
+def test_totals_without_the_manual_entries_are_provisional(
+    wh: Warehouse, county: str, engine_values: pa.Table
+):
+    """Nobody entered the manual items (群众满意度 …): the totals are marked provisional,
+    not presented as final scores."""
+    data = report_data(wh=wh, session=None, period=Q4, region_id=county, values=engine_values)
+    assert data.totals and all(t.provisional for t in data.totals)

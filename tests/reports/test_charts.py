@@ -36,7 +36,7 @@ def test_chart_png_is_drawn_without_glyph_warnings(report, tmp_path, draw):
 
 def test_chart_with_a_font_lacking_chinese_is_refused(report, tmp_path, monkeypatch):
     """DejaVu Sans has no CJK glyphs: the chart must fail, not render boxes."""
-    monkeypatch.setattr(charts, "cjk_font", lambda: ("DejaVu Sans", Path("DejaVuSans.ttf")))
+    monkeypatch.setattr(charts, "chart_font", lambda: ("DejaVu Sans", Path("DejaVuSans.ttf")))
     with pytest.raises(FontMissingError, match=r"图表字体缺少字形.*lacks glyphs"):
         charts.bar_by_unit(report, tmp_path / "tofu.png")
     assert not (tmp_path / "tofu.png").exists()

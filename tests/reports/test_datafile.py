@@ -28,7 +28,7 @@ def test_demo_file_builds_the_hand_computed_summary():
     report = build(datafile.load(DEMO), ReportKind.MONTHLY)
     assert (
         report.summary[0]
-        == "2025年3月，示范县纳入监测的2项指标中，0项达到目标值，1项接近目标或较上期改善，1项未达标。"
+        == "2025年3月，示范县纳入监测的2项指标中，0项达到目标值，1项接近目标，1项未达标。"
     )
 
 

@@ -86,20 +86,22 @@ def test_indicator_table_cells_hold_the_report_numbers(doc):
         "去年同期",
         "环比",
         "同比",
+        "较上期",
         "状态",
     ]
     assert [c.text for c in table.rows[4].cells] == [
         "门诊次均费用",
         "47.85元",
-        "45.00元",
+        "≤45.00元",
         "48.40元",
         "51.03元",
         "-1.14%",
         "-6.23%",
-        "接近目标",
+        "改善",
+        "未达标",
     ]
-    red = table.rows[2].cells[7].paragraphs[0].runs[0]
-    assert table.rows[2].cells[7].text == "未达标" and red.font.color.rgb == RGBColor.from_string(
+    red = table.rows[2].cells[8].paragraphs[0].runs[0]
+    assert table.rows[2].cells[8].text == "未达标" and red.font.color.rgb == RGBColor.from_string(
         "C0392B"
     )
 
@@ -111,7 +113,7 @@ def test_ranking_and_task_tables_follow(doc):
         "甲镇卫生院",
         "95.50",
         "合格",
-        "通报表扬",
+        "予以通报表彰",
     ]
     assert tasks.rows[1].cells[0].text == "T02" and tasks.rows[1].cells[5].text == "推进中（逾期）"
 

@@ -20,7 +20,14 @@ from hypothesis import strategies as st
 
 from yigai.orgs.model import OrgKind
 from yigai.periods import parse
-from yigai.reports import OrgUnit, ReformTask, ReportDataError, Target
+from yigai.reports import (
+    Consequence,
+    ConsequenceKind,
+    OrgUnit,
+    ReformTask,
+    ReportDataError,
+    Target,
+)
 from yigai.reports.sections import ReportKind, build, issuer_size_pt, target_for, task_cells
 from yigai.reports.status import Status
 
@@ -40,7 +47,8 @@ def test_indicator_statuses_match_hand_computation(monthly):
         "in_county_visit_rate": Status.AMBER,
         "primary_visit_rate": Status.RED,
         "drug_share": Status.GREEN,
-        "outpatient_cost_per_visit": Status.AMBER,
+        # 47.85 against ≤45.00 (ceiling 47.25): missed, though better than 48.40 last period
+        "outpatient_cost_per_visit": Status.RED,
         "key_contract_rate": Status.NO_DATA,
     }
 
@@ -50,12 +58,13 @@ def test_indicator_row_cells_show_value_target_history_and_changes(monthly):
     assert row.cells == [
         "门诊次均费用",
         "47.85元",
-        "45.00元",
+        "≤45.00元",
         "48.40元",
         "51.03元",
         "-1.14%",
         "-6.23%",
-        "接近目标",
+        "改善",
+        "未达标",
     ]
     rate = next(r for r in monthly.indicator_rows if r.meta.id == "in_county_visit_rate")
     assert rate.cells[5:7] == ["+0.60个百分点", "+3.30个百分点"]
@@ -63,8 +72,8 @@ def test_indicator_row_cells_show_value_target_history_and_changes(monthly):
 
 def test_summary_counts_statuses_and_names_best_and_worst_units(monthly):
     assert monthly.summary[0] == (
-        "2025年3月，示范县纳入监测的5项指标中，1项达到目标值，2项接近目标或较上期改善，"
-        "1项未达标，1项本期无数据。本期无数据的指标为重点人群签约率，相关数据报送或接入后补充通报。"
+        "2025年3月，示范县纳入监测的5项指标中，1项达到目标值，1项接近目标，"
+        "2项未达标，1项本期无数据。本期无数据的指标为重点人群签约率，相关数据报送或接入后补充通报。"
     )
     assert (
         monthly.summary[1]
@@ -100,12 +109,29 @@ def test_ranking_rows_are_ordered_and_carry_consequences(monthly):
         (3, "丁社区卫生服务中心", D("72.25")),
         (4, "乙镇卫生院", D("58.00")),
     ]
-    assert monthly.ranking_rows[-1].consequences_zh == "通报批评，限期一个月整改"
+    assert monthly.ranking_rows[-1].consequences_zh == "予以通报批评，限期整改"
     assert monthly.ranking_sentences == [
         "2025年3月对4个单位开展考核，得分与名次见表2。",
-        "对甲镇卫生院、丙镇卫生院、丁社区卫生服务中心予以通报表扬。",
+        "对甲镇卫生院、丙镇卫生院、丁社区卫生服务中心予以通报表彰。",
         "对乙镇卫生院予以通报批评，限期整改。",
     ]
+
+
+def test_body_text_and_ranking_table_use_one_wording_for_each_consequence(monthly):
+    """Issue 14: the table said 通报表扬 / the source's own text while the body said
+    建议按规定调整主要负责人; now every consequence kind has one wording, in both places."""
+    data = replace(
+        monthly.data,
+        consequences=[
+            Consequence("U2", ConsequenceKind.REMOVAL_RECOMMENDED, "连续 3 次考核位列末位"),
+            Consequence("U1", ConsequenceKind.COMMENDED, "第 1 名"),
+        ],
+    )
+    report = build(data, ReportKind.MONTHLY)
+    cells = {r.org_id: r.consequences_zh for r in report.ranking_rows}
+    assert cells["U2"] == "建议免去单位负责人职务" and cells["U1"] == "予以通报表彰"
+    assert "对乙镇卫生院建议免去单位负责人职务。" in report.ranking_sentences
+    assert "对甲镇卫生院予以通报表彰。" in report.ranking_sentences
 
 
 def test_overdue_tasks_come_first_and_are_named(monthly):
@@ -148,10 +174,11 @@ def test_more_than_three_overdue_tasks_are_listed_by_code():
 def test_problems_come_from_red_indicators_and_overdue_tasks(monthly):
     assert monthly.problems == [
         "基层就诊率为55.00%，未达到目标值65%，且未较上期（56.00%）改善。",
+        "门诊次均费用为47.85元，未达到目标值45.00元。",
         "重点任务T02“实行医保基金总额付费”已超过完成时限（2025年2月28日），当前状态为推进中，"
         "最新进展：测算方案待审定。",
     ]
-    assert monthly.next_steps[0].startswith("聚焦基层就诊率等1项未达标指标")
+    assert monthly.next_steps[0].startswith("聚焦基层就诊率、门诊次均费用等2项未达标指标")
     assert monthly.next_steps[1] == "督促县医疗保障局加快推进逾期任务，限期完成并报送整改情况。"
     assert "乙镇卫生院" in monthly.next_steps[2]
 
@@ -372,3 +399,13 @@ def test_a_reported_value_is_marked_in_table_1_and_explained(monthly):
     assert rows["in_county_visit_rate"].value_text == "88.50%"
     assert "填报" in report.table1_lead
     assert "填报" not in monthly.table1_lead
+
+
+def test_a_total_resting_on_missing_inputs_is_marked_provisional(monthly):
+    """Issue 14: an item with no input is never silently 0 — the unit's grade reads 暂定 in
+    the ranking table and the text says why."""
+    totals = [replace(t, provisional=True) if t.org_id == "U3" else t for t in monthly.data.totals]
+    report = build(replace(monthly.data, totals=totals), ReportKind.MONTHLY)
+    grades = {r.org_id: r.grade for r in report.ranking_rows}
+    assert grades["U3"] == "合格（暂定）" and grades["U1"] == "合格"
+    assert any(s.startswith("丙镇卫生院的考核得分为暂定") for s in report.ranking_sentences)

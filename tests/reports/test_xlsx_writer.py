@@ -53,18 +53,18 @@ def test_yuan_values_have_two_decimals_and_growth_is_percent(wb):
         Decimal(str(ws.cell(r, 9).value)) == Decimal("-0.0114")
         and ws.cell(r, 9).number_format == "+0.00%;-0.00%;0.00%"
     )
-    assert ws.cell(r, 11).value == "接近目标"
+    assert (ws.cell(r, 11).value, ws.cell(r, 12).value) == ("改善", "未达标")
 
 
 def test_missing_value_is_an_empty_cell(wb):
     ws = wb["指标完成情况"]
     r = _row_of(ws, "key_contract_rate")
-    assert ws.cell(r, 5).value is None and ws.cell(r, 11).value == "无数据"
+    assert ws.cell(r, 5).value is None and ws.cell(r, 12).value == "无数据"
 
 
 def test_ranking_sheet_rows(wb):
     ws = wb["考核排名"]
-    assert [c.value for c in ws[3]] == [1, "U1", "甲镇卫生院", 95.5, "合格", "通报表扬"]
+    assert [c.value for c in ws[3]] == [1, "U1", "甲镇卫生院", 95.5, "合格", "予以通报表彰"]
     assert ws.cell(3, 4).number_format == "0.00"
 
 

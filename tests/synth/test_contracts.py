@@ -19,7 +19,7 @@ def frames(region: dict[str, pa.Table]) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _key_population(res: pd.DataFrame, year: int) -> pd.Series:
-    age = (pd.Timestamp(dt.date(year, 1, 1)) - pd.to_datetime(res.birth_date)).dt.days / 365.25
+    age = (pd.Timestamp(dt.date(year, 1, 1)) - pd.to_datetime(res.birth_ym)).dt.days / 365.25
     flag = (age >= 65) | (age < 7)
     for code in GROUPS:
         flag |= res[f"grp_{code}"]

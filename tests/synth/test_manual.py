@@ -62,7 +62,7 @@ def test_reported_values_go_through_the_aggregates_import(
     got = _seed(session, wh, county, tmp_path)
     assert got.aggregates.status == "committed" and not got.aggregates.rejections
     upload = session.scalars(select(AggregateImport)).one()
-    assert upload.user == manual.USER and upload.file_name == got.aggregates_file.name
+    assert upload.filled_by == manual.USER and upload.file_name == got.aggregates_file.name
     table = aggregates.reported_values(session, [parse("2025Q4"), parse("202512"), parse("2025")])
     ids = {(r["indicator_id"], r["org_id"]) for r in table.to_pylist()}
     assert {(i, county) for i in manual.REPORTED} <= ids

@@ -77,8 +77,13 @@ def test_person_ids_are_unique_pseudonyms(residents: pd.DataFrame) -> None:
     assert residents.person_id.str.fullmatch(r"[0-9a-f]{32}").all()
 
 
-def test_masked_numbers_keep_county_code_and_hide_birth_date(residents: pd.DataFrame) -> None:
-    assert residents.id_masked.str.fullmatch(r"440101\*{8}\d{3}[\dX]").all()
+def test_masked_numbers_keep_only_the_last_two_characters(residents: pd.DataFrame) -> None:
+    assert residents.id_masked.str.fullmatch(r"\*{16}\d[\dX]").all()
+
+
+def test_only_the_birth_month_is_stored(residents: pd.DataFrame) -> None:
+    assert "birth_date" not in residents
+    assert (pd.to_datetime(residents.birth_ym).dt.day == 1).all()
 
 
 def test_masked_names_keep_only_the_surname(residents: pd.DataFrame) -> None:
@@ -94,7 +99,7 @@ def test_sex_matches_masked_order_digit(residents: pd.DataFrame) -> None:
 def test_age_pyramid_matches_the_seventh_census(residents: pd.DataFrame) -> None:
     """第七次全国人口普查公报: 0–14 17.95%, 60+ 18.70%, 65+ 13.50%."""
     ref = pd.Timestamp(dt.date(2024, 1, 1))
-    age = (ref - pd.to_datetime(residents.birth_date)).dt.days / 365.25
+    age = (ref - pd.to_datetime(residents.birth_ym)).dt.days / 365.25
     assert (age < 15).mean() == pytest.approx(0.1795, abs=0.015)
     assert (age >= 60).mean() == pytest.approx(0.187, abs=0.015)
     assert (age >= 65).mean() == pytest.approx(0.135, abs=0.015)
@@ -116,7 +121,7 @@ def test_adult_hypertension_and_diabetes_prevalence(residents: pd.DataFrame) -> 
     """《中国居民营养与慢性病状况报告（2020年）》: adults 27.5% hypertension, 11.9% diabetes;
     calibrated to ≈ 25% / ≈ 10%."""
     ref = pd.Timestamp(dt.date(2024, 1, 1))
-    adult = (ref - pd.to_datetime(residents.birth_date)).dt.days / 365.25 >= 18
+    adult = (ref - pd.to_datetime(residents.birth_ym)).dt.days / 365.25 >= 18
     assert residents.grp_hypertension[adult].mean() == pytest.approx(0.25, abs=0.03)
     assert residents.grp_diabetes[adult].mean() == pytest.approx(0.10, abs=0.02)
     assert not residents.grp_hypertension[~adult].any()
@@ -126,5 +131,5 @@ def test_pregnant_residents_are_women(residents: pd.DataFrame) -> None:
     assert (residents[residents.grp_pregnant].sex == "F").all()
 
 
-def test_registered_no_earlier_than_birth(residents: pd.DataFrame) -> None:
-    assert (residents.registered_on >= residents.birth_date).all()
+def test_registered_no_earlier_than_birth_month(residents: pd.DataFrame) -> None:
+    assert (residents.registered_on >= residents.birth_ym).all()

@@ -28,11 +28,20 @@ def test_reading_personal_columns_is_audited_with_the_row_count(region: Warehous
     ]
 
 
-def test_reading_only_non_personal_columns_is_not_audited(region: Warehouse) -> None:
+def test_reading_a_non_personal_record_set_is_not_audited(region: Warehouse) -> None:
     before = len(audit.entries(region.root))
-    region.read("residents", columns=["sex", "birth_date"])
     region.read("org_units")
     assert len(audit.entries(region.root)) == before
+
+
+def test_reading_no_personal_column_of_residents_is_still_audited(region: Warehouse) -> None:
+    """Rows of residents are about persons whichever columns are read (issue 13)."""
+    before = len(audit.entries(region.root))
+    region.read("residents", columns=["sex", "home_unit_id"])
+    new = audit.entries(region.root)[before:]
+    assert [(e["action"], e["record_set"], e["columns"], e["rows"]) for e in new] == [
+        ("read", "residents", [], 2)
+    ]
 
 
 def test_handing_out_files_of_a_personal_record_set_is_audited(region: Warehouse) -> None:

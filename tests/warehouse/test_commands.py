@@ -56,12 +56,15 @@ def test_unknown_record_set_exits_2(home: Path, write_csv) -> None:
     assert "未知的记录集" in result.output
 
 
-def test_locked_warehouse_exits_1_with_the_lock_message(home: Path, write_csv) -> None:
+def test_a_warehouse_busy_past_the_wait_exits_1_with_the_lock_message(
+    home: Path, write_csv, monkeypatch
+) -> None:
+    monkeypatch.setenv("YIGAI_LOCK_TIMEOUT", "0.3")
     wh = Warehouse(home / "warehouse")
     with wh.lock():
         result = CliRunner().invoke(app, ["import", "org_units", str(write_csv(ORGS_CSV))])
     assert result.exit_code == 1
-    assert "另一个写入进程" in result.output
+    assert "等待 0.3 秒后仍未释放" in result.output
 
 
 def test_batches_lists_what_was_imported(home: Path, write_csv) -> None:

@@ -145,7 +145,9 @@ def test_identities_pseudonymise_and_mask_each_number() -> None:
     out = cv.identities(pa.array([good, "110105194912310021", good, None]), b"k")
     assert out.person_id.to_pylist()[0] == identity.pseudonym(good, b"k")
     assert out.person_id.to_pylist()[2] == out.person_id.to_pylist()[0]
-    assert out.id_masked.to_pylist()[0] == "110105********002X"
+    assert out.id_masked.to_pylist()[0] == "****************2X"
+    assert out.sex.to_pylist()[0] == "F"
+    assert out.birth_date.to_pylist()[0] == dt.date(1949, 12, 31)
     assert sorted((int(i), p.en) for p in out.problems for i in p.mask.nonzero()[0]) == [
         (1, "identity number check digit is wrong"),
         (3, "required value is missing"),

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from yigai.people import identity
 from yigai.records import schemas
-from yigai.warehouse import Warehouse, store
+from yigai.warehouse import Warehouse, store, versioned
 from yigai.warehouse.ingest import ingest_file, ingest_table
 
 from .conftest import KEY, ORGS_CSV, RESIDENT_A, RESIDENT_B, make_id
@@ -179,7 +179,9 @@ def test_unknown_column_rejects_the_file(wh: Warehouse, write_csv: WriteCsv) -> 
     report = ingest_file(
         wh, "org_units", write_csv("org_id,kind,name,colour\nC1,county,x,red\n"), key=KEY
     )
-    assert found(report) == [(None, "colour", "org_units has no columns colour")]
+    ((row, column, en),) = found(report)
+    assert (row, column) == (None, "colour")
+    assert en.startswith("org_units has no columns colour.")
 
 
 def test_money_given_both_in_yuan_and_fen_rejects_the_file(
@@ -212,7 +214,12 @@ def test_bad_cells_are_reported_with_file_row_and_column(
     assert {r.file for r in report.rejections} == {"orgs.csv"}
     assert sorted(found(report)) == [
         (3, "beds", "not an integer"),
-        (3, "kind", "not a valid code (allowed: province, city, county, community, institution)"),
+        (
+            3,
+            "kind",
+            "not a valid code (allowed: province (省), city (市), county (县), community (医共体), "
+            "institution (机构))",
+        ),
         (3, "name", "required value is missing"),
     ]
     assert report.rows_rejected == 1
@@ -260,7 +267,8 @@ def test_key_already_stored_is_rejected_as_duplicate(
         write_csv("org_id,kind,name\nC9,county,新县\nH1,county,重复\n"),
         key=KEY,
     )
-    assert found(report) == [(3, "org_id", "the key is already stored (duplicate import)")]
+    # A registry row is versioned: another row for a stored version is an edit, refused.
+    assert found(report) == [(3, "org_id", versioned.EDITED[1])]
     assert region.read("org_units").num_rows == 3
 
 

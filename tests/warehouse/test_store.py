@@ -185,10 +185,12 @@ def test_vacuum_keeps_committed_files(wh: Warehouse) -> None:
     assert wh.read("followups").num_rows == 1
 
 
-def test_lock_held_by_a_live_writer_is_a_clear_error(wh: Warehouse) -> None:
-    other = Warehouse(wh.root)
-    with wh.lock(), pytest.raises(LockHeldError, match="另一个写入进程"):
+def test_lock_held_past_the_wait_is_a_clear_error(wh: Warehouse, capsys) -> None:
+    other = Warehouse(wh.root, lock_timeout=0.3)
+    with wh.lock(), pytest.raises(LockHeldError, match=f"进程 {os.getpid()}.*0.3 秒后仍未释放"):
         other.commit("org_units", orgs("a"), "b1", "test")
+    assert capsys.readouterr().err.count(f"warehouse busy (pid {os.getpid()}), waiting") == 1
+    assert not other.has_batch("b1")
 
 
 def test_lock_is_released_after_commit(wh: Warehouse) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from yigai import settings
@@ -50,9 +51,11 @@ def _catalogue(ids: list[str] | None) -> list:
 def _orgs(ids: list[str] | None) -> dict[str, str]:
     if ids:
         return {o: "" for o in ids}
+    from yigai.records.versions import read_in_force
     from yigai.warehouse.store import Warehouse
 
-    table = Warehouse(settings.load().warehouse_dir).read("org_units", columns=["org_id", "name"])
+    wh = Warehouse(settings.load().warehouse_dir)
+    table = read_in_force(wh, "org_units", columns=["org_id", "name"])  # current names
     if table.num_rows == 0:
         raise typer.BadParameter("数据仓库中没有机构，请用 --org 指定 / no org units: pass --org")
     return dict(zip(table["org_id"].to_pylist(), table["name"].to_pylist(), strict=True))
@@ -96,7 +99,8 @@ def report_tables(report: ImportReport) -> list[Table]:
         for header in ("行 row", "列 column", "值 value", "原因", "reason"):
             t.add_column(header)
         for f in findings[:SHOWN]:
-            t.add_row(str(f.row), f.column, f.value or "", f.zh, f.en)
+            # Quoted from the user's file: text, never Rich markup.
+            t.add_row(str(f.row), *(escape(v or "") for v in (f.column, f.value, f.zh, f.en)))
         tables.append(t)
     return tables
 
@@ -108,12 +112,24 @@ def import_(
     accept_partial: Annotated[
         bool, typer.Option("--accept-partial", help="导入正确的行，报告错误的行 / store good rows")
     ] = False,
-    user: Annotated[str, typer.Option(help="操作人 / who imports")] = "cli",
+    filled_by: Annotated[
+        str | None,
+        typer.Option(
+            "--filled-by",
+            help="填报人（按表单记录；审计中的操作人总是本部署的用户 YIGAI_USER）"
+            " / who filled the form in (the audit names the deployment's user)",
+        ),
+    ] = None,
     database_url: DbOption = None,
 ) -> None:
     """导入上报数据 / import reported values."""
+    from yigai.aggregates.importer import check_filled_by
     from yigai.store import migrate, session_scope
 
+    try:
+        filled_by = check_filled_by(filled_by)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--filled-by") from None
     migrate(database_url)
     with session_scope(database_url) as session:
         report = import_file(
@@ -122,7 +138,7 @@ def import_(
             catalogue_ids=_catalogue(indicator),
             org_ids=set(_orgs(org)),
             accept_partial=accept_partial,
-            user=user,
+            filled_by=filled_by,
         )
     for table in report_tables(report):
         console.print(table)

@@ -8,6 +8,10 @@
   revision; the previous one is marked superseded (``is_current`` false, ``superseded_at``)
   and kept, so every number ever reported can be traced.
 The importer commits the session it is given (or rolls it back on error).
+
+Who: the import and its audit entry name the deployment's user (``YIGAI_USER``, else the OS
+user), as every other audit entry does; who the form says filled it in (填报人,
+``filled_by``) is kept apart, as given, so nobody writes another person's name as the importer.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from yigai.aggregates.spec import specs
 from yigai.aggregates.validation import Key, ReportedRow, jump_warnings, validate
 from yigai.store import AggregateImport, ReportedValue, audit
 from yigai.store.models import utcnow
+from yigai.warehouse.audit import current_user
 
 Status = Literal["committed", "rejected", "already_imported", "unchanged"]
 
@@ -95,14 +100,16 @@ def import_file(
     accept_partial: bool = False,
     periods: Collection[str] | None = None,
     jump_threshold: Decimal | None = None,
-    user: str = "system",
+    filled_by: str | None = None,
 ) -> ImportReport:
     """Validate and store the reported values of an XLSX or CSV file.
 
     ``catalogue_ids``: the indicators that may be reported (ids, ``IndicatorSpec`` or catalogue
     ``Indicator`` entries); ``org_ids``: the org units that may report; ``periods``: if given,
-    the only period ids accepted; ``jump_threshold``: overrides the dated parameter.
+    the only period ids accepted; ``jump_threshold``: overrides the dated parameter;
+    ``filled_by``: who the form says filled it in (填报人), at most 100 characters.
     """
+    filled_by = check_filled_by(filled_by)
     path = Path(path)
     content = path.read_bytes()
     digest = hashlib.sha256(content).hexdigest()
@@ -138,11 +145,13 @@ def import_file(
         report.status = "rejected" if rejections and not passed else "unchanged"
         return report
 
+    user = current_user()
     try:
         batch = AggregateImport(
             file_name=name,
             sha256=digest,
             user=user,
+            filled_by=filled_by,
             rows_total=len(raw),
             rows_stored=len(changed),
             rows_unchanged=report.unchanged,
@@ -172,9 +181,10 @@ def import_file(
                     recorded_at=moment,
                 )
             )
-        audit(
-            session, user, "write", f"aggregate_imports:{batch.id}", None, f"{name} sha256={digest}"
-        )
+        detail = f"{name} sha256={digest}"
+        if filled_by is not None:
+            detail += f" 填报人 filled_by={filled_by}"
+        audit(session, user, "write", f"aggregate_imports:{batch.id}", None, detail)
         session.commit()
     except BaseException:
         session.rollback()
@@ -183,6 +193,23 @@ def import_file(
     report.stored = len(changed)
     report.import_id = batch.id
     return report
+
+
+FILLED_BY_MAX = 100
+
+
+def check_filled_by(filled_by: str | None) -> str | None:
+    """``filled_by`` stripped (None when blank); :class:`ValueError` when it is longer than
+    the column or holds control characters."""
+    if filled_by is None or not filled_by.strip():
+        return None
+    filled_by = filled_by.strip()
+    if len(filled_by) > FILLED_BY_MAX or any(not c.isprintable() for c in filled_by):
+        raise ValueError(
+            f"填报人应为不超过 {FILLED_BY_MAX} 个可显示字符 / filled-by must be at most "
+            f"{FILLED_BY_MAX} printable characters"
+        )
+    return filled_by
 
 
 def history(

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from yigai import periods as P
+from yigai import safe_cells
 from yigai.aggregates.layout import (
     CODES_SHEET,
     COLUMNS,
@@ -161,6 +162,5 @@ def make_template(
         dv.add(f"{letter}2:{letter}{last_row}")
         data.add_data_validation(dv)
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    # Org names come from the imported register: saved as text, never as formulas.
+    return safe_cells.save_workbook(wb, path)

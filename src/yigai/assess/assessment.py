@@ -105,6 +105,16 @@ class AssessmentResult:
     def items_of(self, org_id: str) -> list[ItemScore]:
         return [i for i in self.items if i.org_id == org_id]
 
+    def missing_inputs(self) -> list[ItemScore]:
+        """Items that had no input (no indicator value, no manual entry, or not scorable):
+        scored 0 for now, never a result, so their units' totals are provisional (暂定)."""
+        return [i for i in self.items if i.status == scoring.Status.MISSING.value]
+
+    @property
+    def provisional_orgs(self) -> frozenset[str]:
+        """Units whose total rests on at least one missing input (:meth:`missing_inputs`)."""
+        return frozenset(i.org_id for i in self.missing_inputs())
+
     def totals_table(self) -> pa.Table:
         """``assessment_totals``: one row per unit, in ranked order."""
         return pa.table(
@@ -122,6 +132,9 @@ class AssessmentResult:
                 "rank": pa.array([o.rank for o in self.orgs], pa.int32()),
                 "peers": pa.array([o.peers for o in self.orgs], pa.int32()),
                 "last": pa.array([o.last for o in self.orgs], pa.bool_()),
+                "provisional": pa.array(
+                    [o.org_id in self.provisional_orgs for o in self.orgs], pa.bool_()
+                ),
             }
         )
 
@@ -345,6 +358,16 @@ def pick_target(
     return None
 
 
+def _period_like(grain: Grain, period: Period) -> str:
+    """The id of the ``grain`` period holding ``period``'s last day (for a message)."""
+    end = period.end  # inclusive
+    if grain is Grain.YEAR:
+        return Period.year(end.year).id
+    if grain is Grain.QUARTER:
+        return Period.quarter(end.year, (end.month - 1) // 3 + 1).id
+    return Period.month(end.year, end.month).id
+
+
 def assess(
     scheme: Scheme,
     values: pa.Table | ValuesProvider,
@@ -356,9 +379,12 @@ def assess(
     """Score, grade and rank every unit the scheme assesses for one period."""
     period = parse(period_id)
     if period.grain != scheme.grain:
+        example = _period_like(scheme.grain, period)
         raise AssessmentError(
-            f"方案 {scheme.id} 按{_GRAIN_ZH[scheme.grain]}考核，周期 {period_id} 不符 / scheme "
-            f"{scheme.id} assesses by {scheme.grain.value}; {period_id} is a {period.grain.value}"
+            f"方案 {scheme.id} 按{_GRAIN_ZH[scheme.grain]}考核，周期 {period_id} 不符；"
+            f"请给出{_GRAIN_ZH[scheme.grain]}周期，如 {example} / scheme {scheme.id} assesses "
+            f"by {scheme.grain.value}; {period_id} is a {period.grain.value}: give a "
+            f"{scheme.grain.value} period such as {example}"
         )
     units = _units(scheme, org_units)
     ids = {u.org_id for u in units}

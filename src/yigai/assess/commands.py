@@ -16,9 +16,9 @@ import typer
 
 from yigai.assess.assessment import AssessmentResult, ValuesProvider
 from yigai.assess.assessment import assess as assess_scheme
-from yigai.assess.manual import read_manual_scores
-from yigai.assess.model import TargetLike, load_scheme
+from yigai.assess.model import Scheme, TargetLike, load_scheme
 from yigai.assess.subsidy import subsidies
+from yigai.periods import parse
 
 app = typer.Typer(help="绩效考核 / assessment")
 
@@ -44,6 +44,7 @@ def run(
 
 def _provider(home: Path) -> tuple[ValuesProvider, Callable[[], Sequence[TargetLike]], pa.Table]:
     import yigai.indicators as indicators
+    from yigai.records.versions import read_in_force
     from yigai.warehouse import Warehouse
 
     compute = getattr(indicators, "compute", None)
@@ -56,7 +57,8 @@ def _provider(home: Path) -> tuple[ValuesProvider, Callable[[], Sequence[TargetL
             f"指标目标值模块不可用：{exc} / indicator targets are not available: {exc}"
         ) from exc
     wh = Warehouse(home / "warehouse")
-    return (lambda periods: compute(wh, periods)), targets_mod.load, wh.read("org_units")
+    units = read_in_force(wh, "org_units")  # one version per unit: the latest
+    return (lambda periods: compute(wh, periods)), targets_mod.load, units
 
 
 @app.command("assess")
@@ -65,28 +67,76 @@ def assess(
     period: Annotated[str, typer.Argument(help="考核周期 2025Q1 或 2025 / period")],
     home: Annotated[Path | None, typer.Option(help="YIGAI_HOME（默认取环境变量）")] = None,
     manual: Annotated[
-        Path | None, typer.Option(help="手工评分 CSV（org_id,item_id,value） / manual scores CSV")
+        Path | None,
+        typer.Option(
+            help="手工评分 CSV（org_id,item_id,value），校验后存入业务数据库 / manual scores CSV, "
+            "checked and stored"
+        ),
     ] = None,
 ) -> None:
-    """按考核方案对一个周期开展考核 / Assess one period with a scheme."""
+    """按考核方案对一个周期开展考核；手工评分取自业务数据库（--manual 先录入） / Assess one
+    period with a scheme; manual scores come from the store (--manual enters them first)."""
+    from rich.markup import escape
     from rich.table import Table
 
-    from yigai import settings
     from yigai.console import console
+    from yigai.reports.commands import settings_for
 
-    s = settings.load()
-    root = home.resolve() if home else s.home
+    s = settings_for(home)
+    root = s.home
     values, load_targets, org_units = _provider(root)
-    manual_table = None
-    if manual is not None:
-        manual_table = read_manual_scores(manual)
-    result = run(scheme, period, values, load_targets(), org_units, root / "out", manual_table)
+    chosen = load_scheme(scheme)
+    entered = stored_manual_scores(s.database_url, chosen, period, org_units, manual)
+    result = run(scheme, period, values, load_targets(), org_units, root / "out", entered)
     table = Table(title=f"{result.scheme.name_zh} {result.period.label_zh}")
     for col in ("排名 rank", "机构 org", "总分 total", "等次 grade"):
         table.add_column(col)
     for o in result.orgs:
-        table.add_row(f"{o.rank}/{o.peers}", f"{o.name} ({o.org_id})", f"{o.total:f}", o.grade)
+        # Names come from imported files: shown as text, never read as Rich markup.
+        org = escape(f"{o.name} ({o.org_id})")
+        mark = "（暂定）" if o.org_id in result.provisional_orgs else ""
+        table.add_row(f"{o.rank}/{o.peers}", org, f"{o.total:f}{mark}", o.grade)
     console.print(table)
+    warn_missing(result)
     console.print(
         f"结果已写入 / written to {root / 'out' / 'assess' / result.scheme.id / result.period_id}"
+    )
+
+
+def stored_manual_scores(
+    url: str, scheme: Scheme, period: str, org_units: pa.Table, manual: Path | None
+) -> pa.Table | None:
+    """The scheme's manual scores for ``period`` from the store, after storing ``manual``
+    (checked against the scheme first) when given."""
+    from yigai.assess.stored import import_scores, stored_scores
+    from yigai.console import console
+    from yigai.store import migrate, session_scope
+
+    pid = parse(period).id
+    migrate(url)
+    with session_scope(url) as session:
+        if manual is not None:
+            done = import_scores(session, manual, scheme, pid, org_units)
+            console.print(
+                f"手工评分已录入：新增或修改 {done.rows_stored} 行，未变 {done.rows_unchanged} 行 / "
+                f"manual scores stored: {done.rows_stored} new or changed, "
+                f"{done.rows_unchanged} unchanged"
+            )
+        return stored_scores(session, scheme.id, [pid]).get(pid)
+
+
+def warn_missing(result: AssessmentResult) -> None:
+    """Warn on the console when a total rests on items that had no input (暂定)."""
+    from rich.markup import escape
+
+    from yigai.console import console
+
+    missing = result.missing_inputs()
+    if not missing:
+        return
+    names = "、".join(dict.fromkeys(result.scheme.item(m.item_id).name_zh for m in missing))
+    console.print(
+        f"[yellow]警告：{result.scheme.name_zh} {result.period.label_zh} 有 {len(missing)} 项"
+        f"考核输入缺失（{escape(names)}），相关单位得分为暂定 / warning: {len(missing)} "
+        f"assessment inputs are missing; those totals are provisional[/yellow]"
     )

@@ -6,21 +6,34 @@ Seed 003 (county summary, 工作总结 of a county in 临汾市): "对考核合�
 全县最后一名的，免去单位负责人职务。"
 
 The thresholds (top 3, passing required, failing required, correction period, 3 consecutive
-lasts) are in each scheme's ``consequences``. Rules, per scheme:
+lasts, the smallest ranking that has a 末位) are in each scheme's ``consequences``. Rules, per
+scheme:
 
 - 表扬 (commended, reward considered from savings): rank ≤ ``top``, passing when required,
   and not last among its peers; ties share a rank, so units tied at the 3rd place are all
   commended. The seed's county ranks many units, so its top three never include the last; with
   ``top`` or fewer peers (a small county) the last would otherwise be commended in the same
   bulletin that names it last, which yigai does not do (a yigai working rule);
-- 通报批评、限期整改 (warned): last among peers (see :mod:`yigai.assess.ranking`), and failing
-  when required; the correction deadline is the period's last day + ``correction_days``
-  (a local choice: the seed gives no length);
+- 通报批评、限期整改 (warned): last among peers (see :mod:`yigai.assess.ranking`) in a peer
+  group of at least ``min_ranked`` units, and failing when required; the correction deadline
+  is the period's last day + ``correction_days`` (a local choice: the seed gives no length);
 - 建议免去负责人职务 (head removal recommended): last in each of ``consecutive_lasts``
-  consecutive periods of the scheme's grain, whatever the grade (the seed does not require
-  failing). Consecutive means adjacent periods (2025Q3, 2025Q4, 2026Q1); a period missing
-  from the history breaks the run. It is raised in every period that completes such a run,
-  so a fourth last in a row raises it again.
+  consecutive periods of the scheme's grain, each time in a group of at least ``min_ranked``
+  and failing unless the scheme says ``remove_head.require_failing: false``. Consecutive
+  means adjacent periods (2025Q3, 2025Q4, 2026Q1); a period missing from the history, or a
+  last place that does not count (passing, or too small a group), breaks the run. It is
+  raised in every period that completes such a run, so a fourth last in a row raises it again.
+
+How yigai reads seed 003 on these two points (documented in the schemes' ``source``):
+
+- *who can be removed*: the sentence runs "对考核不合格、得分位列全县最后一名的……通报批评……；
+  连续3次考核均位列全县最后一名的，免去单位负责人职务" — the removal clause continues the
+  clause about a failing last unit, so a unit the same bulletin calls 合格 is not recommended
+  for removal; a scheme that means otherwise says ``require_failing: false``;
+- *how many units a ranking needs*: the seed sets 全县前三名 (commended) apart from 全县最后一名
+  (warned); with three units or fewer the last is one of the top three, so the rule presumes
+  a ranking of at least four (``min_ranked: 4`` in the shipped schemes). Smaller groups are
+  still ranked and printed; no 末位 consequence follows from them.
 """
 
 from __future__ import annotations
@@ -99,7 +112,8 @@ def consequences(history: Sequence[AssessmentResult]) -> list[Consequence]:
                         f"commended, reward to be considered from savings",
                     )
                 )
-            if o.last and (not o.passing or not rules.warn.require_failing):
+            counts = o.last and o.peers >= rules.min_ranked  # a 末位 the scheme acts on
+            if counts and (not o.passing or not rules.warn.require_failing):
                 deadline = result.period.end + dt.timedelta(days=rules.warn.correction_days)
                 out.append(
                     Consequence(
@@ -117,7 +131,8 @@ def consequences(history: Sequence[AssessmentResult]) -> list[Consequence]:
                     )
                 )
             run = streak.get(o.org_id, []) if adjacent else []
-            streak[o.org_id] = [*run, result.period_id] if o.last else []
+            lasts = counts and (not o.passing or not rules.remove_head.require_failing)
+            streak[o.org_id] = [*run, result.period_id] if lasts else []
         for org_id in [k for k in streak if k not in {o.org_id for o in result.orgs}]:
             streak[org_id] = []
         n = rules.remove_head.consecutive_lasts

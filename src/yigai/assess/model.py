@@ -187,15 +187,23 @@ class Warn(_Strict):
 
 
 class RemoveHead(_Strict):
-    """建议免去负责人职务: last in ``consecutive_lasts`` consecutive assessment periods."""
+    """建议免去负责人职务: last in ``consecutive_lasts`` consecutive assessment periods, and
+    failing in each unless the scheme sets ``require_failing: false`` explicitly (a unit the
+    same bulletin calls 合格 is never recommended for removal by default)."""
 
     consecutive_lasts: int = Field(ge=2)
+    require_failing: bool = True
 
 
 class Consequences(_Strict):
+    """考核结果运用. ``min_ranked``: the 末位 consequences (warning, head removal) apply only in
+    a peer group ranking at least this many units (a ranking of two names a "last" that is
+    also second)."""
+
     commend: Commend
     warn: Warn
     remove_head: RemoveHead
+    min_ranked: int = Field(ge=2)
     source: str
 
 

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import typer
 from rich.table import Table
 
-from yigai import settings
+from yigai import safe_cells, settings
 from yigai.console import console, progress_bar
 from yigai.indicators import catalogue as catalogue_mod
 from yigai.indicators.engine import compute
@@ -48,7 +48,8 @@ def list_() -> None:
 def _write(result: pa.Table, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.lower() == ".csv":
-        pacsv.write_csv(result, out)
+        # Org ids come from imported data: text that looks like a formula is quoted.
+        pacsv.write_csv(safe_cells.csv_table(result), out)
     else:
         pq.write_table(result, out)
 

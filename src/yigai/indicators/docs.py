@@ -97,6 +97,20 @@ def render_markdown(catalogue: Catalogue, targets: Iterable[Target]) -> str:
         "Generated from `src/yigai/indicators/catalogue/*.yaml` and `targets/*.yaml` by",
         "`python -m yigai.indicators.docs`; do not edit by hand. “工作口径” marks a working",
         "definition still to be checked against the official text.",
+        "",
+        "年龄 Age: `age` (周岁) is counted at the period end from the birth year-month only",
+        "(`birth_ym`; the birth day is not stored, docs/PRIVACY.md). A person born in month M",
+        "of year Y has their birthday counted on the last day of month M. Every period ends on",
+        "the last day of a month, where this rule gives the exact completed age (everyone born",
+        "in month M has had their birthday by its last day); on any other day it never",
+        "overstates an age, so nobody is counted as 65+ (重点人群) or 18+ before their time.",
+        "",
+        "时点数 Stocks (residents, staff, chronic cases under management, and the contracts",
+        "behind `has_contract`) count in a period when active at the end of its last day: a",
+        "record that starts on the period end (registered, joined, managed from, valid from)",
+        "counts; one that stops on it (`left_on` 迁出/死亡/离职, `closed_on` 结案) does not — the",
+        "person has left that day; a contract's `valid_to` (到期日期) is its last valid day, so a",
+        "contract ending on the period end still counts there.",
     ]
     for name in sorted(by_file):
         lines += [

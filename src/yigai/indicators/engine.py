@@ -22,6 +22,7 @@ from typing import Any, Literal
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from yigai.indicators import catalogue as catalogue_mod
@@ -33,7 +34,7 @@ from yigai.indicators.source import ArrowSource, TableSource
 from yigai.indicators.values import RESULT_SCHEMA
 from yigai.orgs import hierarchy
 from yigai.periods import Period, parse
-from yigai.records import schemas
+from yigai.records import schemas, versions
 
 #: ``(description, done, total)``, the shape of :func:`yigai.console.progress_bar`'s callback.
 ProgressFn = Callable[[str, int, int | None], None]
@@ -73,7 +74,8 @@ def _read(paths: list[Path], name: str) -> pa.Table:
     schema = schemas.get(name).arrow_schema()
     if not paths:
         return schema.empty_table()
-    return pa.concat_tables([pq.read_table(p, schema=schema) for p in paths])
+    # A dataset also reads files stored before a column existed (it comes back null).
+    return ds.dataset([str(p) for p in paths], schema=schema).to_table()
 
 
 def _collect_files(
@@ -93,6 +95,17 @@ def _collect_files(
             pq.write_table(rs.arrow_schema().empty_table(), empty)
             paths = [empty]
         out[rs.name] = paths
+    return out
+
+
+def _versions(files: dict[str, list[Path]], work: Path) -> dict[str, Path]:
+    """Each versioned registry as its versions with their last day (``version_to``), retired
+    versions dropped: the views pick the version in force on a date with two comparisons."""
+    out = {}
+    for rs in schemas.ALL:
+        if rs.versioned:
+            out[rs.name] = work / f"versions_{rs.name}.parquet"
+            pq.write_table(versions.spans(_read(files[rs.name], rs.name), rs.key), out[rs.name])
     return out
 
 
@@ -164,6 +177,7 @@ def compute(
         work = Path(tmp)
         files: dict[str, list[Path]] = _collect_files(source, months, work)
         files.update({k: [v] for k, v in _derived(files, sorted(needed), work).items()})
+        files.update({k: [v] for k, v in _versions(files, work).items()})
         if engine == "duckdb":
             tables = _connect_duckdb(files)
         elif engine == "spark":

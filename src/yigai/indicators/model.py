@@ -168,8 +168,7 @@ class Side(_Strict):
     records: Literal[
         "claims",
         "encounters",
-        "residents",
-        "contracts",
+        "residents",  # contracts are read through residents.has_contract (one validity rule)
         "staff",
         "referrals",
         "chronic_cases",

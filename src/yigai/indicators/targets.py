@@ -14,13 +14,12 @@ one stays in force and its deadline is shown so readers see it is overdue.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from yigai.indicators import catalogue as catalogue_mod
@@ -157,30 +156,3 @@ def in_force(
     if upcoming:
         return min(upcoming, key=lambda t: t.deadline)
     return max(pool, key=lambda t: t.deadline)
-
-
-def attach(
-    result: pa.Table,
-    org_kinds: Mapping[str, str],
-    targets: Iterable[Target] | None = None,
-) -> pa.Table:
-    """``result`` (the engine's table) plus the target in force on each row:
-    ``target_value`` (Decimal text), ``target_comparison``, ``target_deadline``,
-    ``target_source`` — nulls where no target applies."""
-    pool = list(default() if targets is None else targets)
-    found = [
-        in_force(
-            r["indicator_id"], r["org_id"], r["period_id"], org_kind=org_kinds.get(r["org_id"]),
-            targets=pool,
-        )
-        for r in result.select(["indicator_id", "org_id", "period_id"]).to_pylist()
-    ]  # fmt: skip
-    cols = {
-        "target_value": pa.array([None if t is None else str(t.value) for t in found], pa.string()),
-        "target_comparison": pa.array([t and t.comparison for t in found], pa.string()),
-        "target_deadline": pa.array([t and t.deadline for t in found], pa.date32()),
-        "target_source": pa.array([t and t.source for t in found], pa.string()),
-    }
-    for name, col in cols.items():
-        result = result.append_column(name, col)
-    return result

@@ -8,12 +8,21 @@ membership) plus the columns indicators filter on. Two shapes:
   :func:`in_periods` then gives one row per record per period that contains it (a March visit
   counts in 202503, 2025Q1 and 2025). The compiler delays that join until after it has
   aggregated additive measures per unit × day, so the expansion touches thousands of rows.
-* **stocks** (``residents``, ``contracts``, ``staff``, ``chronic_cases``): a record counts in
-  a period if it is active **at the period end** (时点数); ``as_of`` is the period end.
+* **stocks** (``residents``, ``staff``, ``chronic_cases``): a record counts in a period if it
+  is active **at the period end** (时点数); ``as_of`` is the period end. A record leaving on
+  the period end (``left_on``, ``closed_on``) is gone by then and not counted; a contract's
+  ``valid_to`` is its last valid day, so one ending on the period end is valid there (the
+  residents' ``has_contract``). docs/indicators.md, tests/indicators/test_period_ends.py.
 
 Attribution columns: ``home_unit_id`` (the resident's home institution, 属地) and
 ``institution_id`` (the institution that did the work). This module builds expressions only;
 it never imports a backend.
+
+Registries are read as they stood on the date measured (:func:`in_force`, one rule for both
+engines): a stock uses the version in force at the period end, an event the home and
+institution in force on its own date, a chronic case those on its ``managed_from``. A resident
+who moved, an institution renamed or re-parented, a contract ended early are new versions
+(:mod:`yigai.records.versions`), so each period is measured against the registry of its day.
 """
 
 from __future__ import annotations
@@ -23,9 +32,12 @@ from functools import cache
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from yigai.orgs.model import PRIMARY_TYPES, InstitutionType
 from yigai.records import schemas
+from yigai.records.fields import VERSION_FROM
+from yigai.records.versions import VERSION_TO
 
 #: 公立医院: hospital types counted by 预约转诊占比. The county MCH hospital and CDC are
 #: specialist public-health institutions in health statistics, not hospitals.
@@ -74,7 +86,12 @@ def build(name: str, t: Tables) -> ir.Table:
 def _active_at_end(
     records: ir.Table, t: Tables, start_col: str, end_col: str | None, inclusive_end: bool
 ) -> ir.Table:
-    """Stock records active at the period end (start ≤ end, and not yet ended)."""
+    """Stock records active at the period end: started on or before it and not ended by then.
+
+    ``end_col`` is the day a record stops (``left_on``, ``closed_on``: gone that day, so one
+    ending ON the period end is not counted) or, with ``inclusive_end``, its last valid day
+    (a contract's ``valid_to``: counted on it).
+    """
     p = _periods(t)
     preds = [records[start_col] <= p.period_end]
     if end_col is not None:
@@ -85,14 +102,30 @@ def _active_at_end(
     return joined.mutate(as_of=joined.period_end)
 
 
+def in_force(records: ir.Table, day: ir.DateValue) -> ir.BooleanValue:
+    """The version of a registry row in force on ``day`` (:mod:`yigai.records.versions`):
+    the engine hands registries over with each version's last day, ``version_to``, and
+    without retired versions."""
+    return (records[VERSION_FROM] <= day) & (records[VERSION_TO] >= day)
+
+
 def _homes(t: Tables) -> ir.Table:
     r = t["residents"]
-    return r.select(_home_person=r.person_id, home_unit_id=r.home_unit_id, home_scheme=r.scheme)
+    return r.select(
+        _home_person=r.person_id,
+        _home_from=r[VERSION_FROM],
+        _home_to=r[VERSION_TO],
+        home_unit_id=r.home_unit_id,
+        home_scheme=r.scheme,
+    )
 
 
-def _with_home(records: ir.Table, t: Tables) -> ir.Table:
-    homes = _homes(t)
-    return records.left_join(homes, records.person_id == homes._home_person).drop("_home_person")
+def _with_home(records: ir.Table, t: Tables, day: str) -> ir.Table:
+    """``records`` with the home of their person as registered on their ``day`` column."""
+    h = _homes(t)
+    on = records[day]
+    preds = [records.person_id == h._home_person, h._home_from <= on, h._home_to >= on]
+    return records.left_join(h, preds).drop("_home_person", "_home_from", "_home_to")
 
 
 def _inst_attrs(t: Tables, prefix: str) -> ir.Table:
@@ -101,6 +134,8 @@ def _inst_attrs(t: Tables, prefix: str) -> ir.Table:
     return joined.select(
         **{
             f"_{prefix}_org": joined.org_id,
+            f"_{prefix}_from": joined[VERSION_FROM],
+            f"_{prefix}_to": joined[VERSION_TO],
             f"{prefix}_type": joined.inst_type,
             f"{prefix}_level": joined.level,
             f"{prefix}_ownership": joined.ownership,
@@ -109,15 +144,24 @@ def _inst_attrs(t: Tables, prefix: str) -> ir.Table:
     )
 
 
+def _with_inst(records: ir.Table, t: Tables, prefix: str, org: str, day: str) -> ir.Table:
+    """``records`` with the attributes of the institution in column ``org`` as registered
+    on their ``day`` column, as ``{prefix}_type`` etc."""
+    i = _inst_attrs(t, prefix)
+    on = records[day]
+    preds = [records[org] == i[f"_{prefix}_org"], i[f"_{prefix}_from"] <= on]
+    preds.append(i[f"_{prefix}_to"] >= on)
+    return records.left_join(i, preds).drop(*(f"_{prefix}_{c}" for c in ("org", "from", "to")))
+
+
 def encounters(t: Tables) -> ir.Table:
     """就诊: one row per encounter × period, with institution and home attributes.
 
     ``drug_fen`` = western drugs + Chinese patent medicines; herbal pieces (中药饮片) are
     excluded, as 药占比 targets of the period exclude them.
     """
-    e = _with_home(t["encounters"], t)
-    inst = _inst_attrs(t, "inst")
-    e = e.left_join(inst, e.institution_id == inst._inst_org).drop("_inst_org")
+    e = _with_home(t["encounters"], t, "event_date")
+    e = _with_inst(e, t, "inst", "institution_id", "event_date")
     c = t["org_county"]
     home_c = c.select(_home_org=c.org_id, home_county_id=c.county_id)
     e = e.left_join(home_c, e.home_unit_id == home_c._home_org).drop("_home_org")
@@ -145,17 +189,24 @@ def encounters(t: Tables) -> ir.Table:
     return _events(e, t, "event_date")
 
 
-def _age_at(birth: ir.DateValue, day: ir.DateValue) -> ir.IntegerValue:
-    """Completed years on ``day`` (周岁)."""
-    before_birthday = (day.month() * 100 + day.day()) < (birth.month() * 100 + birth.day())
-    return day.year() - birth.year() - ibis.ifelse(before_birthday, 1, 0)
+def _age_at(birth_ym: ir.DateValue, day: ir.DateValue) -> ir.IntegerValue:
+    """Completed years on ``day`` (周岁) from the birth year-month only (the day is not
+    stored): the birthday is taken as the last day of the birth month. Period ends are month
+    ends, where this is exact; on other days it never overstates an age (docs/indicators.md)."""
+    month_end = (day + ibis.interval(days=1)).month() != day.month()
+    before_birthday = (day.month() < birth_ym.month()) | (
+        (day.month() == birth_ym.month()) & ~month_end
+    )
+    return day.year() - birth_ym.year() - ibis.ifelse(before_birthday, 1, 0)
 
 
 def _contracted_people(t: Tables) -> ir.Table:
-    c = t["contracts"]
-    p = _periods(t)
-    valid = c.join(p, [c.valid_from <= p.period_end, c.valid_to >= p.period_end])
-    return valid.select(_c_person=valid.person_id, _c_period=valid.period_id).distinct()
+    """People with a family-doctor contract (家庭医生签约) valid on the period end: the one
+    contract-validity rule. ``valid_to`` (到期日期) is the last valid day, so a contract
+    ending on the period end still counts there."""
+    c = _active_at_end(t["contracts"], t, "valid_from", "valid_to", inclusive_end=True)
+    c = c.filter(in_force(c, c.period_end))  # a contract ended early: its corrected version
+    return c.select(_c_person=c.person_id, _c_period=c.period_id).distinct()
 
 
 def residents(t: Tables) -> ir.Table:
@@ -169,7 +220,8 @@ def residents(t: Tables) -> ir.Table:
     r = t["residents"]
     r = r.mutate(institution_id=r.home_unit_id, home_scheme=r.scheme)
     r = _active_at_end(r, t, "registered_on", "left_on", inclusive_end=False)
-    r = r.mutate(age=_age_at(r.birth_date, r.period_end))
+    r = r.filter(in_force(r, r.period_end))
+    r = r.mutate(age=_age_at(r.birth_ym, r.period_end))
     flag = (r.age >= 65) | (r.age <= 6)
     for g in KEY_GROUPS:
         flag = flag | r[f"grp_{g}"].fill_null(False)
@@ -184,23 +236,16 @@ def residents(t: Tables) -> ir.Table:
     return r.mutate(has_contract=r._c_person.notnull()).drop("_c_person", "_c_period")
 
 
-def contracts(t: Tables) -> ir.Table:
-    """家庭医生签约: contracts valid on the period end (``valid_to`` is the last valid day)."""
-    c = _with_home(t["contracts"], t)
-    return _active_at_end(c, t, "valid_from", "valid_to", inclusive_end=True)
-
-
 def staff(t: Tables) -> ir.Table:
     """卫生人员: staff in post on the period end, with their institution's type.
 
     ``is_primary`` marks staff of 基层医疗卫生机构 (including village clinics, so 乡村医生
     count among 基层卫生人员).
     """
-    s = t["staff"]
-    inst = _inst_attrs(t, "inst")
-    s = s.left_join(inst, s.institution_id == inst._inst_org).drop("_inst_org")
-    s = s.mutate(is_primary=s.inst_type.isin([x.value for x in PRIMARY_TYPES]).fill_null(False))
-    return _active_at_end(s, t, "joined_on", "left_on", inclusive_end=False)
+    s = _active_at_end(t["staff"], t, "joined_on", "left_on", inclusive_end=False)
+    s = s.filter(in_force(s, s.period_end))
+    s = _with_inst(s, t, "inst", "institution_id", "period_end")
+    return s.mutate(is_primary=s.inst_type.isin([x.value for x in PRIMARY_TYPES]).fill_null(False))
 
 
 def claims(t: Tables) -> ir.Table:
@@ -210,9 +255,8 @@ def claims(t: Tables) -> ir.Table:
     definition of 实际报销); ``in_county`` is the adjudication's own flag; ``is_primary`` is
     the treating institution's type.
     """
-    c = _with_home(t["claims"], t)
-    inst = _inst_attrs(t, "inst")
-    c = c.left_join(inst, c.institution_id == inst._inst_org).drop("_inst_org")
+    c = _with_home(t["claims"], t, "event_date")
+    c = _with_inst(c, t, "inst", "institution_id", "event_date")
     c = c.mutate(
         is_primary=c.inst_type.isin([x.value for x in PRIMARY_TYPES]).fill_null(False),
         is_outpatient=c.care_type.isin(["outpatient", "emergency"]),
@@ -224,11 +268,10 @@ def claims(t: Tables) -> ir.Table:
 
 def referrals(t: Tables) -> ir.Table:
     """双向转诊: referrals by request month, attributed to the referring institution."""
-    r = _with_home(t["referrals"], t)
+    r = _with_home(t["referrals"], t, "requested_on")
     r = r.mutate(institution_id=r.from_institution_id)
-    src, dst = _inst_attrs(t, "from"), _inst_attrs(t, "to")
-    r = r.left_join(src, r.from_institution_id == src._from_org).drop("_from_org")
-    r = r.left_join(dst, r.to_institution_id == dst._to_org).drop("_to_org")
+    r = _with_inst(r, t, "from", "from_institution_id", "requested_on")
+    r = _with_inst(r, t, "to", "to_institution_id", "requested_on")
     return _events(r, t, "requested_on")
 
 
@@ -237,9 +280,8 @@ def chronic_cases(t: Tables) -> ir.Table:
 
     ``is_primary``: the managing institution is a 基层医疗卫生机构.
     """
-    c = _with_home(t["chronic_cases"], t)
-    inst = _inst_attrs(t, "inst")
-    c = c.left_join(inst, c.institution_id == inst._inst_org).drop("_inst_org")
+    c = _with_home(t["chronic_cases"], t, "managed_from")
+    c = _with_inst(c, t, "inst", "institution_id", "managed_from")
     c = c.mutate(is_primary=c.inst_type.isin([x.value for x in PRIMARY_TYPES]).fill_null(False))
     return _active_at_end(c, t, "managed_from", "closed_on", inclusive_end=False)
 
@@ -249,7 +291,7 @@ def followups(t: Tables) -> ir.Table:
 
     ``face_to_face`` (面对面随访) is a clinic or home visit; a phone call is not.
     """
-    f = _with_home(t["followups"], t)
+    f = _with_home(t["followups"], t, "followup_date")
     f = f.mutate(face_to_face=f["mode"].isin(["clinic", "home"]))
     return _events(f, t, "followup_date")
 
@@ -261,7 +303,6 @@ BUILDERS: dict[str, Callable[[Tables], ir.Table]] = {
     "claims": claims,
     "encounters": encounters,
     "residents": residents,
-    "contracts": contracts,
     "staff": staff,
     "referrals": referrals,
     "chronic_cases": chronic_cases,
@@ -289,10 +330,20 @@ DERIVED_SCHEMAS: dict[str, dict[str, str]] = {
 }
 
 
+def _given_schema(name: str) -> pa.Schema:
+    """The schema the engine hands a record set over in: a versioned registry's versions
+    carry ``version_to`` (:func:`yigai.records.versions.spans`)."""
+    schema = schemas.get(name).arrow_schema()
+    if schemas.get(name).versioned:
+        schema = schema.append(pa.field(VERSION_TO, pa.date32()))
+    return schema
+
+
 def unbound_tables() -> dict[str, ir.Table]:
     """Backend-free tables with the stored schemas, to check catalogue columns at load time."""
     out: dict[str, ir.Table] = {
-        rs.name: ibis.table(ibis.schema(rs.arrow_schema()), name=rs.name) for rs in schemas.ALL
+        rs.name: ibis.table(ibis.schema(_given_schema(rs.name)), name=rs.name)
+        for rs in schemas.ALL
     }
     out.update({name: ibis.table(s, name=name) for name, s in DERIVED_SCHEMAS.items()})
     return out

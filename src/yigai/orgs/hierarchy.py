@@ -15,21 +15,29 @@ link's last day is the day before: an institution that leaves community A and jo
 the same date is in B, and only B, from that date. Undated links run 1900-01-01 … 9999-12-31.
 ``depth`` is the number of steps on the path that day: a county is depth 2 above an
 institution while it belongs to a community and depth 1 while it does not.
+
+Org units are versioned (:mod:`yigai.records.versions`): a unit renamed, re-parented or
+retired on a day has a new version from that day, so the geographic chain is dated too. The
+closure is built for each stretch of days between version dates and joined back into
+intervals; a registry with no corrections has one stretch, 1900-01-01 … 9999-12-31.
+:func:`parent_problems` finds the versions that would make the tree unusable (unknown
+parent, parent itself, cycle) so that ingestion refuses them with the row and the reason.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Mapping
+from collections.abc import Callable, Container, Iterator, Mapping
 from dataclasses import dataclass
 
 import pyarrow as pa
 
 from yigai.orgs.model import OrgKind
+from yigai.records import versions
+from yigai.records.versions import BEGINNING, END_OF_TIME
 
-BEGINNING = dt.date(1900, 1, 1)
-END_OF_TIME = dt.date(9999, 12, 31)
+_KEY = ("org_id",)
 
 CLOSURE_SCHEMA = pa.schema(
     [
@@ -62,23 +70,25 @@ class OrgInfo:
     parent_id: str | None
 
 
-def org_info(org_units: pa.Table) -> dict[str, OrgInfo]:
-    """Every org unit by id: name, kind, institution type and parent."""
-    rows = org_units.select(["org_id", "name", "kind", "inst_type", "parent_id"]).to_pylist()
+def org_info(org_units: pa.Table, as_of: dt.date | None = None) -> dict[str, OrgInfo]:
+    """Every org unit in force on ``as_of`` (None: its latest version) by id: name, kind,
+    institution type and parent. A retired unit is absent."""
+    current = versions.in_force(org_units, _KEY, as_of)
+    rows = current.select(["org_id", "name", "kind", "inst_type", "parent_id"]).to_pylist()
     return {
         r["org_id"]: OrgInfo(r["org_id"], r["name"], r["kind"], r["inst_type"], r["parent_id"])
         for r in rows
     }
 
 
-def names(org_units: pa.Table) -> dict[str, str]:
-    """名称: org id → name."""
-    return {k: v.name for k, v in org_info(org_units).items()}
+def names(org_units: pa.Table, as_of: dt.date | None = None) -> dict[str, str]:
+    """名称: org id → name on ``as_of`` (None: the latest)."""
+    return {k: v.name for k, v in org_info(org_units, as_of).items()}
 
 
-def kinds(org_units: pa.Table) -> dict[str, str]:
+def kinds(org_units: pa.Table, as_of: dt.date | None = None) -> dict[str, str]:
     """层级: org id → kind (province | city | county | community | institution)."""
-    return {k: v.kind for k, v in org_info(org_units).items()}
+    return {k: v.kind for k, v in org_info(org_units, as_of).items()}
 
 
 def _geographic_chain(org_id: str, info: Mapping[str, OrgInfo]) -> list[str]:
@@ -130,14 +140,14 @@ def county_table(org_units: pa.Table) -> pa.Table:
 
 
 def _memberships(
-    members: pa.Table, info: Mapping[str, OrgInfo]
+    members: pa.Table, known: Container[str]
 ) -> dict[str, list[tuple[dt.date, dt.date, str]]]:
     """Per institution: sorted inclusive intervals (first day, last day, community)."""
     out: dict[str, list[tuple[dt.date, dt.date, str]]] = {}
     for row in members.to_pylist():
         inst, comm = row["institution_id"], row["community_id"]
         for ref in (inst, comm):
-            if ref not in info:
+            if ref not in known:
                 raise HierarchyError(
                     f"医共体成员表引用了不存在的机构 {ref}",
                     f"community_members refers to unknown org unit {ref}",
@@ -175,33 +185,120 @@ def _timeline(
     return out
 
 
+def _stretches(days: list[dt.date]) -> Iterator[tuple[dt.date, dt.date]]:
+    """Consecutive inclusive stretches starting at each of ``days`` (ascending)."""
+    for lo, nxt in itertools.pairwise([*days, None]):
+        yield lo, END_OF_TIME if nxt is None else nxt - dt.timedelta(days=1)
+
+
+class _Rows:
+    """Closure rows being built, stretch by stretch: a link that ends where one stretch ends
+    and goes on unchanged in the next is extended rather than repeated."""
+
+    def __init__(self) -> None:
+        self.columns: dict[str, list] = {name: [] for name in CLOSURE_SCHEMA.names}
+        self.ending: dict[tuple[str, str, str, int], int] = {}
+        self.starting: dict[tuple[str, str, str, int], int] = {}
+
+    def stretch(self, lo: dt.date, hi: dt.date, info: Mapping[str, OrgInfo]) -> None:
+        self.lo, self.hi, self.info = lo, hi, info
+        self.ending, self.starting = self.starting, {}
+
+    def add(self, desc: str, anc: str, depth: int, start: dt.date, last: dt.date) -> None:
+        key = (desc, anc, self.info[anc].kind, depth)
+        at = self.ending.get(key) if start == self.lo else None
+        if at is not None:
+            self.columns["valid_to"][at] = last  # the same link goes on past the version date
+        else:
+            at = len(self.columns["valid_to"])
+            for name, value in zip(CLOSURE_SCHEMA.names, (*key, start, last), strict=True):
+                self.columns[name].append(value)
+        if last == self.hi:
+            self.starting[key] = at
+
+
 def closure(org_units: pa.Table, members: pa.Table) -> pa.Table:
     """The dated closure table (闭包表): ``descendant_id, ancestor_id, ancestor_kind, depth,
     valid_from, valid_to`` (see the module docstring for the rules)."""
-    info = org_info(org_units)
-    spans = _memberships(members, info)
-    rows: dict[str, list] = {name: [] for name in CLOSURE_SCHEMA.names}
+    known = set(versions.filled(org_units)["org_id"].to_pylist())
+    spans = _memberships(members, known)
+    rows = _Rows()
+    for lo, hi in _stretches(versions.breaks(org_units)):
+        info = org_info(org_units, lo)
+        rows.stretch(lo, hi, info)
+        for org_id in info:
+            _add_unit(org_id, info, spans.get(org_id), lo, hi, rows.add)
+    return pa.table(rows.columns, schema=CLOSURE_SCHEMA)
 
-    def add(desc: str, anc: str, depth: int, start: dt.date, last: dt.date) -> None:
-        rows["descendant_id"].append(desc)
-        rows["ancestor_id"].append(anc)
-        rows["ancestor_kind"].append(info[anc].kind)
-        rows["depth"].append(depth)
-        rows["valid_from"].append(start)
-        rows["valid_to"].append(last)
 
-    for org_id in info:
-        add(org_id, org_id, 0, BEGINNING, END_OF_TIME)
-        chain = _geographic_chain(org_id, info)
-        if org_id not in spans:
-            for depth, anc in enumerate(chain, start=1):
-                add(org_id, anc, depth, BEGINNING, END_OF_TIME)
+def _add_unit(
+    org_id: str,
+    info: Mapping[str, OrgInfo],
+    memberships: list[tuple[dt.date, dt.date, str]] | None,
+    lo: dt.date,
+    hi: dt.date,
+    add: Callable[[str, str, int, dt.date, dt.date], None],
+) -> None:
+    """The closure rows of one unit for the days ``lo`` … ``hi`` (one set of versions)."""
+    add(org_id, org_id, 0, lo, hi)
+    chain = _geographic_chain(org_id, info)
+    for start, last, comm in _timeline(memberships or []):
+        start, last = max(start, lo), min(last, hi)
+        if start > last:
             continue
-        for start, last, comm in _timeline(spans[org_id]):
-            shift = 0
-            if comm is not None:
-                add(org_id, comm, 1, start, last)
-                shift = 1
-            for depth, anc in enumerate(chain, start=1 + shift):
-                add(org_id, anc, depth, start, last)
-    return pa.table(rows, schema=CLOSURE_SCHEMA)
+        shift = 0
+        if comm is not None and comm in info:
+            add(org_id, comm, 1, start, last)
+            shift = 1
+        for depth, anc in enumerate(chain, start=1 + shift):
+            add(org_id, anc, depth, start, last)
+
+
+@dataclass(frozen=True)
+class ParentProblem:
+    """A version of an org unit whose ``parent_id`` breaks the tree on some day.
+
+    ``row`` indexes the table given to :func:`parent_problems`; ``parent_id`` is the parent
+    it names (None for a cycle through the unit itself)."""
+
+    row: int
+    org_id: str
+    parent_id: str | None
+    zh: str
+    en: str
+
+
+def _problem(org_id: str, parent: str, info: Mapping[str, OrgInfo]) -> tuple[str, str] | None:
+    if parent == org_id:
+        return "上级为自身", "the parent is the unit itself"
+    if parent not in info:
+        return f"未知上级 {parent}", f"unknown parent {parent}"
+    path, at = [org_id], parent
+    while at is not None and at in info and len(path) <= len(info):
+        if at == org_id:
+            cycle = "→".join([*path, org_id])
+            return f"形成循环：{cycle}", f"forms a cycle: {cycle}"
+        if at in path:
+            return None  # a cycle above this unit: reported on the units that form it
+        path.append(at)
+        at = info[at].parent_id
+    return None
+
+
+def parent_problems(org_units: pa.Table) -> list[ParentProblem]:
+    """Versions whose parent, on some day they are in force, is unknown (absent or retired
+    that day), the unit itself, or leads back to the unit (a cycle). Each version is
+    reported once, for the first day it breaks the tree."""
+    table = org_units.append_column("__row", pa.array(range(org_units.num_rows), pa.int64()))
+    found: dict[int, ParentProblem] = {}
+    for lo, _ in _stretches(versions.breaks(table)):
+        current = versions.in_force(table, _KEY, lo)
+        rows = current.select(["org_id", "parent_id", "__row"]).to_pylist()
+        info = {r["org_id"]: OrgInfo(r["org_id"], "", "", None, r["parent_id"]) for r in rows}
+        for r in rows:
+            if r["parent_id"] is None or r["__row"] in found:
+                continue
+            bad = _problem(r["org_id"], r["parent_id"], info)
+            if bad is not None:
+                found[r["__row"]] = ParentProblem(r["__row"], r["org_id"], r["parent_id"], *bad)
+    return sorted(found.values(), key=lambda p: p.row)

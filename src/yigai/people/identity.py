@@ -2,7 +2,10 @@
 
 A raw identity number is personal information. yigai validates it on the way in, then keeps
 only a keyed hash (``person_id``, HMAC-SHA256 with the deployment's secret) for linking
-records, and a masked form (``id_masked``) for display. The raw number is never stored.
+records, the birth year-month and sex the analytics need, and a masked form (``id_masked``,
+the last two characters) for display. The raw number, the birth day and the region code are
+never stored: together with the birth month and sex they would narrow the number down to a
+handful of candidates (docs/PRIVACY.md).
 """
 
 from __future__ import annotations
@@ -59,13 +62,24 @@ def is_valid(number: str) -> bool:
 
 
 def birth_date(number: str) -> dt.date:
-    text = validate(number)
-    return dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+    return facts(validate(number))[1]
 
 
 def sex(number: str) -> str:
     """'M' or 'F' from the order code's last digit (odd = male)."""
-    return "M" if int(validate(number)[16]) % 2 else "F"
+    return facts(validate(number))[0]
+
+
+def facts(normal: str) -> tuple[str, dt.date]:
+    """Sex and birth date of a number :func:`validate` already returned (not checked again:
+    ingestion reads millions)."""
+    born = dt.date(int(normal[6:10]), int(normal[10:12]), int(normal[12:14]))
+    return ("M" if int(normal[16]) % 2 else "F"), born
+
+
+def birth_month(number: str) -> dt.date:
+    """The first day of the birth month: what is stored (``birth_ym``), never the day."""
+    return birth_date(number).replace(day=1)
 
 
 def pseudonym(number: str, key: bytes) -> str:
@@ -73,12 +87,36 @@ def pseudonym(number: str, key: bytes) -> str:
     return hmac.new(key, validate(number).encode(), hashlib.sha256).hexdigest()[:32]
 
 
+#: Characters a mask keeps at the end. Two (the order code's last digit and the check
+#: character) leave ≥ 100 valid numbers per stored person even with the region, birth
+#: month and sex known; the old six-and-four mask plus a birth date left one or two.
+MASK_KEEP = 2
+
+
 def mask(number: str) -> str:
-    """Display form: region prefix and last four kept, ``440823********123X``."""
+    """Display form: only the last two characters kept, ``****************3X``."""
     text = str(number).strip().upper()
-    if len(text) < 10:
+    if len(text) < 2 * MASK_KEEP + 2:
         return "*" * len(text)
-    return text[:6] + "*" * (len(text) - 10) + text[-4:]
+    return "*" * (len(text) - MASK_KEEP) + text[-MASK_KEEP:]
+
+
+#: A digit run long enough to hold an identity number (17 digits, then a digit or X).
+EMBEDDED_PATTERN = r"[0-9]{17}[0-9Xx]"
+_RUN = re.compile(r"[0-9]{17,}[0-9Xx]?")
+
+
+def find_numbers(text: str) -> list[str]:
+    """Every GB 11643-valid number inside ``text`` (overlapping windows of digit runs), as
+    written; used to refuse raw numbers hidden in ids or free text."""
+    found = []
+    for run in _RUN.finditer(text):
+        digits = run.group()
+        for start in range(len(digits) - 17):
+            window = digits[start : start + 18]
+            if is_valid(window):
+                found.append(window)
+    return found
 
 
 def mask_name(name: str) -> str:

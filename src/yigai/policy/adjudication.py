@@ -140,8 +140,10 @@ def claim_order(claim: ClaimInput) -> tuple[dt.date, str]:
 
 
 @dataclass
-class _Year:
-    """Running totals of one person-year."""
+class PersonYear:
+    """Running totals (trackers) of one person-year: what the rules carry from one claim to
+    the next. The batch paths and settlement at discharge (:mod:`yigai.policy.discharge`)
+    both advance it through :func:`adjudicate_next`."""
 
     admissions: int = 0
     outpatient_deductible: int = 0
@@ -161,12 +163,10 @@ def adjudicate_person(
 ) -> list[ClaimResult]:
     """Adjudicate one person's claims (any order in; results in claim order)."""
     ordered = sorted(claims, key=claim_order)
-    book = scheme
     results: list[ClaimResult] = []
-    years: dict[int, _Year] = {}
+    years: dict[int, PersonYear] = {}
     person = ordered[0].person_id if ordered else None
     for claim in ordered:
-        claim.validate()
         if claim.person_id != person:
             raise ClaimError(
                 claim.encounter_id,
@@ -174,22 +174,31 @@ def adjudicate_person(
                 "不是同一个人的就诊",
                 "claims of more than one person",
             )
-        s = book if isinstance(book, Scheme) else book.at(claim.event_date)
-        year = years.setdefault(claim.event_date.year, _Year())
-        if year.groups is None:
-            year.groups = claim.groups
-        elif year.groups != claim.groups:
-            raise ClaimError(
-                claim.encounter_id,
-                "groups",
-                "同一年度内人群分类不一致",
-                "groups differ within the person-year",
-            )
-        results.append(_adjudicate_claim(claim, s, year))
+        year = years.setdefault(claim.event_date.year, PersonYear())
+        results.append(adjudicate_next(claim, scheme, year))
     return results
 
 
-def _adjudicate_claim(claim: ClaimInput, s: Scheme, year: _Year) -> ClaimResult:
+def adjudicate_next(
+    claim: ClaimInput, scheme: Scheme | SchemeBook, year: PersonYear
+) -> ClaimResult:
+    """Adjudicate the next claim (in claim order) of the person-year whose trackers are
+    ``year``, and advance them. The caller keeps one :class:`PersonYear` per person-year."""
+    claim.validate()
+    s = scheme if isinstance(scheme, Scheme) else scheme.at(claim.event_date)
+    if year.groups is None:
+        year.groups = claim.groups
+    elif year.groups != claim.groups:
+        raise ClaimError(
+            claim.encounter_id,
+            "groups",
+            "同一年度内人群分类不一致",
+            "groups differ within the person-year",
+        )
+    return _adjudicate_claim(claim, s, year)
+
+
+def _adjudicate_claim(claim: ClaimInput, s: Scheme, year: PersonYear) -> ClaimResult:
     inpatient = claim.care_type == "inpatient"
     covered = s.covers(claim.care_type, claim.level)
     eligible = claim.cost_total_fen - claim.out_of_scope_fen if covered else 0

@@ -35,8 +35,9 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
+from yigai.params import Parameter, ParameterError
 from yigai.policy.dip._common import fen, input_error, require_columns
-from yigai.policy.params import Parameter, ParameterError, load
+from yigai.policy.params import load
 
 CAPITATION_SCHEMA = pa.schema(
     [

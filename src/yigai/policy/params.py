@@ -1,4 +1,4 @@
-"""Dated policy parameters (政策参数): strict YAML loader and the values in force on a date.
+"""Dated policy parameters (政策参数): a region's files read by yigai.params, values on a date.
 
 Policy values that change by region and year (起付线, 报销比例, 年度最高支付限额, 大病保险分段,
 医疗救助比例, DIP coefficients, budget bands …) live in YAML files, OpenFisca style::
@@ -33,9 +33,11 @@ bound (a multiplier such as a DIP level coefficient or the 2× high-cost line, w
 1), ``bool`` → ``bool``, ``count`` → ``int``. YAML floats are read as ``Decimal`` from their
 text, never through ``float``.
 
-The loader is strict: only the keys above are allowed, duplicate keys are rejected, dates must
-be ISO ``YYYY-MM-DD``; every error is a :class:`ParameterError` naming the file and key, in
-Chinese then English.
+Reading is :mod:`yigai.params`, the one loader of dated parameters (strict keys, duplicate
+keys rejected, ISO dates, numbers as ``Decimal`` from their text, every error a
+:class:`~yigai.params.ParameterError` naming the file and key, Chinese then English); this
+module adds only what is policy's: the unit rules above (:func:`read_value`, ``null`` ending a
+parameter), optional notes, the ``brackets`` schedule and the region folder as one tree.
 
 API::
 
@@ -53,7 +55,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -61,206 +62,40 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from yigai.params import DuplicateKey, StrictLoader
+from yigai.params import (
+    DatedValue,
+    KeyProblem,
+    NotInForce,
+    Parameter,
+    ParameterError,
+    check_keys,
+    dated_values,
+    entry_at,
+    parse,
+    read_yaml,
+    text,
+    unit_of,
+)
 
 DEFAULT_ROOT = Path(__file__).parent / "data" / "params"
 
 UNITS = ("yuan", "ratio", "factor", "bool", "count")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_FILE_KEYS = {"description", "metadata", "values", "brackets"}
-_META_KEYS = {"reference", "unit", "threshold_unit", "note"}
-_VALUE_KEYS = {"value", "reference", "note"}
-_BRACKET_KEYS = {"threshold", "rate"}
-_INDEX_KEYS = {"description", "metadata"}
-_INDEX_META_KEYS = {"reference", "note", "name_zh", "name_en"}
+_SCALE_TOP_KEYS = ("description", "metadata", "brackets")
+_SCALE_META_KEYS = ("reference", "unit", "threshold_unit", "note")
+_BRACKET_KEYS = ("threshold", "rate")
+_INDEX_KEYS = ("description", "metadata")
+_INDEX_META_KEYS = ("reference", "note", "name_zh", "name_en")
 
 
-class ParameterError(ValueError):
-    """A parameter file or look-up that breaks the rules; names the file and key."""
-
-    def __init__(self, file: str | Path, key: str, zh: str, en: str) -> None:
-        self.file, self.key, self.zh, self.en = str(file), key, zh, en
-        super().__init__(
-            f"参数文件 {file}，键 {key}：{zh} / parameter file {file}, key {key}: {en}"
-        )
+# ---------------------------------------------------------------- values by unit
 
 
-# ---------------------------------------------------------------- YAML reading
-
-
-class _StrictLoader(StrictLoader):
-    """The shared strict loader (duplicate keys rejected, floats as Decimal), dates as text."""
-
-
-# Dates stay strings so that the loader, not YAML, decides what a valid date is.
-_StrictLoader.yaml_implicit_resolvers = {
-    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _read_yaml(path: Path) -> Any:
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)
-    except DuplicateKey as dup:
-        raise ParameterError(
-            path, str(dup.key), f"重复的键（第 {dup.line} 行）", f"duplicate key (line {dup.line})"
-        ) from None
-    except yaml.YAMLError as exc:
-        raise ParameterError(
-            path, "-", f"YAML 语法错误：{exc}", f"YAML syntax error: {exc}"
-        ) from None
-
-
-# ---------------------------------------------------------------- model
-
-
-@dataclass(frozen=True)
-class DatedValue:
-    """A value taking effect on ``start`` (``None`` = stops being in force), with its source."""
-
-    start: dt.date
-    value: Any
-    reference: str
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """One dated parameter (a value file)."""
-
-    name: str
-    file: Path
-    description: str
-    reference: str
-    unit: str
-    values: tuple[DatedValue, ...]  # sorted by start
-    note: str | None = None
-
-    def entry_at(self, on: dt.date) -> DatedValue | None:
-        current = None
-        for entry in self.values:
-            if entry.start <= on:
-                current = entry
-            else:
-                break
-        return current
-
-    def at(self, on: dt.date) -> Any:
-        """The value in force on ``on``; ``None`` if none is (before the first date or stopped)."""
-        entry = self.entry_at(on)
-        return None if entry is None else entry.value
-
-    def change_dates(self) -> list[dt.date]:
-        return [entry.start for entry in self.values]
-
-
-@dataclass(frozen=True)
-class Bracket:
-    """One tier of a schedule: ``rate`` applies from ``threshold_fen`` up to the next threshold."""
-
-    threshold_fen: int
-    rate: Decimal
-
-
-@dataclass(frozen=True)
-class Scale:
-    """A tiered schedule (``brackets``): thresholds and rates, each dated."""
-
-    name: str
-    file: Path
-    description: str
-    reference: str
-    unit: str
-    threshold_unit: str
-    thresholds: tuple[tuple[DatedValue, ...], ...]
-    rates: tuple[tuple[DatedValue, ...], ...]
-    note: str | None = None
-
-    def at(self, on: dt.date) -> tuple[Bracket, ...] | None:
-        """Brackets in force on ``on`` (brackets not in force are left out); ``None`` if none."""
-        out: list[Bracket] = []
-        for index, (th, rt) in enumerate(zip(self.thresholds, self.rates, strict=True)):
-            threshold, rate = _value_at(th, on), _value_at(rt, on)
-            if threshold is None and rate is None:
-                continue
-            if threshold is None or rate is None:
-                raise ParameterError(
-                    self.file,
-                    f"brackets[{index}]",
-                    f"{on} 时门槛与比例只有一个有效",
-                    f"on {on} only one of threshold and rate is in force",
-                )
-            out.append(Bracket(threshold, rate))
-        for before, after in itertools.pairwise(out):
-            if after.threshold_fen <= before.threshold_fen:
-                raise ParameterError(
-                    self.file,
-                    "brackets",
-                    f"{on} 时各档门槛未严格递增",
-                    f"on {on} thresholds are not strictly increasing",
-                )
-        return tuple(out) or None
-
-    def change_dates(self) -> list[dt.date]:
-        dates = {e.start for series in (*self.thresholds, *self.rates) for e in series}
-        return sorted(dates)
-
-
-def _value_at(series: tuple[DatedValue, ...], on: dt.date) -> Any:
-    current = None
-    for entry in series:
-        if entry.start <= on:
-            current = entry.value
-    return current
-
-
-# ---------------------------------------------------------------- validation
-
-
-def _require_mapping(obj: Any, file: Path, key: str) -> dict:
-    if not isinstance(obj, dict):
-        raise ParameterError(file, key, "应为映射（键: 值）", "must be a mapping (key: value)")
-    return obj
-
-
-def _check_keys(obj: dict, allowed: set[str], required: set[str], file: Path, where: str) -> None:
-    for key in obj:
-        if key not in allowed:
-            allowed_text = ", ".join(sorted(allowed))
-            raise ParameterError(
-                file,
-                f"{where}{key}",
-                f"不允许的键（允许：{allowed_text}）",
-                f"unknown key (allowed: {allowed_text})",
-            )
-    for key in sorted(required - obj.keys()):
-        raise ParameterError(file, f"{where}{key}", "缺少必填键", "required key is missing")
-
-
-def _text(obj: Any, file: Path, key: str) -> str:
-    if not isinstance(obj, str) or not obj.strip():
-        raise ParameterError(file, key, "应为非空文本", "must be non-empty text")
-    return obj.strip()
-
-
-def _parse_date(raw: Any, file: Path, key: str) -> dt.date:
-    text = str(raw)
-    if not _DATE.match(text):
-        raise ParameterError(file, key, "日期应为 YYYY-MM-DD", "date must be YYYY-MM-DD")
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ParameterError(file, key, "日期不存在", "no such date") from None
-
-
-def _convert_scalar(raw: Any, unit: str, file: Path, key: str) -> Any:
+def _scalar(raw: Any, unit: str, file: Path, key: str) -> Any:
     if unit == "bool":
         if not isinstance(raw, bool):
             raise ParameterError(file, key, "应为 true 或 false", "must be true or false")
         return raw
+    # quoted text is refused here: a policy amount is written as a YAML number
     if isinstance(raw, bool) or not isinstance(raw, int | Decimal):
         raise ParameterError(
             file, key, f"应为数值（单位 {unit}）", f"must be a number (unit {unit})"
@@ -290,7 +125,9 @@ def _convert_scalar(raw: Any, unit: str, file: Path, key: str) -> Any:
     return int(number)
 
 
-def _convert(raw: Any, unit: str, file: Path, key: str) -> Any:
+def read_value(raw: Any, unit: str, file: Path, key: str) -> Any:
+    """A policy value as an exact Python value: a scalar by unit, a flat mapping of scalars
+    (by level or group), or ``None`` (the parameter stops being in force)."""
     if raw is None:
         return None
     if isinstance(raw, dict):
@@ -307,111 +144,145 @@ def _convert(raw: Any, unit: str, file: Path, key: str) -> Any:
                 raise ParameterError(
                     file, f"{key}.{sub}", "映射中的值不能为空", "a mapping value cannot be null"
                 )
-            out[sub] = _convert_scalar(item, unit, file, f"{key}.{sub}")
+            out[sub] = _scalar(item, unit, file, f"{key}.{sub}")
         return out
-    return _convert_scalar(raw, unit, file, key)
+    return _scalar(raw, unit, file, key)
 
 
-def _dated_series(obj: Any, unit: str, file: Path, where: str) -> tuple[DatedValue, ...]:
-    series = _require_mapping(obj, file, where)
-    if not series:
-        raise ParameterError(file, where, "至少需要一个日期", "needs at least one dated value")
-    out = []
-    for raw_date, entry in series.items():
-        key = f"{where}.{raw_date}"
-        start = _parse_date(raw_date, file, key)
-        entry = _require_mapping(entry, file, key)
-        _check_keys(entry, _VALUE_KEYS, {"value", "reference"}, file, f"{key}.")
-        out.append(
-            DatedValue(
-                start=start,
-                value=_convert(entry["value"], unit, file, f"{key}.value"),
-                reference=_text(entry["reference"], file, f"{key}.reference"),
-                note=None
-                if entry.get("note") is None
-                else _text(entry["note"], file, f"{key}.note"),
+def _scalar_value(raw: Any, unit: str, file: Path, key: str) -> Any:
+    value = read_value(raw, unit, file, key)
+    if isinstance(value, dict):
+        raise ParameterError(file, key, "分档值应为标量", "bracket values must be scalars")
+    return value
+
+
+# ---------------------------------------------------------------- tiered schedules
+
+
+@dataclass(frozen=True)
+class Bracket:
+    """One tier of a schedule: ``rate`` applies from ``threshold_fen`` up to the next threshold."""
+
+    threshold_fen: int
+    rate: Decimal
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A tiered schedule (``brackets``): thresholds and rates, each a dated series."""
+
+    name: str
+    file: Path
+    description: str
+    reference: str
+    unit: str
+    threshold_unit: str
+    thresholds: tuple[tuple[DatedValue, ...], ...]
+    rates: tuple[tuple[DatedValue, ...], ...]
+    note: str | None = None
+
+    def in_force(self, on: dt.date) -> tuple[Bracket, ...] | None:
+        """Brackets in force on ``on`` (brackets not in force are left out); ``None`` if none."""
+        out: list[Bracket] = []
+        for index, (th, rt) in enumerate(zip(self.thresholds, self.rates, strict=True)):
+            threshold, rate = (_value_at(series, on) for series in (th, rt))
+            if threshold is None and rate is None:
+                continue
+            if threshold is None or rate is None:
+                raise ParameterError(
+                    self.file,
+                    f"brackets[{index}]",
+                    f"{on} 时门槛与比例只有一个有效",
+                    f"on {on} only one of threshold and rate is in force",
+                )
+            out.append(Bracket(threshold, rate))
+        for before, after in itertools.pairwise(out):
+            if after.threshold_fen <= before.threshold_fen:
+                raise ParameterError(
+                    self.file,
+                    "brackets",
+                    f"{on} 时各档门槛未严格递增",
+                    f"on {on} thresholds are not strictly increasing",
+                )
+        return tuple(out) or None
+
+    def at(self, on: dt.date) -> tuple[Bracket, ...]:
+        """Brackets in force on ``on``; :class:`~yigai.params.NotInForce` if none is."""
+        brackets = self.in_force(on)
+        if brackets is None:
+            raise NotInForce(
+                self.file, "brackets", f"{on} 没有有效的分档", f"no brackets in force on {on}"
             )
-        )
-    out.sort(key=lambda e: e.start)
-    return tuple(out)
+        return brackets
+
+    def change_dates(self) -> list[dt.date]:
+        dates = {e.start for series in (*self.thresholds, *self.rates) for e in series}
+        return sorted(dates)
 
 
-def _unit(obj: Any, file: Path, key: str) -> str:
-    if obj not in UNITS:
-        raise ParameterError(
-            file,
-            key,
-            f"未知单位（可选：{', '.join(UNITS)}）",
-            f"unknown unit (one of {', '.join(UNITS)})",
-        )
-    return str(obj)
+def _value_at(series: tuple[DatedValue, ...], on: dt.date) -> Any:
+    entry = entry_at(series, on)
+    return None if entry is None else entry.value
+
+
+def _mapping(obj: Any, file: Path, key: str) -> dict[Any, Any]:
+    if not isinstance(obj, dict):
+        raise ParameterError(file, key, "应为映射（键: 值）", "must be a mapping (key: value)")
+    return obj
+
+
+def _scale(doc: dict[Any, Any], path: Path, name: str) -> Scale:
+    check_keys(doc, _SCALE_TOP_KEYS, path, "")
+    meta = _mapping(doc["metadata"], path, "metadata")
+    check_keys(meta, _SCALE_META_KEYS, path, "metadata", ("reference", "unit", "threshold_unit"))
+    unit = unit_of(meta, "unit", path, UNITS)
+    threshold_unit = unit_of(meta, "threshold_unit", path, UNITS)
+    brackets = doc["brackets"]
+    if not isinstance(brackets, list) or not brackets:
+        raise ParameterError(path, "brackets", "应为非空列表", "must be a non-empty list")
+    thresholds, rates = [], []
+    for index, bracket in enumerate(brackets):
+        where = f"brackets[{index}]"
+        bracket = _mapping(bracket, path, where)
+        check_keys(bracket, _BRACKET_KEYS, path, where)
+        for part, part_unit, sink in (
+            ("threshold", threshold_unit, thresholds),
+            ("rate", unit, rates),
+        ):
+            sink.append(
+                dated_values(
+                    bracket[part], part_unit, path, f"{where}.{part}", _scalar_value, notes=True
+                )
+            )
+    return Scale(
+        name,
+        path,
+        text(doc["description"], path, "description"),
+        text(meta["reference"], path, "metadata.reference"),
+        unit,
+        threshold_unit,
+        tuple(thresholds),
+        tuple(rates),
+        None if meta.get("note") is None else text(meta["note"], path, "metadata.note"),
+    )
 
 
 def load_file(path: Path, name: str) -> Parameter | Scale:
-    """Read and validate one parameter file."""
-    doc = _require_mapping(_read_yaml(path), path, "-")
-    _check_keys(doc, _FILE_KEYS, {"description", "metadata"}, path, "")
-    if ("values" in doc) == ("brackets" in doc):
+    """Read and validate one policy parameter file: dated ``values`` or ``brackets``."""
+    doc = _mapping(read_yaml(path), path, "(file)")
+    if "brackets" not in doc:
+        return parse(doc, path, name, units=UNITS, value=read_value, notes=True)
+    if "values" in doc:
         raise ParameterError(
             path,
             "values",
             "应有 values 或 brackets 之一",
             "needs exactly one of values or brackets",
         )
-    meta = _require_mapping(doc["metadata"], path, "metadata")
-    _check_keys(meta, _META_KEYS, {"reference", "unit"}, path, "metadata.")
-    description = _text(doc["description"], path, "description")
-    reference = _text(meta["reference"], path, "metadata.reference")
-    unit = _unit(meta["unit"], path, "metadata.unit")
-    note = None if meta.get("note") is None else _text(meta["note"], path, "metadata.note")
-    if "values" in doc:
-        if "threshold_unit" in meta:
-            raise ParameterError(
-                path, "metadata.threshold_unit", "仅用于 brackets", "only for brackets"
-            )
-        return Parameter(
-            name,
-            path,
-            description,
-            reference,
-            unit,
-            _dated_series(doc["values"], unit, path, "values"),
-            note,
-        )
-    brackets = doc["brackets"]
-    if not isinstance(brackets, list) or not brackets:
-        raise ParameterError(path, "brackets", "应为非空列表", "must be a non-empty list")
-    if "threshold_unit" not in meta:
-        raise ParameterError(
-            path, "metadata.threshold_unit", "缺少必填键", "required key is missing"
-        )
-    threshold_unit = _unit(meta["threshold_unit"], path, "metadata.threshold_unit")
-    thresholds, rates = [], []
-    for index, bracket in enumerate(brackets):
-        where = f"brackets[{index}]"
-        bracket = _require_mapping(bracket, path, where)
-        _check_keys(bracket, _BRACKET_KEYS, _BRACKET_KEYS, path, f"{where}.")
-        for part, part_unit, sink in (
-            ("threshold", threshold_unit, thresholds),
-            ("rate", unit, rates),
-        ):
-            series = _dated_series(bracket[part], part_unit, path, f"{where}.{part}")
-            if any(isinstance(e.value, dict) for e in series):
-                raise ParameterError(
-                    path, f"{where}.{part}", "分档值应为标量", "bracket values must be scalars"
-                )
-            sink.append(series)
-    return Scale(
-        name,
-        path,
-        description,
-        reference,
-        unit,
-        threshold_unit,
-        tuple(thresholds),
-        tuple(rates),
-        note,
-    )
+    return _scale(doc, path, name)
+
+
+# ---------------------------------------------------------------- a region's tree
 
 
 @dataclass(frozen=True)
@@ -447,13 +318,13 @@ class Values(Mapping[str, Any]):
 
     def __init__(self, tree: ParameterTree, on: dt.date) -> None:
         self.tree, self.on = tree, on
-        self._values = {name: p.at(on) for name, p in tree.params.items()}
+        self._values = {name: p.in_force(on) for name, p in tree.params.items()}
 
     def __getitem__(self, name: str) -> Any:
         param = self.tree[name]
         value = self._values[name]
         if value is None:
-            raise ParameterError(
+            raise NotInForce(
                 param.file, name, f"{self.on} 没有有效的值", f"no value in force on {self.on}"
             )
         return value
@@ -491,6 +362,18 @@ def load(region: str, *, root: Path | None = None) -> ParameterTree:
     return _load((root or DEFAULT_ROOT).resolve(), region)
 
 
+def _index(folder: Path) -> tuple[str, str]:
+    """The region's description and reference from its optional ``index.yaml``."""
+    index = folder / "index.yaml"
+    if not index.exists():
+        return folder.name, ""
+    doc = _mapping(read_yaml(index), index, "(file)")
+    check_keys(doc, _INDEX_KEYS, index, "", ("description",))
+    meta = _mapping(doc.get("metadata", {}), index, "metadata")
+    check_keys(meta, _INDEX_META_KEYS, index, "metadata", ())
+    return text(doc["description"], index, "description"), str(meta.get("reference", ""))
+
+
 @lru_cache(maxsize=64)
 def _load(root: Path, region: str) -> ParameterTree:
     folder = root / region
@@ -502,15 +385,7 @@ def _load(root: Path, region: str) -> ParameterTree:
             f"没有这个地区的参数（已有：{known}）",
             f"no parameters for this region (known: {known})",
         )
-    description, reference = region, ""
-    index = folder / "index.yaml"
-    if index.exists():
-        doc = _require_mapping(_read_yaml(index), index, "-")
-        _check_keys(doc, _INDEX_KEYS, {"description"}, index, "")
-        description = _text(doc["description"], index, "description")
-        meta = _require_mapping(doc.get("metadata", {}), index, "metadata")
-        _check_keys(meta, _INDEX_META_KEYS, set(), index, "metadata.")
-        reference = str(meta.get("reference", ""))
+    description, reference = _index(folder)
     params: dict[str, Parameter | Scale] = {}
     for path in sorted(folder.rglob("*.yaml")):
         if path.name == "index.yaml":
@@ -523,3 +398,21 @@ def _load(root: Path, region: str) -> ParameterTree:
 def parameters(region: str, on_date: dt.date, *, root: Path | None = None) -> Values:
     """The parameter values of ``region`` in force on ``on_date``."""
     return load(region, root=root).at(on_date)
+
+
+__all__ = [
+    "DEFAULT_ROOT",
+    "UNITS",
+    "Bracket",
+    "KeyProblem",
+    "Parameter",
+    "ParameterError",
+    "ParameterTree",
+    "Scale",
+    "Values",
+    "load",
+    "load_file",
+    "parameters",
+    "read_value",
+    "regions",
+]

@@ -85,6 +85,7 @@ from yigai.policy.dip import (
 from yigai.policy.dip._common import quantize
 from yigai.policy.params import DEFAULT_ROOT
 from yigai.policy.settle import settle_claims
+from yigai.records.versions import read_in_force
 from yigai.warehouse import Warehouse
 
 #: Decimal places of the reimbursement ratios (a share: 4 places = hundredths of a percent).
@@ -332,7 +333,7 @@ def settle(
     totals = claim_totals(stored)
     report(step, 3, 3)
 
-    orgs = wh.read("org_units")
+    orgs = read_in_force(wh, "org_units", Period.year(year).end)
     names = dict(zip(orgs["org_id"].to_pylist(), orgs["name"].to_pylist(), strict=True))
 
     step = _STEPS[1]
@@ -342,13 +343,13 @@ def settle(
 
     step = _STEPS[2]
     report(step, 0, 1)
-    residents = wh.read("residents")
+    residents = read_in_force(wh, "residents", Period.year(year).end)
     members = wh.read("community_members")
     capitation = capitation_payments(
         residents,
         year,
         CapitationParams.load(region, root=root),
-        contracts=wh.read("contracts"),
+        contracts=read_in_force(wh, "contracts", Period.year(year).end),
         members=members,
     )
     report(step, 1, 1)

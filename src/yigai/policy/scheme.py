@@ -46,8 +46,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from yigai.orgs.model import PolicyLevel
+from yigai.params import ParameterError
 from yigai.policy.money import share
-from yigai.policy.params import Bracket, ParameterError, ParameterTree, Values, load
+from yigai.policy.params import Bracket, ParameterTree, Values, load
 
 OUT_OF_COUNTY = "out_of_county"
 LEVELS: tuple[str, ...] = (*(level.value for level in PolicyLevel), OUT_OF_COUNTY)
@@ -222,14 +223,6 @@ def _build(tree: ParameterTree, on: dt.date, valid_to: dt.date) -> Scheme:
         assistance_cap_fen=dict(groups_cap),
         primary_zero_markup=bool(_scalar(v, "drugs.primary_zero_markup", tree)),
     )
-
-
-def scheme_for(region: str, on: dt.date, *, root: Path | None = None) -> Scheme:
-    """The scheme of ``region`` in force on ``on`` (valid until the next change date)."""
-    tree = load(region, root=root)
-    later = [d for d in tree.change_dates() if d > on]
-    valid_to = min(later) - dt.timedelta(days=1) if later else dt.date.max
-    return _build(tree, on, valid_to)
 
 
 def schemes_for_year(region: str, year: int, *, root: Path | None = None) -> list[Scheme]:

@@ -45,6 +45,7 @@ from yigai.policy.adjudication_vectorised import REQUIRED, adjudicate_table
 from yigai.policy.claims import CLAIMS
 from yigai.policy.scheme import OUT_OF_COUNTY
 from yigai.records.schemas import POPULATION_GROUPS
+from yigai.records.versions import read_in_force
 
 _LOCAL_LEVELS = ("village", "township", "county")
 _ENCOUNTER_COLUMNS = [
@@ -70,10 +71,12 @@ def settle_claims(wh: Any, year: int, region: str, *, root: Path | None = None) 
         "encounters", months=Period.year(year).month_keys(), columns=_ENCOUNTER_COLUMNS
     )
     group_columns = [f"grp_{code}" for code, _, _ in POPULATION_GROUPS]
-    residents = wh.read(
-        "residents", columns=["person_id", "home_unit_id", "scheme", *group_columns]
+    # Registries as they stood at the year end: one version per resident and unit.
+    year_end = Period.year(year).end
+    residents = read_in_force(
+        wh, "residents", year_end, ["person_id", "home_unit_id", "scheme", *group_columns]
     )
-    orgs = wh.read("org_units", columns=["org_id", "parent_id", "kind", "level"])
+    orgs = read_in_force(wh, "org_units", year_end, ["org_id", "parent_id", "kind", "level"])
     members = wh.read("community_members")
     referrals = wh.read(
         "referrals", columns=["referral_id", "from_institution_id", "to_institution_id"]

@@ -7,7 +7,7 @@ generator and the indicator engine all read these definitions; none restates the
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -38,6 +38,10 @@ ARROW_TYPES: dict[Kind, pa.DataType] = {
 
 #: Name of the partition column added to every partitioned record set (``yyyymm``).
 MONTH_COLUMN = "month"
+#: Versioned record sets (corrected by dated versions, never edited in place): the day a
+#: version takes effect (版本生效日期) and, on a version that retires the entity, why (注销原因).
+VERSION_FROM = "version_from"
+RETIRED_REASON = "retired_reason"
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,11 @@ class Field:
 
     ``zh``/``en`` are the labels shown in error reports and exports. ``personal`` marks
     personal information (个人信息): stored only pseudonymised or masked.
+
+    ``labels`` (code → Chinese name) lets an import give a code by its Chinese name
+    (``男`` for ``M``); the codes are the choices when ``choices`` is not given. ``planned``
+    marks a date that may lie after the import day (a due date); other dates record events
+    that have happened, so a date after the import day is rejected.
     """
 
     name: str
@@ -57,6 +66,18 @@ class Field:
     min: float | None = None
     max: float | None = None
     personal: bool = False
+    labels: Mapping[str, str] = field(default_factory=dict, hash=False)
+    planned: bool = False
+
+    def __post_init__(self) -> None:
+        if self.labels and self.choices is None:
+            object.__setattr__(self, "choices", tuple(self.labels))
+        unknown = set(self.labels) - set(self.choices or ())
+        if unknown:
+            raise ValueError(f"{self.name}: labels for codes not in choices: {sorted(unknown)}")
+        words = [c.lower() for c in self.choices or ()] + list(self.labels.values())
+        if len(set(words)) != len(words):
+            raise ValueError(f"{self.name}: a label or code is given twice: {words}")
 
     @property
     def arrow_type(self) -> pa.DataType:
@@ -89,6 +110,9 @@ class RecordSet:
     checks: tuple[RowCheck, ...] = field(default=())
     #: foreign keys: column -> record set whose key it must match
     references: tuple[tuple[str, str], ...] = field(default=())
+    #: corrected by dated versions (``VERSION_FROM``, ``RETIRED_REASON`` fields): ``key``
+    #: names the entity and ``stored_key`` (key + ``version_from``) one version of it
+    versioned: bool = False
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -99,6 +123,11 @@ class RecordSet:
     @property
     def names(self) -> list[str]:
         return [f.name for f in self.fields]
+
+    @property
+    def stored_key(self) -> tuple[str, ...]:
+        """The columns unique among stored rows: one version of an entity if versioned."""
+        return (*self.key, VERSION_FROM) if self.versioned else self.key
 
     @property
     def partitioned(self) -> bool:

@@ -1,12 +1,16 @@
 """The record sets yigai holds, as declarative schemas.
 
-Registries (no partition): ``org_units``, ``community_members``, ``residents``, ``staff``.
+Registries (no partition): ``org_units``, ``community_members``, ``residents``, ``staff``;
+``org_units``, ``residents``, ``staff`` and ``contracts`` are corrected by dated versions
+(:mod:`yigai.records.versions`).
 Records of care and work (partitioned by month of a date field): ``encounters``,
 ``referrals``, ``contracts``, ``chronic_cases``, ``followups``.
 
 Personal information never reaches the warehouse in clear: identity numbers arrive as
-``id_number`` and are stored as ``person_id`` (a keyed hash, 假名化) plus ``id_masked``;
-names are stored masked. See :mod:`yigai.people.identity`.
+``id_number`` and are stored as ``person_id`` (a keyed hash, 假名化) plus ``id_masked`` (last
+two characters); of the birth date only the year-month is kept (``birth_ym``, a date on the
+1st of the month); names are stored masked. See :mod:`yigai.people.identity` and
+docs/PRIVACY.md.
 """
 
 from __future__ import annotations
@@ -14,9 +18,10 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from yigai.orgs.model import InstitutionType, OrgKind, Ownership, PolicyLevel
+from yigai.orgs.model import OrgKind
 from yigai.policy.claims import CLAIMS
-from yigai.records.fields import Field, Kind, RecordSet, RowCheck
+from yigai.records import labels
+from yigai.records.fields import RETIRED_REASON, VERSION_FROM, Field, Kind, RecordSet, RowCheck
 
 S, E, N, M, F, B, D, T = (
     Kind.STRING,
@@ -30,10 +35,6 @@ S, E, N, M, F, B, D, T = (
 )
 
 
-def _codes(enum: type) -> tuple[str, ...]:
-    return tuple(member.value for member in enum)
-
-
 def _later_than(later: str, earlier: str) -> RowCheck:
     return RowCheck(
         later,
@@ -45,6 +46,13 @@ def _later_than(later: str, earlier: str) -> RowCheck:
 
 # ---------------------------------------------------------------- registries
 
+#: The columns of a versioned registry (see :mod:`yigai.records.versions`): a correction is a
+#: new version of the row from a later date, never an edit of a stored one.
+VERSION_FIELDS = (
+    Field(VERSION_FROM, D, "版本生效日期", "version valid from", required=False),
+    Field(RETIRED_REASON, S, "注销原因", "retired: reason", required=False),
+)
+
 ORG_UNITS = RecordSet(
     name="org_units",
     zh="组织机构",
@@ -52,16 +60,20 @@ ORG_UNITS = RecordSet(
     fields=(
         Field("org_id", S, "机构编码", "org unit id"),
         Field("parent_id", S, "上级编码", "parent id", required=False),
-        Field("kind", E, "层级", "kind", choices=_codes(OrgKind)),
+        Field("kind", E, "层级", "kind", labels=labels.ORG_KIND),
         Field("name", S, "名称", "name"),
-        Field("inst_type", E, "机构类别", "institution type", False, _codes(InstitutionType)),
-        Field("level", E, "医保支付级别", "policy level", False, _codes(PolicyLevel)),
-        Field("ownership", E, "举办主体", "ownership", False, _codes(Ownership)),
+        Field(
+            "inst_type", E, "机构类别", "institution type", False, labels=labels.INSTITUTION_TYPE
+        ),
+        Field("level", E, "医保支付级别", "policy level", False, labels=labels.POLICY_LEVEL),
+        Field("ownership", E, "举办主体", "ownership", False, labels=labels.OWNERSHIP),
         Field("division_code", S, "行政区划代码", "division code", required=False),
         Field("beds", N, "编制床位", "beds", required=False, min=0),
         Field("agri_population", N, "农业人口", "agricultural population", False, min=0),
+        *VERSION_FIELDS,
     ),
     key=("org_id",),
+    versioned=True,
     checks=(
         RowCheck(
             "inst_type",
@@ -85,9 +97,9 @@ COMMUNITY_MEMBERS = RecordSet(
     fields=(
         Field("community_id", S, "医共体编码", "community id"),
         Field("institution_id", S, "成员机构编码", "institution id"),
-        Field("role", E, "角色", "role", choices=("lead", "member")),
-        Field("valid_from", D, "加入日期", "joined on"),
-        Field("valid_to", D, "退出日期", "left on", required=False),
+        Field("role", E, "角色", "role", labels=labels.MEMBER_ROLE),
+        Field("valid_from", D, "加入日期", "joined on", planned=True),
+        Field("valid_to", D, "退出日期", "left on", required=False, planned=True),
     ),
     key=("community_id", "institution_id", "valid_from"),
     checks=(_later_than("valid_to", "valid_from"),),
@@ -113,19 +125,21 @@ RESIDENTS = RecordSet(
         Field("person_id", S, "居民标识（假名）", "person id (pseudonym)", personal=True),
         Field("id_masked", S, "身份证号（脱敏）", "identity number (masked)", personal=True),
         Field("name_masked", S, "姓名（脱敏）", "name (masked)", False, personal=True),
-        Field("sex", E, "性别", "sex", choices=("M", "F")),
-        Field("birth_date", D, "出生日期", "birth date"),
+        Field("sex", E, "性别", "sex", labels=labels.SEX),
+        Field("birth_ym", D, "出生年月", "birth year-month (1st of the month)"),
         Field("home_unit_id", S, "属地机构", "home institution (catchment)"),
         Field(
-            "scheme", E, "参保类型", "insurance scheme", choices=("resident", "employee", "none")
+            "scheme", E, "参保类型", "insurance scheme", labels=labels.SCHEME
         ),
         Field("registered_on", D, "常住登记日期", "resident since"),
         Field("left_on", D, "迁出/死亡日期", "left or died on", required=False),
         Field("health_record_on", D, "建档日期", "health record opened", required=False),
         Field("health_record_electronic", B, "电子健康档案", "electronic health record", False),
         *(Field(f"grp_{code}", B, zh, en, required=False) for code, zh, en in POPULATION_GROUPS),
+        *VERSION_FIELDS,
     ),
     key=("person_id",),
+    versioned=True,
     checks=(_later_than("left_on", "registered_on"),),
     references=(("home_unit_id", "org_units"),),
 )
@@ -142,17 +156,7 @@ STAFF = RecordSet(
             E,
             "专业类别",
             "profession",
-            choices=(
-                "doctor",  # 执业（助理）医师
-                "nurse",  # 注册护士
-                "pharmacist",  # 药师
-                "technician",  # 技师
-                "village_doctor",  # 乡村医生
-                "public_health",  # 公共卫生人员
-                "management",  # 管理人员
-                "worker",  # 工勤技能人员
-                "other",
-            ),
+            labels=labels.PROFESSION,
         ),
         Field("is_gp", B, "全科医生", "general practitioner"),
         Field(
@@ -160,27 +164,29 @@ STAFF = RecordSet(
             E,
             "职称",
             "title",
-            choices=("none", "junior", "intermediate", "associate_senior", "senior"),
+            labels=labels.TITLE,
         ),
         Field(
             "education",
             E,
             "学历",
             "education",
-            choices=("secondary", "junior_college", "bachelor", "master", "doctorate"),
+            labels=labels.EDUCATION,
         ),
         Field(
             "post_type",
             E,
             "岗位类别",
             "post type",
-            choices=("professional", "management", "worker"),
+            labels=labels.POST_TYPE,
         ),
         Field("established", B, "在编", "in establishment (编制)"),
         Field("joined_on", D, "入职日期", "joined on"),
         Field("left_on", D, "离职日期", "left on", required=False),
+        *VERSION_FIELDS,
     ),
     key=("staff_id",),
+    versioned=True,
     checks=(_later_than("left_on", "joined_on"),),
     references=(("institution_id", "org_units"),),
 )
@@ -222,7 +228,7 @@ ENCOUNTERS = RecordSet(
             E,
             "就诊类型",
             "care type",
-            choices=("outpatient", "emergency", "inpatient"),
+            labels=labels.CARE_TYPE,
         ),
         Field("visit_date", D, "就诊/入院日期", "visit or admission date"),
         Field("discharge_date", D, "出院日期", "discharge date", required=False),
@@ -231,7 +237,7 @@ ENCOUNTERS = RecordSet(
         Field("procedure_code", S, "主要手术操作（ICD-9-CM-3）", "principal procedure", False),
         Field("department", S, "科室", "department", required=False),
         Field("is_tcm", B, "中医诊疗", "TCM service"),
-        Field("booking", E, "挂号方式", "booking", choices=("walk_in", "appointment", "referral")),
+        Field("booking", E, "挂号方式", "booking", labels=labels.BOOKING),
         Field("referral_id", S, "转诊单号", "referral id", required=False),
         *(Field(name, M, zh, en, min=0) for name, zh, en in COST_FIELDS),
         Field("cost_total_fen", M, "医疗总费用", "total cost", min=0),
@@ -296,14 +302,14 @@ REFERRALS = RecordSet(
     fields=(
         Field("referral_id", S, "转诊单号", "referral id"),
         Field("person_id", S, "居民标识（假名）", "person id (pseudonym)", personal=True),
-        Field("direction", E, "转诊方向", "direction", choices=("up", "down")),
+        Field("direction", E, "转诊方向", "direction", labels=labels.DIRECTION),
         Field("from_institution_id", S, "转出机构", "from institution"),
         Field("to_institution_id", S, "转入机构", "to institution"),
         Field("reason", S, "转诊原因", "reason", required=False),
         Field("green_channel", B, "绿色通道（签约居民）", "green channel"),
         Field("by_family_doctor", B, "家庭医生团队转诊", "referred by family-doctor team"),
         Field("requested_on", D, "申请日期", "requested on"),
-        Field("status", E, "状态", "status", choices=REFERRAL_STATES),
+        Field("status", E, "状态", "status", choices=REFERRAL_STATES, labels=labels.REFERRAL_STATUS),
         Field("accepted_on", D, "接收日期", "accepted on", required=False),
         Field("arrived_on", D, "到达日期", "arrived on", required=False),
         Field("completed_on", D, "完成日期", "completed on", required=False),
@@ -330,12 +336,14 @@ CONTRACTS = RecordSet(
         Field("person_id", S, "居民标识（假名）", "person id (pseudonym)", personal=True),
         Field("institution_id", S, "签约机构", "contracting institution"),
         Field("team_id", S, "家庭医生团队", "family-doctor team"),
-        Field("package", E, "服务包", "service package", choices=("basic", "personalised")),
+        Field("package", E, "服务包", "service package", labels=labels.PACKAGE),
         Field("signed_on", D, "签约日期", "signed on"),
-        Field("valid_from", D, "生效日期", "valid from"),
-        Field("valid_to", D, "到期日期", "valid to"),
+        Field("valid_from", D, "生效日期", "valid from", planned=True),
+        Field("valid_to", D, "到期日期", "valid to", planned=True),
+        *VERSION_FIELDS,  # a contract ended early: a version with the new valid_to
     ),
     key=("contract_id",),
+    versioned=True,
     partition_by="signed_on",
     checks=(_later_than("valid_to", "valid_from"),),
     references=(("person_id", "residents"), ("institution_id", "org_units")),
@@ -348,7 +356,7 @@ CHRONIC_CASES = RecordSet(
     fields=(
         Field("case_id", S, "管理档案号", "case id"),
         Field("person_id", S, "居民标识（假名）", "person id (pseudonym)", personal=True),
-        Field("disease", E, "病种", "disease", choices=("hypertension", "diabetes")),
+        Field("disease", E, "病种", "disease", labels=labels.DISEASE),
         Field("institution_id", S, "管理机构", "managing institution"),
         Field("screened_on", D, "筛查日期", "screened on", required=False),
         Field("confirmed_on", D, "确诊日期", "confirmed on"),
@@ -369,10 +377,10 @@ FOLLOWUPS = RecordSet(
         Field("followup_id", S, "随访编号", "follow-up id"),
         Field("case_id", S, "管理档案号", "case id"),
         Field("person_id", S, "居民标识（假名）", "person id (pseudonym)", personal=True),
-        Field("disease", E, "病种", "disease", choices=("hypertension", "diabetes")),
+        Field("disease", E, "病种", "disease", labels=labels.DISEASE),
         Field("institution_id", S, "随访机构", "institution"),
         Field("followup_date", D, "随访日期", "follow-up date"),
-        Field("mode", E, "随访方式", "mode", choices=("clinic", "home", "phone")),
+        Field("mode", E, "随访方式", "mode", labels=labels.FOLLOWUP_MODE),
         Field("sbp", N, "收缩压 mmHg", "systolic BP mmHg", required=False, min=40, max=300),
         Field("dbp", N, "舒张压 mmHg", "diastolic BP mmHg", required=False, min=20, max=200),
         Field(
@@ -389,10 +397,10 @@ FOLLOWUPS = RecordSet(
             E,
             "此次随访分类",
             "classification",
-            choices=("controlled", "uncontrolled", "adverse_reaction", "complication"),
+            labels=labels.CLASSIFICATION,
         ),
-        Field("action", E, "处置", "action", choices=("continue", "adjust", "refer")),
-        Field("next_due", D, "下次随访日期", "next follow-up due", required=False),
+        Field("action", E, "处置", "action", labels=labels.FOLLOWUP_ACTION),
+        Field("next_due", D, "下次随访日期", "next follow-up due", required=False, planned=True),
     ),
     key=("followup_id",),
     partition_by="followup_date",

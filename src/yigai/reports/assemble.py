@@ -35,9 +35,14 @@ quarterly bulletin (季度通报) prints:
 
 Assessment items that cannot be scored yet (算不出的考核项): an item whose indicator has no
 target or no baseline in force cannot be scored by its rule, and inventing either would invent
-points. Such an item is scored as the assessment library scores a missing value — 0 points,
-status ``missing`` — and its explanation names the reason (目录中尚无该指标 / 未设定目标值 /
-目标值未给出基线值). Manual items nobody entered score 0 likewise (the library's own rule).
+points. Such an item is scored as the assessment library scores a missing value — 0 points
+for now, status ``missing`` — and its explanation names the reason (目录中尚无该指标 /
+未设定目标值 / 目标值未给出基线值). Manual items nobody entered score 0 likewise. Either way
+the unit's total is marked provisional (暂定) in the bulletin, never presented as final.
+
+Manual scores (手工评分) are stored inputs: read from the operational store
+(:func:`yigai.assess.stored.stored_scores`), entered once through ``yigai assess --manual``,
+so the demo and ``yigai report`` print the same scores from the same store.
 """
 
 from __future__ import annotations
@@ -55,12 +60,14 @@ from yigai import aggregates, assess, reform
 from yigai.assess.assessment import ManualScores
 from yigai.assess.model import Band, Scheme, ThresholdBands
 from yigai.assess.scoring import needs_baseline, needs_target
+from yigai.assess.stored import stored_scores
 from yigai.indicators import catalogue as catalogue_mod
 from yigai.indicators import compute
 from yigai.indicators import targets as targets_mod
 from yigai.orgs.hierarchy import OrgInfo, org_info
 from yigai.orgs.model import InstitutionType, OrgKind
 from yigai.periods import Grain, Period, parse
+from yigai.records.versions import read_in_force
 from yigai.reform.status import TaskStatus
 from yigai.reports.inputs import (
     consequences_from_rows,
@@ -402,6 +409,20 @@ def _explain_unscored(
     return replace(result, scheme=scheme, items=tuple(items))
 
 
+def _entered_scores(
+    session: Session | None,
+    scheme: Scheme,
+    period: Period,
+    given: Mapping[str, ManualScores] | None,
+) -> Mapping[str, ManualScores] | None:
+    """The manual scores the assessment of ``period`` reads: ``given`` when the caller passes
+    them (a library caller without a store), else those stored for the scheme in the
+    operational store (:mod:`yigai.assess.stored`), the one source every command reads."""
+    if given is not None or session is None:
+        return given
+    return stored_scores(session, scheme.id, [q.id for q in history_periods(period)])
+
+
 def report_items(result: assess.AssessmentResult) -> list[AssessmentItem]:
     """考核得分明细 as the report prints them: the item's Chinese name, not its id."""
     return [
@@ -546,11 +567,14 @@ def report_data(
     """Everything the monthly report or quarterly bulletin on ``region_id`` prints for
     ``period`` (module docstring). ``values`` may hold precomputed indicator results; periods
     it lacks are computed. ``session`` is the operational store (reported aggregates and
-    reform tasks); None leaves both out. ``manual_scores``: the assessor's entries by period id
-    (manual items nobody entered score 0, the assessment library's rule)."""
+    reform tasks, manual scores); None leaves them out. ``manual_scores``: the assessor's
+    entries by period id, in place of the stored ones (for a caller without a store); every
+    command reads the stored ones. A manual item nobody entered scores 0 for now and makes
+    its unit's total provisional (暂定)."""
     p = period if isinstance(period, Period) else parse(period)
     check_kind(p, kind)
-    org_units = wh.read("org_units")
+    # Units as registered on the period end: their names then, one version each.
+    org_units = read_in_force(wh, "org_units", p.end)
     info = org_info(org_units)
     if region_id not in info:
         raise AssembleError(f"机构表中没有单位 {region_id} / org_units holds no unit {region_id}")
@@ -574,9 +598,8 @@ def report_data(
     mask = [o in ids for o in org_units.column("org_id").to_pylist()]
     unit_table = org_units.filter(pa.array(mask, pa.bool_()))
     if scheme is not None and units:
-        done = run_assessment(
-            scheme, merged, targets_mod.default(), p, unit_table, known, manual_scores
-        )
+        entered = _entered_scores(session, scheme, p, manual_scores)
+        done = run_assessment(scheme, merged, targets_mod.default(), p, unit_table, known, entered)
         if done is not None:
             scheme_zh = scheme.name_zh
             totals = totals_from_rows(done.result.totals_table().to_pylist())
@@ -587,8 +610,9 @@ def report_data(
     if p.grain is Grain.QUARTER and p.end == dt.date(p.end.year, 12, 31) and units:
         annual = assess.load_scheme(ANNUAL_SCHEME)
         year = Period.year(p.end.year)
+        entered = _entered_scores(session, annual, year, manual_scores)
         done = run_assessment(
-            annual, merged, targets_mod.default(), year, unit_table, known, manual_scores
+            annual, merged, targets_mod.default(), year, unit_table, known, entered
         )
         if done is not None:
             others.append(

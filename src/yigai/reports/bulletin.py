@@ -8,12 +8,18 @@ the top three commended, the last criticised and given a deadline.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from yigai.reports.model import ReportData
 from yigai.reports.render import write_report
 from yigai.reports.sections import ReportKind
 
+if TYPE_CHECKING:
+    from yigai.console import ProgressFn
 
-def write_quarterly_bulletin(data: ReportData, out_dir: Path) -> dict[str, Path]:
+
+def write_quarterly_bulletin(
+    data: ReportData, out_dir: Path, progress: ProgressFn | None = None
+) -> dict[str, Path]:
     """Write the bulletin of ``data.period`` (a quarter) as DOCX, PDF, XLSX and HTML."""
-    return write_report(data, out_dir, ReportKind.QUARTERLY)
+    return write_report(data, out_dir, ReportKind.QUARTERLY, progress)

@@ -1,7 +1,8 @@
 """Charts (统计图) of the key indicator: by unit with the target line, and its monthly trend.
 
-Drawn with matplotlib's object API (no pyplot global state) in a CJK font found by
-:mod:`yigai.reports.fonts`. A glyph missing from the font is an error, not a warning: a chart
+Drawn with matplotlib's object API (no pyplot global state) in the CJK font that the
+project's set-up ships (:func:`yigai.reports.fonts.chart_font`, registered with matplotlib at
+first use). A glyph missing from the font is an error, not a warning: a chart
 with empty boxes instead of unit names must not reach a county bureau. Values are converted to
 float only here, for drawing; every printed number comes from the Decimal tables.
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 import matplotlib
 from matplotlib.figure import Figure
 
-from yigai.reports.fonts import FontMissingError, cjk_font
+from yigai.reports.fonts import FontMissingError, chart_font
 from yigai.reports.model import UNIT_SUFFIX_ZH, Direction
 from yigai.reports.sections import Report
 from yigai.reports.status import STATUS_RGB, Status, meets_target
@@ -50,7 +51,7 @@ def _save(fig: Figure, path: Path) -> Path:
 
 
 def _style() -> dict[str, object]:
-    family, _ = cjk_font()
+    family, _ = chart_font()
     return {"font.family": [family], "axes.unicode_minus": False, "font.size": 10}
 
 

@@ -18,7 +18,7 @@ import typer
 from rich.table import Table
 
 from yigai import settings as settings_mod
-from yigai.console import console
+from yigai.console import ProgressFn, console, progress_bar
 from yigai.periods import PeriodError, parse
 from yigai.reports import datafile
 from yigai.reports.bulletin import write_quarterly_bulletin
@@ -37,7 +37,7 @@ OutOpt = Annotated[
 ]
 
 
-Writer = Callable[[ReportData, Path], dict[str, Path]]
+Writer = Callable[[ReportData, Path, ProgressFn | None], dict[str, Path]]
 
 WRITERS: dict[str, Writer] = {
     "bulletin": write_quarterly_bulletin,
@@ -53,7 +53,8 @@ def _fail(message: str) -> typer.Exit:
 def _run(writer: Writer, data_path: Path, out: Path | None) -> None:
     try:
         data = datafile.load(data_path)
-        files = writer(data, out or settings_mod.load().output_dir / "reports")
+        with progress_bar() as bar:
+            files = writer(data, out or settings_mod.load().output_dir / "reports", bar)
     except ReportDataError as exc:
         raise _fail(str(exc)) from None
     for kind, path in files.items():
@@ -80,6 +81,20 @@ def print_files(files: dict[str, Path], title: str) -> None:
     for fmt, path in files.items():
         table.add_row(fmt.upper(), str(path))
     console.print(table)
+
+
+def warn_provisional(data: ReportData) -> None:
+    """Warn on the console when assessment totals rest on missing inputs (暂定)."""
+    from rich.markup import escape
+
+    groups = [data.totals, *(g.totals for g in data.other_rankings)]
+    names = [data.unit_name(t.org_id) for totals in groups for t in totals if t.provisional]
+    if names:
+        console.print(
+            f"[yellow]警告：{escape('、'.join(dict.fromkeys(names)))} 的考核得分为暂定（部分考核项目"
+            f"缺少数据或评分，按0分暂计） / warning: {len(set(names))} assessment totals are "
+            f"provisional (inputs missing, scored 0 for now)[/yellow]"
+        )
 
 
 def report(
@@ -131,7 +146,9 @@ def report(
                 kind="monthly" if chosen == "monthly" else "bulletin",
                 document_number=doc_number,
             )
-        files = WRITERS[chosen](data, out or settings.output_dir / "reports")
+        warn_provisional(data)
+        with progress_bar() as bar:
+            files = WRITERS[chosen](data, out or settings.output_dir / "reports", bar)
     except (AssembleError, ReportDataError) as exc:
         raise _fail(str(exc)) from None
     product = "通报" if chosen == "bulletin" else "进展报告"

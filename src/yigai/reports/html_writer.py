@@ -7,6 +7,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from yigai.reports.fonts import Face
 from yigai.reports.sections import (
     INDICATOR_HEADERS,
     RANKING_HEADERS,
@@ -28,11 +29,14 @@ _env = Environment(
 )
 
 
-def render_html(report: Report, base: Path, *, print_fonts: tuple[str, str] | None = None) -> str:
+def render_html(
+    report: Report, base: Path, *, print_fonts: tuple[Face, Face] | None = None
+) -> str:
     """The report as one HTML page; chart paths are made relative to ``base``.
 
-    ``print_fonts`` (serif, sans) puts the installed CJK faces first for WeasyPrint: fontconfig
-    answers an unknown family such as 黑体 with DejaVu rather than moving down the CSS list.
+    ``print_fonts`` (serif, sans) loads the shipped CJK files with ``@font-face`` and puts them
+    first for WeasyPrint: fontconfig answers an unknown family such as 黑体 with DejaVu rather
+    than moving down the CSS list. The web page itself keeps report.css's Windows names.
     """
     charts = {
         name: Path(path).relative_to(base).as_posix()

@@ -59,13 +59,22 @@ def indicator_values_from_rows(rows: Iterable[Row]) -> list[IndicatorValue]:
 
 
 def totals_from_rows(rows: Iterable[Row]) -> list[AssessmentTotal]:
-    """Rows of ``assessment_totals`` (org_id, total, grade, rank)."""
+    """Rows of ``assessment_totals`` (org_id, total, grade, rank; ``provisional`` when the
+    total rests on missing inputs, false when the column is absent)."""
     table = "考核总分"
     out: list[AssessmentTotal] = []
     for i, row in enumerate(rows, start=1):
         _need(row, table, i, "org_id", "total", "grade", "rank")
         total = to_required_decimal(row["total"], table=table, row=i, column="total")
-        out.append(AssessmentTotal(str(row["org_id"]), total, str(row["grade"]), int(row["rank"])))
+        out.append(
+            AssessmentTotal(
+                str(row["org_id"]),
+                total,
+                str(row["grade"]),
+                int(row["rank"]),
+                provisional=bool(row.get("provisional") or False),
+            )
+        )
     return out
 
 

@@ -165,6 +165,8 @@ class AssessmentTotal:
     total: Decimal
     grade: str
     rank: int
+    #: the total rests on items that had no input (scored 0 for now): 暂定, not final
+    provisional: bool = False
 
 
 @dataclass(frozen=True)
@@ -206,15 +208,20 @@ class ConsequenceKind(StrEnum):
         return cls.REMOVAL_RECOMMENDED if value == "head_removal" else None
 
 
+#: The one wording of each consequence, in the ranking table and the body text alike (seed
+#: 003: 给予通报表彰 / 通报批评，并限期整改 / 免去单位负责人职务).
 CONSEQUENCE_ZH: dict[ConsequenceKind, str] = {
-    ConsequenceKind.COMMENDED: "通报表扬",
-    ConsequenceKind.WARNED: "通报批评",
-    ConsequenceKind.REMOVAL_RECOMMENDED: "建议调整主要负责人",
+    ConsequenceKind.COMMENDED: "予以通报表彰",
+    ConsequenceKind.WARNED: "予以通报批评，限期整改",
+    ConsequenceKind.REMOVAL_RECOMMENDED: "建议免去单位负责人职务",
 }
 
 
 @dataclass(frozen=True)
 class Consequence:
+    """One consequence; ``text_zh`` is the reason as the source gives it (kept, not printed:
+    reports print the one wording of :data:`CONSEQUENCE_ZH`)."""
+
     org_id: str
     kind: ConsequenceKind
     text_zh: str

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from yigai.reports.model import ReportData
 from yigai.reports.sections import Report, ReportKind, build
 
+if TYPE_CHECKING:
+    from yigai.console import ProgressFn
 
-def write_report(data: ReportData, out_dir: Path, kind: ReportKind) -> dict[str, Path]:
+#: One bar for the whole report (the console keys its bars by description).
+PROGRESS_LABEL = "写出报告文件 writing the report files"
+
+
+def write_report(
+    data: ReportData, out_dir: Path, kind: ReportKind, progress: ProgressFn | None = None
+) -> dict[str, Path]:
     """Build the report and write ``<stem>.docx/.pdf/.xlsx/.html`` into ``out_dir``.
 
     Charts go to ``out_dir/charts/`` (the HTML refers to them there). Returns the four
-    document paths keyed ``docx``, ``pdf``, ``xlsx``, ``html``.
+    document paths keyed ``docx``, ``pdf``, ``xlsx``, ``html``. ``progress`` is told of each
+    file written (:data:`PROGRESS_LABEL`, done, total): the PDF alone takes seconds.
     """
     # Writers are imported here: matplotlib, python-docx, openpyxl and WeasyPrint take seconds
     # to import, which `import yigai.reports` (and the CLI) should not pay.
@@ -26,13 +36,17 @@ def write_report(data: ReportData, out_dir: Path, kind: ReportKind) -> dict[str,
     report: Report = build(data, kind)
     stem = f"{kind.value}_{data.region.id}_{data.period.id}"
     charts = out_dir / "charts"
+    writers = {"docx": write_docx, "pdf": write_pdf, "xlsx": write_xlsx, "html": write_html}
+    step = progress or (lambda description, done, total: None)
+    total = len(writers) + 1
+    step(PROGRESS_LABEL, 0, total)
     report.charts = {
         "bar": bar_by_unit(report, charts / f"{stem}_by_unit.png"),
         "trend": trend_by_month(report, charts / f"{stem}_trend.png"),
     }
-    return {
-        "docx": write_docx(report, out_dir / f"{stem}.docx"),
-        "pdf": write_pdf(report, out_dir / f"{stem}.pdf"),
-        "xlsx": write_xlsx(report, out_dir / f"{stem}.xlsx"),
-        "html": write_html(report, out_dir / f"{stem}.html"),
-    }
+    step(PROGRESS_LABEL, 1, total)
+    files = {}
+    for done, (fmt, write) in enumerate(writers.items(), start=2):
+        files[fmt] = write(report, out_dir / f"{stem}.{fmt}")
+        step(PROGRESS_LABEL, done, total)
+    return files

@@ -32,6 +32,7 @@ from yigai.reports.model import (
     UNIT_SUFFIX_ZH,
     AssessmentItem,
     AssessmentTotal,
+    Consequence,
     ConsequenceKind,
     IndicatorMeta,
     OrgUnit,
@@ -41,7 +42,16 @@ from yigai.reports.model import (
     Target,
     Unit,
 )
-from yigai.reports.status import STATUS_ZH, Status, change, change_label_zh, is_better, rag_status
+from yigai.reports.status import (
+    STATUS_ZH,
+    Status,
+    change,
+    change_label_zh,
+    is_better,
+    rag_status,
+    target_text,
+    trend,
+)
 
 TREND_MONTHS = 12  # the trend chart covers the last twelve months up to the period's end
 
@@ -103,16 +113,22 @@ class IndicatorRow:
         return f"{text}（{'，'.join(marks)}）" if marks else text
 
     @property
+    def trend_zh(self) -> str:
+        """较上期: improvement is its own column; it never changes the status."""
+        return trend(self.value, self.previous, self.meta.direction)
+
+    @property
     def cells(self) -> list[str]:
-        u = self.meta.unit
+        u, d = self.meta.unit, self.meta.direction
         return [
             self.meta.name_zh,
             self.value_text,
-            format_value(self.target.value if self.target else None, u),
+            target_text(format_value(self.target.value if self.target else None, u), d),
             format_value(self.previous, u),
             format_value(self.last_year, u),
             change_label_zh(self.mom, u),
             change_label_zh(self.yoy, u),
+            self.trend_zh,
             STATUS_ZH[self.status],
         ]
 
@@ -125,6 +141,7 @@ INDICATOR_HEADERS = [
     ("去年同期", "Same period last year"),
     ("环比", "Change on previous"),
     ("同比", "Change on last year"),
+    ("较上期", "On previous period"),
     ("状态", "Status"),
 ]
 
@@ -233,7 +250,8 @@ class Report:
     def table1_lead(self) -> str:
         """The sentence before 表1, explaining its colours and any 填报 values."""
         text = (
-            "主要监测指标完成情况见表1（状态：达标为绿色，接近目标或较上期改善为黄色，未达标为红色"
+            "主要监测指标完成情况见表1（状态只看目标：达标为绿色，未达标但与目标的差距在容差以内"
+            "为黄色（接近目标），其余为红色（未达标）；较上期改善与否另列一栏"
         )
         if any(r.reported and r.value is not None for r in self.indicator_rows):
             text += "；标“填报”的数值为各单位上报的汇总数，其余由明细数据计算"
@@ -359,9 +377,7 @@ def _indicator_row(data: ReportData, meta: IndicatorMeta, tolerance: Decimal) ->
         last_year=last_year,
         mom=change(value, previous, meta.unit),
         yoy=change(value, last_year, meta.unit),
-        status=rag_status(
-            value, target.value if target else None, previous, meta.direction, tolerance
-        ),
+        status=rag_status(value, target.value if target else None, meta.direction, tolerance),
         basis="year" if by_year else "",
         reported=data.is_reported(meta.id, region, shown.id),
     )
@@ -373,7 +389,7 @@ def _summary(
     count = {s: sum(r.status is s for r in rows) for s in Status}
     first = (
         f"{data.period.label_zh}，{data.region.name_zh}纳入监测的{len(rows)}项指标中，"
-        f"{count[Status.GREEN]}项达到目标值，{count[Status.AMBER]}项接近目标或较上期改善，"
+        f"{count[Status.GREEN]}项达到目标值，{count[Status.AMBER]}项接近目标，"
         f"{count[Status.RED]}项未达标"
     )
     if count[Status.NO_DATA]:
@@ -450,6 +466,16 @@ def _summary(
     return out
 
 
+def consequence_text(c: Consequence) -> str:
+    """A consequence in the ranking table: the one wording the body text uses too."""
+    return CONSEQUENCE_ZH[c.kind]
+
+
+def grade_text(total: AssessmentTotal) -> str:
+    """The grade as printed, marked 暂定 when the total rests on missing inputs."""
+    return f"{total.grade}（暂定）" if total.provisional else total.grade
+
+
 def _in_rank_order(totals: Sequence[AssessmentTotal]) -> list[AssessmentTotal]:
     """Units by rank, ties (并列) by org id, the order every ranking sentence and table uses."""
     return sorted(totals, key=lambda t: (t.rank, t.org_id))
@@ -458,14 +484,14 @@ def _in_rank_order(totals: Sequence[AssessmentTotal]) -> list[AssessmentTotal]:
 def _ranking(data: ReportData) -> tuple[list[RankingRow], list[str]]:
     by_org: dict[str, list[str]] = {}
     for c in data.consequences:
-        by_org.setdefault(c.org_id, []).append(c.text_zh or CONSEQUENCE_ZH[c.kind])
+        by_org.setdefault(c.org_id, []).append(consequence_text(c))
     rows = [
         RankingRow(
             rank=t.rank,
             org_id=t.org_id,
             name_zh=data.unit_name(t.org_id),
             total=t.total,
-            grade=t.grade,
+            grade=grade_text(t),
             consequences_zh="；".join(by_org.get(t.org_id, [])) or "—",
         )
         for t in _in_rank_order(data.totals)
@@ -495,16 +521,18 @@ def _ranking(data: ReportData) -> tuple[list[RankingRow], list[str]]:
                 )
                 + "。"
             )
-    for kind, verb in (
-        (ConsequenceKind.COMMENDED, "予以通报表扬"),
-        (ConsequenceKind.WARNED, "予以通报批评，限期整改"),
-        (ConsequenceKind.REMOVAL_RECOMMENDED, "建议按规定调整主要负责人"),
-    ):
+    for kind, wording in CONSEQUENCE_ZH.items():  # the table's wording (consequence_text)
         named = [data.unit_name(c.org_id) for c in data.consequences if c.kind is kind]
         if named:
-            sentences.append(f"对{_names(named)}{verb}。")
+            sentences.append(f"对{_names(named)}{wording}。")
     if not rows and not data.other_rankings:
         sentences.insert(0, "本期未开展考核排名。")
+    provisional = [data.unit_name(t.org_id) for t in _in_rank_order(data.totals) if t.provisional]
+    if provisional:
+        sentences.append(
+            f"{_names(provisional)}的考核得分为暂定：部分考核项目缺少数据或评分，按0分暂计"
+            "（见考核得分明细表“说明”栏），数据和评分补齐后据实更新。"
+        )
     nobody = _items_nobody_scored(data)
     if nobody:
         sentences.append(

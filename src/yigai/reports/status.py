@@ -1,13 +1,21 @@
-"""Traffic-light status (红黄绿灯) and period-on-period change (环比 / 同比) of an indicator.
+"""Target status (红黄绿灯), improvement on the last period, and 环比 / 同比 change.
 
-Rules (direction-aware; ``tolerance`` is the dated parameter ``status.amber_tolerance``):
+One status rule for every document yigai writes (the bulletin, the monthly report, the
+demo's HTML summary): the status is about the target only. ``tolerance`` is the dated
+parameter ``status.amber_tolerance``.
 
-* 绿 green — the target is met: value ≥ target for a higher-is-better indicator (正向指标),
+* 绿 green 达标 — the target is met: value ≥ target for a higher-is-better indicator (正向指标),
   value ≤ target for a lower-is-better one (逆向指标).
-* 黄 amber — not met, but within the tolerance band (higher: value ≥ target × (1 − tol);
-  lower: value ≤ target × (1 + tol)), or better than the previous period (上期).
-* 红 red — otherwise.
+* 黄 amber 接近目标 — not met, but within the tolerance of the target (higher: value ≥ target ×
+  (1 − tol); lower: value ≤ target × (1 + tol)); exactly on the edge counts as within.
+* 红 red 未达标 — otherwise, whether or not the value improved on the last period.
 * no value (denominator 0 or no row) → 无数据; no target → 无目标 (neither counts as met).
+
+Improvement (较上期) is a separate column (:func:`trend`): 改善 / 持平 / 退步 against the
+previous period in the indicator's direction; it never changes the status.
+
+The target is shown with its direction (:func:`target_text`): ``≥90.00%`` for 县域内就诊率,
+``≤40.00%`` for 药占比, the side of the figure that counts as met.
 
 Change: for rates (percent, permille) 环比/同比 is the difference in points (个百分点 /
 个千分点); for every other unit it is the growth rate (value − base) ÷ base × 100, in percent.
@@ -68,7 +76,6 @@ def is_better(value: Decimal, base: Decimal, direction: Direction) -> bool:
 def rag_status(
     value: Decimal | None,
     target: Decimal | None,
-    previous: Decimal | None,
     direction: Direction,
     tolerance: Decimal,
 ) -> Status:
@@ -85,9 +92,26 @@ def rag_status(
         return Status.GREEN
     band = abs(target) * tolerance
     within = value >= target - band if direction is Direction.HIGHER else value <= target + band
-    if within or (previous is not None and is_better(value, previous, direction)):
-        return Status.AMBER
-    return Status.RED
+    return Status.AMBER if within else Status.RED
+
+
+def trend(value: Decimal | None, previous: Decimal | None, direction: Direction) -> str:
+    """较上期: 改善 (better in the indicator's direction), 持平, 退步, or ``—`` without both."""
+    if value is None or previous is None:
+        return "—"
+    if value == previous:
+        return "持平"
+    return "改善" if is_better(value, previous, direction) else "退步"
+
+
+def target_sign(direction: Direction) -> str:
+    """The side of the target that counts as met: ≥ for 正向, ≤ for 逆向 indicators."""
+    return "≥" if direction is Direction.HIGHER else "≤"
+
+
+def target_text(shown: str, direction: Direction) -> str:
+    """A formatted target with its direction (``≥90.00%``); ``—`` stays as it is."""
+    return shown if shown == "—" else f"{target_sign(direction)}{shown}"
 
 
 def change(value: Decimal | None, base: Decimal | None, unit: Unit) -> Decimal | None:

@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from yigai import safe_cells
 from yigai.reports.model import RATE_UNITS, IndicatorMeta, Unit
 from yigai.reports.sections import (
     ITEM_HEADERS,
@@ -47,6 +48,7 @@ INDICATOR_SHEET_HEADERS = [
     ("去年同期", "Same period last year"),
     ("环比", "Change on previous"),
     ("同比", "Change on last year"),
+    ("较上期", "On previous period"),
     ("状态", "Status"),
 ]
 
@@ -148,7 +150,9 @@ def write_xlsx(report: Report, path: Path) -> Path:
             _put(ws, r, c, *_value_cell(value, meta.unit))
         _put(ws, r, 9, *_change_cell(row.mom, meta.unit))
         _put(ws, r, 10, *_change_cell(row.yoy, meta.unit))
-        status = ws.cell(row=r, column=11, value=STATUS_ZH[row.status])
+        # improvement is its own column, apart from the status; no previous value: empty
+        _put(ws, r, 11, None if row.trend_zh == "—" else row.trend_zh)
+        status = ws.cell(row=r, column=12, value=STATUS_ZH[row.status])
         status.font = Font(bold=True, color="FFFFFF")
         status.fill = PatternFill("solid", fgColor=STATUS_RGB[row.status])
     _fit_widths(ws)
@@ -200,6 +204,6 @@ def write_xlsx(report: Report, path: Path) -> Path:
             ws.cell(row=r, column=7).font = Font(bold=True, color=STATUS_RGB[Status.RED])
     _fit_widths(ws)
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    # Names, departments and progress notes come from imported data: saved as text, never
+    # as formulas.
+    return safe_cells.save_workbook(wb, path)

@@ -21,18 +21,34 @@ from yigai.store.models import (
     ReformTaskCoDepartment,
     ReportedValue,
 )
+from yigai.store.models_auth import AuthSession, User, UserRoot
+from yigai.store.models_community import (  # noqa: F401  (registers the tables)
+    ChronicCase,
+    Contract,
+    Followup,
+    Referral,
+    Slot,
+    Team,
+    TeamMember,
+)
+from yigai.store.models_manual import ManualScore, ManualScoreImport
 from yigai.store.session import database_url, make_engine, session_factory, session_scope
 
 __all__ = [
     "AggregateImport",
     "AuditError",
     "AuditLog",
+    "AuthSession",
     "Base",
+    "ManualScore",
+    "ManualScoreImport",
     "ReformPlan",
     "ReformProgress",
     "ReformTask",
     "ReformTaskCoDepartment",
     "ReportedValue",
+    "User",
+    "UserRoot",
     "audit",
     "current_revision",
     "database_url",

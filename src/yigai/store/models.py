@@ -65,7 +65,11 @@ class AggregateImport(Base):
     file_name: Mapped[str] = mapped_column(String(500))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: Who imported it: the deployment's user (``YIGAI_USER``, else the OS user), never a name
+    #: the caller chooses.
     user: Mapped[str] = mapped_column(String(100))
+    #: Who the form says filled it in (填报人), as given; not an identity the platform checked.
+    filled_by: Mapped[str | None] = mapped_column(String(100))
     rows_total: Mapped[int] = mapped_column(Integer)
     rows_stored: Mapped[int] = mapped_column(Integer)
     rows_unchanged: Mapped[int] = mapped_column(Integer)

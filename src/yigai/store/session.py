@@ -8,6 +8,7 @@ engine turns them on: the same data must be rejected on both databases.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from yigai import settings
+from yigai.warehouse import private
 
 
 def database_url(url: str | None = None) -> str:
@@ -25,11 +27,15 @@ def database_url(url: str | None = None) -> str:
 
 
 def make_engine(url: str | None = None) -> Engine:
-    """An engine for ``url`` (default: the deployment's); creates a SQLite file's folder."""
+    """An engine for ``url`` (default: the deployment's); creates a SQLite file's folder,
+    and the file itself owner-only (SQLite gives its journal files the file's mode)."""
     parsed = make_url(database_url(url))
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            db = Path(parsed.database)
+            private.make_dirs(db.parent)
+            if not db.exists():
+                os.close(private.open_file(db, os.O_RDONLY))  # an empty file is an empty db
         engine = create_engine(parsed)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

@@ -144,5 +144,9 @@ def generate_into(
 def generate(
     wh: Any, config: SynthConfig, *, key: bytes, progress: Progress | None = None
 ) -> SynthSummary:
-    """Generate the region into warehouse ``wh`` through validated, atomic ingestion."""
+    """Generate the region into warehouse ``wh`` through validated, atomic ingestion. A new
+    warehouse is marked as a demo warehouse (synthetic people), where the demo key is allowed."""
+    from yigai.warehouse import keys
+
+    keys.mark_demo(wh.root, key)
     return generate_into(WarehouseSink(wh, key), config, key=key, progress=progress)

@@ -6,8 +6,8 @@ communities (上报数), progress on the reform plan (重点任务进展) and th
 same public paths a county's staff use, so they are validated exactly as real input is:
 
 - **reported values** — a CSV in the aggregates template layout, imported with
-  :func:`yigai.aggregates.import_file` (every row's 备注 says it is synthetic; the import's
-  user is :data:`USER`): for every month, quarter and year of ``years``, for each community
+  :func:`yigai.aggregates.import_file` (every row's 备注 says it is synthetic; its 填报人
+  (filled by) is :data:`USER`): for every month, quarter and year of ``years``, for each community
   and the county, the catalogue's ``reported`` indicators —
   牵头医院出院患者三、四级手术比例 (grade 3–4 operations ÷ discharges of the lead hospital;
   a quarter or year sums its months), 县级医院医疗服务能力基本标准达标率 (county hospitals meeting
@@ -21,8 +21,9 @@ same public paths a county's staff use, so they are validated exactly as real in
   :data:`LATE_TASKS` overdue ones still in progress; open-ended tasks (长期/持续) mostly report
   progress during the demo years, a few done;
 - **manual assessment scores** — one CSV per quarter of ``years`` in the assessment's manual-
-  score layout (``org_id,item_id,value,note``), read back with
-  :func:`yigai.assess.read_manual_scores`, for every primary institution of the county that
+  score layout (``org_id,item_id,value,note``), stored in the operational store with
+  :func:`yigai.assess.stored.import_scores` (what ``yigai assess --manual`` does), for every
+  primary institution of the county that
   the ``primary_institution`` scheme assesses: 公共卫生服务职能履行 and 群众满意度 as points
   within the item's weight, 违反基本药物制度 as a count of breaches.
 
@@ -47,9 +48,11 @@ from sqlalchemy.orm import Session
 
 from yigai import aggregates, assess, reform
 from yigai.aggregates.layout import COLUMNS
+from yigai.assess.stored import import_scores, stored_scores
 from yigai.indicators import catalogue as catalogue_mod
 from yigai.orgs.hierarchy import OrgInfo, org_info
 from yigai.periods import Grain, Period, periods_of_year
+from yigai.records.versions import read_in_force
 from yigai.store import ReformProgress, ReformTask
 from yigai.warehouse import Warehouse
 
@@ -89,8 +92,8 @@ class ManualInputs:
     plan_id: str
     progress_added: int
     manual_score_files: dict[str, Path] = field(default_factory=dict)
-    #: period id → table ``org_id, item_id, value, note``: pass to
-    #: ``yigai.reports.assemble.report_data(manual_scores=...)``
+    #: period id → table ``org_id, item_id, value, note``: the scores as stored (every
+    #: command reads them from the store, :func:`yigai.assess.stored.stored_scores`)
     manual_scores: dict[str, pa.Table] = field(default_factory=dict)
 
 
@@ -124,7 +127,7 @@ def seed_manual_inputs(
         agg_path,
         catalogue_ids=[i for i in cat if i.id in REPORTED],
         org_ids=set(info),
-        user=USER,
+        filled_by=USER,
     )
     if report.status not in ("committed", "already_imported", "unchanged"):
         raise ManualInputError("\n".join(f"{r}" for r in report.rejections[:10]))
@@ -132,13 +135,16 @@ def seed_manual_inputs(
     added = seed_progress(session, years, seed)
 
     files: dict[str, Path] = {}
-    tables: dict[str, pa.Table] = {}
+    scheme = assess.load_scheme(SCHEME)
+    units = read_in_force(wh, "org_units")
     for pid, rows in manual_score_rows(info, county_id, years, seed).items():
         path = assess.write_manual_scores(
             folder / f"synthetic_{SCHEME}_{county_id}_{pid}.csv", rows
         )
+        # the user's path (`yigai assess --manual`): checked against the scheme, then stored
+        import_scores(session, path, scheme, pid, units)
         files[pid] = path
-        tables[pid] = assess.read_manual_scores(path)
+    tables = stored_scores(session, SCHEME, files)
     return ManualInputs(agg_path, report, PLAN, added, files, tables)
 
 

@@ -4,7 +4,8 @@ Identity numbers follow GB 11643: the county's division code, the birth date, a 
 code (odd for men, even for women) and the check digit (:func:`yigai.people.identity.check_digit`).
 Order codes are made unique across the county's chunks by interleaving: the ``r``-th person of
 a chunk born on a day (per sex) gets sequence ``r × chunks + chunk``. Only the pseudonym
-(``person_id``), the masked number and the masked name reach the table.
+(``person_id``), the masked number, the birth year-month, sex and the masked name reach the
+table (never the number, the birth day or the name: docs/PRIVACY.md).
 """
 
 from __future__ import annotations
@@ -64,6 +65,12 @@ def id_numbers(division: str, birth_day: np.ndarray, order: np.ndarray) -> list[
     digits = (body[:, None] // (10 ** np.arange(16, -1, -1, dtype=np.int64))) % 10
     check = _CHECK[(digits @ _WEIGHTS) % 11]
     return [f"{b:017d}{c}" for b, c in zip(body.tolist(), check.tolist(), strict=True)]
+
+
+def _month_start(day: np.ndarray) -> np.ndarray:
+    """Day numbers moved to the 1st of their month (``birth_ym`` keeps no day)."""
+    month = day.astype("datetime64[D]").astype("datetime64[M]")
+    return month.astype("datetime64[D]").astype(np.int64)
 
 
 def pseudonyms(numbers: list[str], key: bytes) -> list[str]:
@@ -154,8 +161,11 @@ def generate_cohort(
         gen.choice(len(schemes), size=n, p=[scheme_dist[s] for s in schemes])
     ]
     born_here = gen.random(n) < float(cal["people.born_here_share"])
-    moved = birth_day + (gen.random(n) * (ref - birth_day)).astype(np.int64)
-    registered_day = np.where(born_here, birth_day, np.minimum(moved, ref - 1))
+    moved = birth_day + 1 + (gen.random(n) * (ref - birth_day)).astype(np.int64)
+    # 户口登记条例 第七条: a birth is registered within a month. Never on the birth day
+    # itself, which would store the birth day beside birth_ym (docs/PRIVACY.md).
+    at_birth = birth_day + gen.integers(1, 31, size=n)
+    registered_day = np.minimum(np.where(born_here, at_birth, moved), ref - 1)
     has_record = gen.random(n) < float(cal["people.health_record_share"])
     record_day = np.maximum(registered_day, ref - 1 - gen.integers(0, 3650, size=n))
     electronic = gen.random(n) < float(cal["people.health_record_electronic_share"])
@@ -168,7 +178,7 @@ def generate_cohort(
             "id_masked": id_masked,
             "name_masked": name_masked,
             "sex": np.where(male, "M", "F"),
-            "birth_date": dates(birth_day),
+            "birth_ym": dates(_month_start(birth_day)),
             "home_unit_id": pick(county.home_units, home),
             "scheme": scheme,
             "registered_on": dates(registered_day),

@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from yigai import access, settings
-from yigai.console import console
+from yigai.console import console, progress_bar
 from yigai.records import schemas
 from yigai.warehouse.errors import WarehouseError
 from yigai.warehouse.ingest import IngestReport, ingest_file
@@ -27,7 +28,9 @@ _STATUS_ZH = {
 
 def summary(report: IngestReport) -> Table:
     """The Rich summary of one import: counts, then the first rejections."""
-    table = Table(title=f"导入结果：{report.file} → {report.record_set}", show_header=False)
+    table = Table(
+        title=f"导入结果：{escape(report.file)} → {report.record_set}", show_header=False
+    )
     table.add_column("项目")
     table.add_column("值", justify="right")
     table.add_row("状态 status", f"{_STATUS_ZH[report.status]} ({report.status})")
@@ -44,22 +47,55 @@ def rejections_table(report: IngestReport, limit: int = SHOWN_REJECTIONS) -> Tab
     )
     for header in ("行号", "列", "值", "原因", "reason"):
         table.add_column(header)
+    # Columns, values and reasons quote the user's file: printed as text, never as markup
+    # (a cell holding "[/bold]" would otherwise stop the command).
     for r in report.rejections[:limit]:
         table.add_row(
             "" if r.row is None else str(r.row),
-            r.column or "",
-            "" if r.value is None else str(r.value),
-            r.zh,
-            r.en,
+            escape(r.column or ""),
+            "" if r.value is None else escape(str(r.value)),
+            escape(r.zh),
+            escape(r.en),
         )
     return table
 
 
+FORMATS = "formats"
+
+
+def show_formats(record_set: str | None) -> None:
+    """Print the import format of ``record_set`` (Markdown), or the list of record sets."""
+    from yigai.records import docs
+
+    if record_set is None:
+        typer.echo(docs.render_index())
+        return
+    try:
+        typer.echo(docs.render(schemas.get(record_set)))
+    except KeyError as exc:
+        typer.echo(exc.args[0], err=True)
+        raise typer.Exit(2) from None
+
+
+def existing_file(path: Path | None) -> Path:
+    """``path`` if it is a file; otherwise a usage error (exit 2), as Typer gives."""
+    if path is None:
+        raise typer.BadParameter("缺少文件 / a file is required", param_hint="PATH")
+    if not path.is_file():
+        raise typer.BadParameter(f"文件不存在：{path} / no such file: {path}", param_hint="PATH")
+    return path
+
+
 def import_(
-    record_set: Annotated[str, typer.Argument(help="记录集，如 encounters / record set")],
-    path: Annotated[
-        Path, typer.Argument(help="CSV、XLSX 或 Parquet 文件", exists=True, dir_okay=False)
+    record_set: Annotated[
+        str, typer.Argument(help="记录集，如 encounters；或 formats / record set, or formats")
     ],
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            help="CSV、XLSX 或 Parquet 文件（formats 之后为记录集）/ file (after formats: record set)"
+        ),
+    ] = None,
     accept_partial: Annotated[
         bool,
         typer.Option("--accept-partial", help="只导入合格行，报告问题行 / store good rows only"),
@@ -68,33 +104,67 @@ def import_(
         Path | None,
         typer.Option("--errors", help="问题清单输出路径（.csv 或 .xlsx）/ error report"),
     ] = None,
+    allow_demo_key: Annotated[
+        bool,
+        typer.Option(
+            "--allow-demo-key",
+            help="允许用公开的演示密钥导入非演示仓库（不安全）/ allow the public demo key",
+        ),
+    ] = False,
 ) -> None:
-    """导入数据文件到仓库 / import a data file into the warehouse."""
+    """导入数据文件到仓库 / import a data file into the warehouse.
+
+    yigai import formats [记录集]：打印导入格式（列、中文表头、代码、示例）/ print the import
+    format of a record set (columns, Chinese headers, codes, an example)."""
+    if record_set == FORMATS:
+        show_formats(None if path is None else str(path))
+        return
+    path = existing_file(path)
     try:
         schemas.get(record_set)
     except KeyError as exc:
-        console.print(f"[red]{exc.args[0]}[/red]")
+        console.print(f"[red]{escape(exc.args[0])}[/red]")
         raise typer.Exit(2) from None
     conf = settings.load()
     try:
-        report = ingest_file(
-            Warehouse(conf.warehouse_dir),
-            record_set,
-            path,
-            accept_partial=accept_partial,
-            key=conf.pseudonym_key,
-        )
+        with progress_bar() as bar:
+            report = ingest_file(
+                Warehouse(conf.warehouse_dir),
+                record_set,
+                path,
+                accept_partial=accept_partial,
+                key=conf.pseudonym_key,
+                allow_demo_key=allow_demo_key,
+                progress=bar,
+            )
     except WarehouseError as exc:
-        console.print(f"[red]{exc}[/red]")
+        console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(1) from None
     console.print(summary(report))
     if report.rejections:
         console.print(rejections_table(report))
     if errors is not None and report.rejections:
-        report.write(errors)
-        console.print(f"问题清单已写入 / error report written: {errors}")
+        try:
+            report.write(errors)
+        except OSError as exc:
+            console.print(
+                f"[red]无法写入问题清单 {escape(str(errors))}：{escape(exc.strerror or str(exc))} / "
+                f"cannot write the error report {escape(str(errors))}[/red]"
+            )
+            raise typer.Exit(1) from None
+        console.print(f"问题清单已写入 / error report written: {escape(str(errors))}")
     if report.status == "rejected":
         raise typer.Exit(1)
+
+
+def _warehouse() -> Warehouse:
+    """The deployment's warehouse, or exit 1 saying why it cannot be opened (a lost access
+    list, say)."""
+    try:
+        return Warehouse(settings.load().warehouse_dir)
+    except WarehouseError as exc:
+        console.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(1) from None
 
 
 def batches(
@@ -103,7 +173,7 @@ def batches(
     ] = None,
 ) -> None:
     """列出已提交的批次 / list committed batches."""
-    wh = Warehouse(settings.load().warehouse_dir)
+    wh = _warehouse()
     table = Table(title=f"已提交批次 / committed batches: {wh.root}")
     for header in (
         "序号 seq",
@@ -126,7 +196,7 @@ def vacuum() -> None:
     try:
         removed = Warehouse(settings.load().warehouse_dir).vacuum()
     except WarehouseError as exc:
-        console.print(f"[red]{exc}[/red]")
+        console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(1) from None
     console.print(f"已删除 {len(removed)} 个孤立文件 / removed {len(removed)} orphan files")
 
@@ -144,7 +214,7 @@ def grant(
         known = set(wh.read("org_units", columns=["org_id"])["org_id"].to_pylist())
         g = access.grant(wh.root, user, orgs, known)
     except WarehouseError as exc:
-        console.print(f"[red]{exc}[/red]")
+        console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(1) from None
     console.print(f"已授权 / granted: {g.user} → {', '.join(g.orgs)}（{g.granted_by}）")
 
@@ -154,14 +224,14 @@ def revoke(user: Annotated[str, typer.Argument(help="用户名 / user name")]) -
     try:
         access.revoke(Warehouse(settings.load().warehouse_dir).root, user)
     except WarehouseError as exc:
-        console.print(f"[red]{exc}[/red]")
+        console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(1) from None
     console.print(f"已撤销 / revoked: {user}")
 
 
 def users() -> None:
     """列出授权名单 / list who may read which org units' personal data."""
-    wh = Warehouse(settings.load().warehouse_dir)
+    wh = _warehouse()
     table = Table(title=f"授权名单 / access list: {wh.root}")
     for header in ("用户 user", "机构 org units", "授权人 granted by", "授权时间 granted at"):
         table.add_column(header)

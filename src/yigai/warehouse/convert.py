@@ -6,8 +6,18 @@ row; identity numbers and names are handled once per distinct value.
 
 Accepted text forms:
 
-* dates: ``YYYY-MM-DD``, ``YYYY/MM/DD`` (month and day may be one digit) and ``YYYYMMDD``,
-  optionally followed by a midnight time ``00:00[:00]``; impossible dates are rejected;
+* text cells are NFKC-normalised first, so full-width digits and letters (``１２３Ｘ``, as
+  Chinese input methods type them) read as ``123X``; a full-width copy of an identity number
+  is the same person;
+* codes (enum fields): the code in any letter case (``county``, ``County``) or its Chinese name
+  (``县``, ``男``, ``公立``: ``Field.labels``, listed in the import docs); the code is stored;
+* dates: ``YYYY-MM-DD``, ``YYYY/MM/DD``, ``YYYY.MM.DD`` (month and day may be one digit),
+  ``YYYYMMDD`` and ``YYYY年M月D日``, optionally followed by a time of day (``14:30[:05]``),
+  which is dropped (a HIS export often gives a date column as a date-time); a 5-digit number
+  is an Excel serial date (1900 date system: 45996 = 2025-12-05), which a date cell formatted
+  as "General" or "Number" shows in Excel and in a CSV saved from it. Impossible dates are
+  rejected, and so is a date after the import day unless the field is ``planned`` (a due date);
+* cells longer than :data:`MAX_CELL_CHARS` characters are rejected before any other check;
 * booleans: ``1``/``0``, ``true``/``false``, ``t``/``f``, ``yes``/``no``, ``y``/``n``, ``是``/``否``
   (case-insensitive);
 * integers: digits with an optional sign (``12.0`` is accepted as 12, ``12.5`` is not);
@@ -18,6 +28,9 @@ Accepted text forms:
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,14 +43,28 @@ from yigai.records.fields import Field, Kind
 TRUE_WORDS = ("1", "true", "t", "yes", "y", "是")
 FALSE_WORDS = ("0", "false", "f", "no", "n", "否")
 PSEUDONYM_PATTERN = r"^[0-9a-f]{32}$"
-ID_MASKED_PATTERN = r"^[0-9]{6}\*{8}[0-9]{3}[0-9X]$"
+ID_MASKED_PATTERN = r"^\*{16}[0-9][0-9X]$"
 
 _INT = r"^[+-]?\d{1,18}(\.0*)?$"
 _FLOAT = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 _YUAN = r"^\+?\d{1,16}(\.\d{1,2})?$"
 _YUAN_TOO_PRECISE = r"^[+-]?\d+\.\d{3,}$"
-_DATE_SEP = r"^(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})(?:[ T]00:00(?::00)?)?$"
-_DATE_COMPACT = r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"
+#: A time of day after a date (dropped: the field holds a date).
+_TIME = r"(?:[ T]\s*(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?)?"
+_DATE_SEP = r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})" + _TIME + "$"
+_DATE_COMPACT = r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})" + _TIME + "$"
+_DATE_ZH = r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日" + _TIME + "$"
+#: An Excel serial date (days since 1899-12-30 in the 1900 date system): 5 digits covers
+#: 1927-05-18 to 2173-10-14, and cannot be mistaken for ``YYYYMMDD`` (8 digits).
+_EXCEL_SERIAL = r"^\d{5}(?:\.0+)?$"
+_EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
+#: The longest text cell read; longer ones (a pasted document, a broken export) are rejected
+#: before heavier checks run on them.
+MAX_CELL_CHARS = 4000
+_SHOWN_CHARS = 40
+#: An identity number Excel stored as a number and shows in scientific notation or with a
+#: decimal point (its last digits are then already lost).
+_EXCEL_NUMBER = r"^\d+(\.\d+)?[eE]\+?\d+$|^\d{15,18}\.\d*$"
 _TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 
 
@@ -75,6 +102,8 @@ def text(values: pa.Array | pa.ChunkedArray) -> pa.Array:
         values = values.dictionary_decode()
     if not pa.types.is_string(values.type):
         values = pc.cast(values, pa.string())
+    if pc.all(pc.string_is_ascii(values)).as_py() is False:
+        values = pc.utf8_normalize(values, form="NFKC")
     trimmed = pc.utf8_trim_whitespace(values)
     return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
 
@@ -128,22 +157,55 @@ def _parse_int_text(raw: pa.Array) -> tuple[pa.Array, pa.Array]:
     return pc.cast(pc.replace_substring(digits, "+", ""), pa.int64()), ok
 
 
+def cap_cells(values: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, np.ndarray]:
+    """Text cells longer than :data:`MAX_CELL_CHARS` cut to their start (shown as ``…``),
+    and the rows cut; other types pass unchanged."""
+    values = _array(values)
+    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        return values, np.zeros(len(values), dtype=bool)
+    long = to_numpy_mask(pc.greater(pc.utf8_length(values), MAX_CELL_CHARS))
+    if not long.any():
+        return values, long
+    cut = pc.binary_join_element_wise(pc.utf8_slice_codeunits(values, 0, _SHOWN_CHARS), "…", "")
+    return pc.if_else(pa.array(long), cut, values), long
+
+
+TOO_LONG = (
+    f"单元格超过 {MAX_CELL_CHARS} 个字符（只显示开头），请检查该单元格",
+    f"the cell holds more than {MAX_CELL_CHARS} characters (its start is shown); check it",
+)
+
+
 def convert_string(f: Field, values: pa.Array) -> Converted:
     raw = text(values)
     problems = list(required(f, raw))
     if f.kind is Kind.ENUM and f.choices:
-        ok = pc.is_in(raw, value_set=pa.array(f.choices, pa.string()))
-        shown = "、".join(f.choices[:12]) + ("…" if len(f.choices) > 12 else "")
-        problems.append(
-            _bad_format(
-                raw,
-                ok,
-                f"不是有效代码（可选：{shown}）",
-                f"not a valid code (allowed: {', '.join(f.choices)})",
-            )
-        )
-        raw = _null_where_bad(raw, ok, pa.string())
+        return _convert_code(f, raw, problems)
     return Converted(raw, tuple(p for p in problems if p.mask.any()))
+
+
+def _convert_code(f: Field, raw: pa.Array, problems: list[Problem]) -> Converted:
+    """A code given as itself (any letter case) or by its Chinese name; the code is stored."""
+    assert f.choices is not None
+    # Names are compared as text cells are read (NFKC: full-width brackets become ASCII).
+    words = [c.lower() for c in f.choices] + [
+        unicodedata.normalize("NFKC", name).lower() for name in f.labels.values()
+    ]
+    codes = pa.array([*f.choices, *f.labels], pa.string())
+    index = pc.index_in(pc.utf8_lower(raw), value_set=pa.array(words, pa.string()))
+    ok = pc.is_valid(index)
+    named = [f"{c}（{f.labels[c]}）" if c in f.labels else c for c in f.choices]
+    shown = "、".join(named[:12]) + ("…" if len(named) > 12 else "")
+    named_en = [f"{c} ({f.labels[c]})" if c in f.labels else c for c in f.choices]
+    problems.append(
+        _bad_format(
+            raw,
+            ok,
+            f"不是有效代码（可选：{shown}）",
+            f"not a valid code (allowed: {', '.join(named_en)})",
+        )
+    )
+    return Converted(pc.take(codes, index), tuple(p for p in problems if p.mask.any()))
 
 
 def convert_int(f: Field, values: pa.Array) -> Converted:
@@ -206,7 +268,11 @@ def parse_dates(raw: pa.Array) -> tuple[pa.Array, pa.Array]:
     month = np.zeros(n, dtype=np.int64)
     day = np.zeros(n, dtype=np.int64)
     matched = np.zeros(n, dtype=bool)
-    for pattern, placeholder in ((_DATE_SEP, "0000-01-01"), (_DATE_COMPACT, "00000101")):
+    for pattern, placeholder in (
+        (_DATE_SEP, "0000-01-01"),
+        (_DATE_COMPACT, "00000101"),
+        (_DATE_ZH, "0000年01月01日"),
+    ):
         hit = to_numpy_mask(pc.match_substring_regex(raw, pattern)) & ~matched
         if not hit.any():
             continue
@@ -226,28 +292,46 @@ def parse_dates(raw: pa.Array) -> tuple[pa.Array, pa.Array]:
     )
     ok = matched & month_ok & (day >= 1) & (day <= days_in_month) & (year >= 1)
     dates = first.astype("datetime64[D]") + np.where(ok, day - 1, 0)
+    serial = to_numpy_mask(pc.match_substring_regex(raw, _EXCEL_SERIAL)) & ~matched
+    if serial.any():
+        days = pc.cast(pc.if_else(pa.array(serial), raw, "0"), pa.float64()).to_numpy()
+        dates = np.where(serial, _EXCEL_EPOCH + days.astype(np.int64), dates)
+        ok = ok | serial
     out = pa.array(dates, type=pa.date32(), mask=~ok)
     return out, pa.array(ok)
 
 
-def convert_date(f: Field, values: pa.Array) -> Converted:
+def convert_date(f: Field, values: pa.Array, today: dt.date | None = None) -> Converted:
+    """A date column; with ``today`` (the import day), a date after it is rejected unless
+    the field is ``planned``."""
     values = _array(values)
-    if pa.types.is_date32(values.type):
-        return Converted(values, required(f, values))
-    if pa.types.is_date64(values.type):
+    if pa.types.is_date32(values.type) or pa.types.is_date64(values.type):
         out = pc.cast(values, pa.date32())
-        return Converted(out, required(f, out))
-    raw = text(values)
-    out, ok = parse_dates(raw)
-    problems = (
-        *required(f, raw),
-        _bad_format(
-            raw,
-            ok,
-            "日期无效（格式 YYYY-MM-DD、YYYY/MM/DD 或 YYYYMMDD）",
-            "invalid date (use YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD)",
-        ),
-    )
+        problems: tuple[Problem, ...] = required(f, out)
+    else:
+        raw = text(values)
+        out, ok = parse_dates(raw)
+        problems = (
+            *required(f, raw),
+            _bad_format(
+                raw,
+                ok,
+                "日期无效（格式 YYYY-MM-DD、YYYY/MM/DD、YYYYMMDD、YYYY年M月D日，或 Excel 日期序号）",
+                "invalid date (use YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD, YYYY年M月D日 or an Excel "
+                "serial date)",
+            ),
+        )
+    if today is not None and not f.planned:
+        late = to_numpy_mask(pc.greater(out, pa.scalar(today, pa.date32())))
+        problems = (
+            *problems,
+            Problem(
+                late,
+                f"日期晚于导入当天（{today.isoformat()}）：已发生的事件不能在未来",
+                f"the date is after the day of import ({today.isoformat()}); "
+                "an event cannot lie in the future",
+            ),
+        )
     return Converted(out, tuple(p for p in problems if p.mask.any()))
 
 
@@ -341,8 +425,13 @@ CONVERTERS = {
 }
 
 
-def convert(f: Field, values: pa.Array | pa.ChunkedArray) -> Converted:
-    """Convert a column given under the field's own name."""
+def convert(
+    f: Field, values: pa.Array | pa.ChunkedArray, today: dt.date | None = None
+) -> Converted:
+    """Convert a column given under the field's own name; ``today`` is the import day that
+    event dates may not pass (see :func:`convert_date`)."""
+    if f.kind is Kind.DATE:
+        return convert_date(f, _array(values), today)
     return CONVERTERS[f.kind](f, _array(values))
 
 
@@ -351,39 +440,51 @@ def convert(f: Field, values: pa.Array | pa.ChunkedArray) -> Converted:
 
 @dataclass(frozen=True)
 class Identities:
-    """Pseudonyms and masks of an ``id_number`` column (nulls where invalid)."""
+    """Pseudonyms, masks, sex and birth dates of an ``id_number`` column (nulls where
+    invalid). ``birth_date`` is for checks only: only its month is stored."""
 
     person_id: pa.Array
     id_masked: pa.Array
+    sex: pa.Array
+    birth_date: pa.Array
     problems: tuple[Problem, ...]
 
 
 def identities(
     values: pa.Array | pa.ChunkedArray, key: bytes, required_: bool = True
 ) -> Identities:
-    """Validate GB 11643 numbers and derive ``person_id`` / ``id_masked``, once per distinct
-    number (a resident appears in many records)."""
+    """Validate GB 11643 numbers and derive ``person_id`` / ``id_masked`` / ``sex`` / birth
+    date, once per distinct number (a resident appears in many records)."""
     raw = text(values)
     encoded = pc.dictionary_encode(raw)
     distinct = encoded.dictionary.to_pylist()
     pids: list[str | None] = []
     masks: list[str | None] = []
+    sexes: list[str | None] = []
+    births: list[dt.date | None] = []
     reason: list[int] = []
     messages: dict[tuple[str, str], int] = {}
     for number in distinct:
         try:
-            normal = identity.validate(number)
+            normal = _validate_identity(number)
         except identity.IdentityError as exc:
             pids.append(None)
             masks.append(None)
+            sexes.append(None)
+            births.append(None)
             reason.append(messages.setdefault((exc.zh, exc.en), len(messages) + 1))
             continue
         pids.append(identity.pseudonym(normal, key))
         masks.append(identity.mask(normal))
+        sex_, born = identity.facts(normal)
+        sexes.append(sex_)
+        births.append(born)
         reason.append(0)
     indices = encoded.indices
     person_id = pc.take(pa.array(pids, pa.string()), indices)
     id_masked = pc.take(pa.array(masks, pa.string()), indices)
+    sex = pc.take(pa.array(sexes, pa.string()), indices)
+    birth = pc.take(pa.array(births, pa.date32()), indices)
     codes = np.asarray(reason, dtype=np.int64)
     row_codes = (
         codes[np.asarray(pc.fill_null(indices, 0).to_numpy(zero_copy_only=False), dtype=np.int64)]
@@ -394,7 +495,20 @@ def identities(
     problems = [Problem(row_codes == code, zh, en) for (zh, en), code in messages.items()]
     if required_:
         problems.extend(required(Field("id_number", Kind.STRING, "", ""), raw))
-    return Identities(person_id, id_masked, tuple(p for p in problems if p.mask.any()))
+    return Identities(person_id, id_masked, sex, birth, tuple(p for p in problems if p.mask.any()))
+
+
+def _validate_identity(number: str) -> str:
+    """:func:`identity.validate`, first naming the usual Excel mistake: a number column."""
+    if re.fullmatch(_EXCEL_NUMBER, number):
+        raise identity.IdentityError(
+            "身份证号被 Excel 转成了科学计数法（如 4.4E+17）或数值，后几位已丢失；"
+            "请将该列设为“文本”格式后重新录入",
+            "the identity number was turned into scientific notation (e.g. 4.4E+17) or a "
+            "number by Excel and its last digits are lost; format the column as Text and "
+            "re-enter",
+        )
+    return identity.validate(number)
 
 
 def masked_names(values: pa.Array | pa.ChunkedArray) -> pa.Array:

@@ -2,16 +2,28 @@
 
 Rules, in order, all vectorised:
 
+0. Key: a record set with ``person_id`` is refused whole under a pseudonym key other than the
+   warehouse's, or under the public demo key outside a demo warehouse
+   (:mod:`yigai.warehouse.keys`).
 1. Columns: a column is matched by field name or by its Chinese label (``zh``). Money may come
    as ``<name>_fen`` (integer fen) or as ``<name without _fen>`` / its Chinese label (yuan,
    at most two decimals). ``id_number`` (身份证号) becomes ``person_id`` (keyed pseudonym) and
    ``id_masked``; ``name`` (姓名) becomes ``name_masked`` where the record set keeps masked
    names. A ``person_id`` given directly must already be a pseudonym (32 hex). Unknown
    columns, a column given twice, or a missing required column reject the whole file.
-2. Each column: required, type, code list, min/max (see :mod:`yigai.warehouse.convert`).
+2. Each column: length (at most ``MAX_CELL_CHARS`` characters), required, type, code list
+   (a code or its Chinese name), min/max, no event date after the import day (``today``)
+   (see :mod:`yigai.warehouse.convert`);
+   personal inputs (:mod:`yigai.warehouse.personal`): sex and birth date must agree with the
+   identity number, only the birth year-month is kept, and a raw identity number inside any
+   other text column rejects the row.
 3. Row checks (``RecordSet.checks``) on rows whose columns all converted.
 4. Keys: duplicates within the batch (every copy is rejected: which one is right is unknown),
-   and keys already stored (months the batch touches; whole registry).
+   and keys already stored (months the batch touches; whole registry). A versioned record set
+   (org units, residents, staff, contracts) is keyed by entity and ``version_from``: a stored
+   version repeated unchanged is skipped, one with other content refused, a later version is
+   a correction, audited (:mod:`yigai.warehouse.versioned`). ``org_units`` must leave the
+   whole org tree usable (no unknown parent, self-parent or cycle on any day).
 5. Foreign keys (``references``): the value must be a stored key of the referenced record set,
    or a key in this batch when a record set refers to itself.
 
@@ -27,6 +39,7 @@ another id; they are then rejected as keys already stored, so nothing is stored 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,10 +50,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from yigai.people import identity
-from yigai.records import schemas
+from yigai.records import schemas, versions
 from yigai.records.fields import MONTH_COLUMN, Field, Kind, RecordSet
 from yigai.warehouse import convert as cv
-from yigai.warehouse.columns import Source, plan_columns
+from yigai.warehouse import keys, personal, versioned
+from yigai.warehouse.columns import FROM_IDENTITY, Source, plan_columns
 from yigai.warehouse.readers import FileRejected, RawInput, read
 from yigai.warehouse.report import IngestReport, Rejection, Status, scrub
 from yigai.warehouse.store import Warehouse, is_sorted, month_column
@@ -93,6 +107,14 @@ def table_batch_id(record_set: str, table: pa.Table, accept_partial: bool) -> st
 
 # ------------------------------------------------------------------ entry points
 
+#: ``(phase, done, total)``, as :data:`yigai.console.ProgressFn`.
+Progress = Callable[[str, int, int | None], None]
+READ, VALIDATE, WRITE = PHASES = ("读取 read", "校验 validate", "写入 write")
+
+
+def _silent(phase: str, done: int, total: int | None) -> None:
+    """No progress wanted."""
+
 
 def ingest_file(
     wh: Warehouse,
@@ -101,9 +123,16 @@ def ingest_file(
     *,
     accept_partial: bool = False,
     key: bytes,
+    allow_demo_key: bool = False,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
 ) -> IngestReport:
     """Import a CSV, XLSX or Parquet file into ``record_set``. A file with no data rows is
-    rejected (an empty export is almost always a mistake)."""
+    rejected (an empty export is almost always a mistake). Personal records are refused
+    under a key other than the warehouse's, or under the public demo key outside a demo
+    warehouse unless ``allow_demo_key`` (:mod:`yigai.warehouse.keys`). Event dates after
+    ``today`` (default: the current date) are rejected. ``progress`` is told of each phase
+    (:data:`PHASES`: read, validate, write) as ``(phase, done, 1)``."""
     rs = schemas.get(record_set)
     path = Path(path)
     try:
@@ -119,6 +148,8 @@ def ingest_file(
     report = IngestReport(rs.name, path.name, f"file:{path.name}", batch_id, "rejected", 0, 0)
     if _already(wh, report):
         return report
+    step = progress or _silent
+    step(READ, 0, 1)
     try:
         raw = read(path)
         if raw.table.num_rows == 0 and not raw.broken:
@@ -126,7 +157,10 @@ def ingest_file(
     except FileRejected as exc:
         report.rejections.append(Rejection(path.name, None, exc.column, None, exc.zh, exc.en))
         return report
-    return _ingest(wh, rs, raw, report, accept_partial, key)
+    step(READ, 1, 1)
+    return _ingest(
+        wh, rs, raw, report, accept_partial, key, allow_demo_key, today=today, progress=step
+    )
 
 
 def ingest_table(
@@ -137,6 +171,8 @@ def ingest_table(
     source: str,
     accept_partial: bool = False,
     key: bytes,
+    allow_demo_key: bool = False,
+    today: dt.date | None = None,
 ) -> IngestReport:
     """Import an Arrow table (e.g. from the synthetic generator) into ``record_set``; rows are
     numbered from 1 in rejections, whose ``file`` is ``source``. An empty table commits an
@@ -148,7 +184,7 @@ def ingest_table(
         return report
     raw = RawInput(table, np.arange(1, table.num_rows + 1, dtype=np.int64))
     try:
-        return _ingest(wh, rs, raw, report, accept_partial, key)
+        return _ingest(wh, rs, raw, report, accept_partial, key, allow_demo_key, today=today)
     except FileRejected as exc:
         report.rejections.append(Rejection(source, None, exc.column, None, exc.zh, exc.en))
         return report
@@ -207,11 +243,16 @@ def _shown(values: pa.Array, mode: str) -> pa.Array:
 
 
 def _convert_columns(
-    rs: RecordSet, table: pa.Table, plan: dict[str, Source], key: bytes, found: _Found
+    rs: RecordSet,
+    table: pa.Table,
+    plan: dict[str, Source],
+    key: bytes,
+    found: _Found,
+    today: dt.date | None = None,
 ) -> dict[str, pa.Array]:
     n = table.num_rows
     out: dict[str, pa.Array] = {}
-    ids: cv.Identities | None = None
+    ids = _identities(rs, table, plan, key, found)
     for f in rs.fields:
         src = plan.get(f.name)
         if src is None:
@@ -219,18 +260,20 @@ def _convert_columns(
             continue
         values = table[src.column]
         if src.mode == "identity":
-            if ids is None:
-                ids = cv.identities(values, key, required_=f.required)
-                for p in ids.problems:
-                    found.add(src.column, p.mask, p.zh, p.en, _shown(values, "identity"))
-            out[f.name] = ids.person_id if f.name == "person_id" else ids.id_masked
+            assert ids is not None
+            out[f.name] = personal.from_identity(f.name, ids)
+            continue
+        if f.name in FROM_IDENTITY:
+            out[f.name] = personal.checked_against_identity(f, src, values, ids, found, today)
             continue
         if src.mode == "name":
             out[f.name] = cv.masked_names(values)
             for p in cv.required(f, out[f.name]):
                 found.add(src.column, p.mask, p.zh, p.en, out[f.name])
             continue
-        converted = cv.convert_yuan(f, values) if src.mode == "yuan" else cv.convert(f, values)
+        converted = (
+            cv.convert_yuan(f, values) if src.mode == "yuan" else cv.convert(f, values, today)
+        )
         shown = cv.text(values) if converted.problems else None
         for p in converted.problems:
             found.add(src.column, p.mask, p.zh, p.en, shown)
@@ -238,7 +281,33 @@ def _convert_columns(
         if f.name in _ALREADY_PROTECTED:
             _check_protected(f.name, src.column, array, found)
         out[f.name] = array
+    if "birth_ym" in out:
+        personal.hide_birthday(rs, table, plan, ids, out)
     return out
+
+
+def _cap_cells(table: pa.Table, plan: dict[str, Source], found: _Found) -> pa.Table:
+    """Over-long text cells rejected and cut before any other check reads them."""
+    for column in {src.column for src in plan.values()}:
+        values, long = cv.cap_cells(table[column])
+        if long.any():
+            found.add(column, long, *cv.TOO_LONG, lambda values=values: cv.text(values))
+            i = table.column_names.index(column)
+            table = table.set_column(i, table.field(i), values)
+    return table
+
+
+def _identities(
+    rs: RecordSet, table: pa.Table, plan: dict[str, Source], key: bytes, found: _Found
+) -> cv.Identities | None:
+    src = plan.get("person_id")
+    if src is None or src.mode != "identity":
+        return None
+    values = table[src.column]
+    ids = cv.identities(values, key, required_=rs.field("person_id").required)
+    for p in ids.problems:
+        found.add(src.column, p.mask, p.zh, p.en, _shown(values, "identity"))
+    return ids
 
 
 #: Personal fields that may be given directly only in protected form, with the check and the
@@ -296,17 +365,33 @@ def _as_text(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     return pc.cast(values, pa.string())
 
 
+def _shown_text(rs: RecordSet, column: str, values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """A key or reference as shown in a rejection. A pseudonym is never echoed: it would link
+    an identity number to the stored rows, and tell whether the person is stored. Anything
+    else in a personal column is a mistake of the file, shown (masked by ``report.scrub``)."""
+    text = _as_text(values)
+    if not rs.field(column).personal:
+        return text
+    pseudonym = pc.fill_null(pc.match_substring_regex(text, cv.PSEUDONYM_PATTERN), False)
+    return pc.if_else(pseudonym, pa.scalar(None, pa.string()), text)
+
+
 def _check_keys(
     wh: Warehouse, rs: RecordSet, typed: pa.Table, found: _Found, shown_as: dict[str, str]
-) -> None:
+) -> np.ndarray:
+    """Check keys (and references); return the rows to skip: versions already stored with
+    the same content (:mod:`yigai.warehouse.versioned`)."""
     n = typed.num_rows
-    key = list(rs.key)
+    skip = np.zeros(n, dtype=bool)
+    key = list(rs.stored_key)
     key_col = shown_as.get(key[0], key[0])
 
     def key_text() -> pa.Array:
-        if len(key) == 1:
-            return _as_text(typed[key[0]])
-        return pc.binary_join_element_wise(*[_as_text(typed[k]) for k in key], "|")
+        shown = rs.key  # a versioned row is shown by its entity (version_from is beside it)
+        if len(shown) == 1:
+            return _shown_text(rs, shown[0], typed[shown[0]])
+        parts = [_shown_text(rs, k, typed[k]) for k in shown]
+        return pc.binary_join_element_wise(*parts, "|", null_handling="skip")
 
     present = np.ones(n, dtype=bool)
     for k in key:
@@ -351,13 +436,18 @@ def _check_keys(
         stored = wh.read(
             rs.name, months=months, columns=key, where=where, scoped=False, purpose="ingest: keys"
         )
-        found.add(
-            key_col,
-            _mask_of(_key_rows(keys, stored, key), n),
-            "主键已存在于仓库中（重复导入）",
-            "the key is already stored (duplicate import)",
-            key_text,
-        )
+        if rs.versioned:
+            same, edited = versioned.stored_matches(wh, rs, typed, keys, stored)
+            skip[same] = True
+            found.add(key_col, _mask_of(edited, n), *versioned.EDITED, key_text)
+        else:
+            found.add(
+                key_col,
+                _mask_of(_key_rows(keys, stored, key), n),
+                "主键已存在于仓库中（重复导入）",
+                "the key is already stored (duplicate import)",
+                key_text,
+            )
 
     for column, ref_name in rs.references:
         ref = schemas.get(ref_name)
@@ -376,7 +466,23 @@ def _check_keys(
             cv.to_numpy_mask(missing),
             f"在{ref.zh}（{ref_name}）中不存在",
             f"not found in {ref_name}",
-            lambda values=values: _as_text(values),
+            lambda values=values, column=column: _shown_text(rs, column, values),
+        )
+    return skip
+
+
+def _check_tree(wh: Warehouse, typed: pa.Table, found: _Found, shown_as: dict[str, str]) -> None:
+    """``org_units``: rows that would leave the stored tree plus this batch unusable."""
+    by_reason: dict[tuple[str, str], list[int]] = {}
+    for row, zh, en in versioned.tree_problems(wh, typed, ~found.bad()):
+        by_reason.setdefault((zh, en), []).append(row)
+    for (zh, en), rows in by_reason.items():
+        found.add(
+            shown_as.get("parent_id", "parent_id"),
+            _mask_of(np.asarray(rows, dtype=np.int64), typed.num_rows),
+            zh,
+            en,
+            lambda: _as_text(typed["parent_id"]),
         )
 
 
@@ -387,10 +493,20 @@ def _ingest(
     report: IngestReport,
     accept_partial: bool,
     key: bytes,
+    allow_demo_key: bool = False,
+    *,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
 ) -> IngestReport:
+    step = progress or _silent
+    step(VALIDATE, 0, 1)
     table = raw.table
     n = table.num_rows
     report.rows_read = n + len(raw.broken)
+    wh.grant_for(rs.name)  # no grant: refused before any check could tell what is stored
+    keyed = "person_id" in rs.names  # pseudonyms under the deployment's key
+    if keyed and _key_refused(wh, key, allow_demo_key, report):
+        return report
     try:
         plan = plan_columns(rs, table.column_names)
     except FileRejected as exc:
@@ -398,8 +514,10 @@ def _ingest(
         return report
     shown_as = {target: src.column for target, src in plan.items()}
     found = _Found(n)
-    columns = _convert_columns(rs, table, plan, key, found)
+    table = _cap_cells(table, plan, found)
+    columns = _convert_columns(rs, table, plan, key, found, today or dt.date.today())
     typed = pa.table(columns, schema=pa.schema([pa.field(f.name, f.arrow_type) for f in rs.fields]))
+    personal.reject_hidden_numbers(rs, typed, found, shown_as)
     if rs.partitioned:
         assert rs.partition_by is not None
         month = month_column(typed, rs.partition_by)
@@ -425,6 +543,8 @@ def _ingest(
             )
         typed = typed.append_column(pa.field(MONTH_COLUMN, pa.int32()), month)
 
+    if rs.versioned:
+        typed = versions.filled(typed)  # no version_from: the entity's first version
     column_ok = ~found.bad()
     for check in rs.checks:
         bad = cv.to_numpy_mask(check.bad_rows(typed)) & column_ok
@@ -439,20 +559,44 @@ def _ingest(
     with wh.lock():
         if _already(wh, report):
             return report
-        _check_keys(wh, rs, typed, found, shown_as)
+        if keyed and _key_refused(wh, key, allow_demo_key, report):  # another import's key
+            return report
+        skip = _check_keys(wh, rs, typed, found, shown_as)
+        if rs.name == "org_units":
+            _check_tree(wh, typed, found, shown_as)
         bad = found.bad()
         report.rejections = _rejections(report.file, raw, found)
         if (bad.any() or raw.broken) and not accept_partial:
             report.status = "rejected"
             return report
-        good = typed.filter(pa.array(~bad))
+        good = typed.filter(pa.array(~bad & ~skip))
+        if good.num_rows == 0 and skip.any() and not bad.any():
+            report.status = "already_imported"  # every version is stored as it is
+            return report
         if good.num_rows == 0 and report.rows_read > 0:
             report.status = "rejected"
             return report
+        step(VALIDATE, 1, 1)
+        step(WRITE, 0, 1)
+        corrections = versioned.changes(wh, rs, good) if rs.versioned else []
         report.batch = wh.commit(rs.name, good, report.batch_id, report.source)
+        versioned.record_changes(wh, rs, corrections, report.batch_id)
+        if keyed:
+            keys.record(wh.root, key)
         report.status = "committed"
         report.rows_stored = good.num_rows
+    step(WRITE, 1, 1)
     return report
+
+
+def _key_refused(wh: Warehouse, key: bytes, allow_demo_key: bool, report: IngestReport) -> bool:
+    """Report (and return True) when the key may not be used here (:func:`keys.check`)."""
+    try:
+        keys.check(wh.root, key, allow_demo_key=allow_demo_key)
+    except keys.KeyRefused as exc:
+        report.rejections = [Rejection(report.file, None, None, None, exc.zh, exc.en)]
+        return True
+    return False
 
 
 def _rejections(file: str, raw: RawInput, found: _Found) -> list[Rejection]:

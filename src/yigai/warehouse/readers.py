@@ -6,7 +6,8 @@ back as all-string columns; conversion and validation happen in :mod:`yigai.ware
 
 Row numbers: CSV and XLSX use the spreadsheet row (header = row 1, so the first data row is
 row 2; a quoted value holding a line break is still one row, as a spreadsheet shows it).
-Parquet rows are numbered from 1.
+Parquet rows are numbered from 1. Blank rows (empty, spaces, or only separators) are
+skipped; they keep their place in the numbering.
 
 CSV encodings: UTF-8, UTF-8 with BOM, and GB18030 (a superset of GBK/GB2312, which HIS
 exports often use). UTF-8 is tried first: valid GB18030 text with Chinese characters is
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -133,13 +135,32 @@ def read_csv(path: Path) -> RawInput:
     if fallback or (len(names) == 1 and "\n\n" in body.replace("\r\n", "\n")):
         # Blank or ragged rows: the exact row numbers need a record-by-record read.
         return _read_csv_slow(body, names)
-    return RawInput(table, np.arange(2, table.num_rows + 2, dtype=np.int64))
+    rows = np.arange(2, table.num_rows + 2, dtype=np.int64)
+    blank = _blank_rows(table)
+    if blank.any():
+        # Empty lines and rows of bare commas (",,,", as Excel saves cleared rows) are skipped.
+        keep = pa.array(~blank)
+        return RawInput(table.filter(keep), rows[~blank])
+    return RawInput(table, rows)
+
+
+def _blank_rows(table: pa.Table) -> np.ndarray:
+    blank = np.ones(table.num_rows, dtype=bool)
+    for column in table.columns:
+        empty = pc.equal(pc.utf8_trim_whitespace(column), "")
+        blank &= np.asarray(empty.to_numpy(zero_copy_only=False), dtype=bool)
+        if not blank.any():  # the usual file: settled by its first column
+            break
+    return blank
 
 
 def _read_csv_slow(body: str, names: list[str]) -> RawInput:
     columns: list[list[str]] = [[] for _ in names]
     rows: list[int] = []
     broken: list[BrokenRow] = []
+    # A cell may be far longer than the csv module's default limit (128 KiB); it is read
+    # whole and refused by length at conversion, with its row and column named.
+    csv.field_size_limit(max(csv.field_size_limit(), len(body) + 1))
     for i, record in enumerate(csv.reader(io.StringIO(body, newline="")), start=2):
         if not any(cell.strip() for cell in record):
             continue

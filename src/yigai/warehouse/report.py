@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from yigai import safe_cells
 from yigai.people import identity
 from yigai.warehouse.store import Batch
 
@@ -61,6 +62,7 @@ class IngestReport:
             (r.file, r.row, r.column or "", r.value if r.value is not None else "", r.zh, r.en)
             for r in self.rejections
         ]
+        # The values quoted are what the user's file held: written as text, never formulas.
         if path.suffix.lower() == ".xlsx":
             import openpyxl
 
@@ -69,13 +71,13 @@ class IngestReport:
             sheet.title = "错误报告"
             sheet.append(REPORT_HEADER)
             for row in rows:
-                sheet.append(row)
-            book.save(path)
+                sheet.append([safe_cells.printable(v) for v in row])
+            safe_cells.save_workbook(book, path)
         else:
             with open(path, "w", encoding="utf-8-sig", newline="") as fh:
                 writer = csv.writer(fh)
                 writer.writerow(REPORT_HEADER)
-                writer.writerows(rows)
+                writer.writerows(safe_cells.csv_row(row) for row in rows)
         return path
 
 

@@ -6,6 +6,10 @@ Layout under ``root``::
     <record_set>/all/<batch_id>-<n>.parquet               registries
     _log/<seq>-<batch_id>.json                            one entry per committed batch
     _lock                                                 held by the one writer
+    _audit/<yyyymm>.jsonl, _access/users.yaml             audit trail and grants (yigai.access)
+
+Every folder is created ``0700`` and every file ``0600`` (:mod:`yigai.warehouse.private`):
+whoever can open a Parquet file reads it past grants and audit.
 
 A batch (批次) becomes visible only when its log entry is in place. Data files are written and
 fsynced first; the entry is then written to a temporary name, fsynced and renamed with
@@ -24,7 +28,6 @@ import contextlib
 import datetime as dt
 import json
 import os
-import socket
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -37,13 +40,13 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from yigai.access import registry as access
-from yigai.access.scope import row_filter, units_in_scope
+from yigai.access.scope import Scope, row_filter, units_in_scope
 from yigai.records import schemas
 from yigai.records.fields import MONTH_COLUMN, RecordSet
-from yigai.warehouse import audit
+from yigai.warehouse import audit, private
+from yigai.warehouse import lock as writer_lock
 from yigai.warehouse.errors import (
     CorruptLogError,
-    LockHeldError,
     SchemaMismatchError,
     WarehouseError,
 )
@@ -126,16 +129,6 @@ def _fsync_dir(path: Path) -> None:
         _fsync_path(path)
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 class Warehouse:
     """A Parquet warehouse at ``root`` (created if needed).
 
@@ -144,11 +137,15 @@ class Warehouse:
     one ``Warehouse`` object so ingestion can hold it across its duplicate checks and commit.
     """
 
-    def __init__(self, root: Path | str) -> None:
+    def __init__(self, root: Path | str, *, lock_timeout: float | None = None) -> None:
         self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
-        (self.root / LOG_DIR).mkdir(exist_ok=True)
-        access.ensure_administrator(self.root)
+        private.make_dirs(self.root)
+        private.tighten(self.root)
+        log_dir = private.make_dirs(self.root / LOG_DIR)
+        has_batches = any(p.suffix == ".json" for p in log_dir.iterdir())
+        access.ensure_administrator(self.root, has_batches)
+        #: Seconds :meth:`lock` waits for another writer (None: ``YIGAI_LOCK_TIMEOUT``).
+        self.lock_timeout = lock_timeout
         self._lock_depth = 0
         self._log_cache: dict[str, Batch] = {}
         self._scope_cache: dict[frozenset[str], tuple[int, set[str]]] = {}
@@ -235,10 +232,12 @@ class Warehouse:
         statistics let it skip row groups, which makes key look-ups cheap because every file
         is sorted by key.
 
-        A record set with personal columns needs the current user's grant
-        (:mod:`yigai.access`), and returns only the rows in their scope. ``scoped=False`` is
-        for the platform's own checks (ingestion looking up stored keys), never for showing
-        rows to a user; such reads are still audited, with their ``purpose``."""
+        A record set with personal columns is personal whichever ``columns`` are asked for
+        (its rows are about persons): reading it needs the current user's grant
+        (:mod:`yigai.access`), returns only the rows in their scope and is audited.
+        ``scoped=False`` is for the platform's own checks (ingestion looking up stored keys),
+        never for showing rows to a user; such reads are still audited, with their
+        ``purpose``."""
         rs = schemas.get(name)
         schema = rs.arrow_schema()
         if columns is not None:
@@ -248,8 +247,9 @@ class Warehouse:
                     f"记录集 {name} 没有列 {unknown}", f"record set {name} has no columns {unknown}"
                 )
             schema = pa.schema([schema.field(c) for c in columns])
+        is_personal = bool(audit.personal_columns(name))
         personal = audit.personal_columns(name, schema.names)
-        scope = access.scope_of(self.root) if personal and scoped else None
+        scope = self.grant_for(name) if scoped else None
         if scope is not None and not scope.everything:
             mine = row_filter(name, self._units_in(scope.roots))
             where = mine if where is None else where & mine
@@ -258,7 +258,7 @@ class Warehouse:
             return schema.empty_table()
         dataset = ds.dataset([str(p) for p in paths], format="parquet", schema=rs.arrow_schema())
         table = dataset.to_table(columns=schema.names, filter=where).cast(schema)
-        if personal:
+        if is_personal:
             audit.record(
                 self.root,
                 "read",
@@ -269,6 +269,12 @@ class Warehouse:
                 scope=scope.describe() if scope else "system",
             )
         return table
+
+    def grant_for(self, name: str) -> Scope | None:
+        """The current user's scope if ``name`` is a personal record set (one with personal
+        columns: its rows are about persons), None if it is not; :class:`AccessError` when
+        the user has no grant. Reading or storing such a record set needs it."""
+        return access.scope_of(self.root) if audit.personal_columns(name) else None
 
     def _units_in(self, roots: frozenset[str]) -> set[str]:
         """The org units a grant of ``roots`` covers; kept until the next commit, so a scoped
@@ -288,8 +294,10 @@ class Warehouse:
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
-        """Hold the single writer lock (写入锁). A stale lock of a dead local process is
-        taken over; a live one raises :class:`LockHeldError`."""
+        """Hold the single writer lock (写入锁). While another writer holds it, wait (up to
+        :attr:`lock_timeout` seconds, saying so once) and then take it; past the wait raise
+        :class:`LockHeldError`. The lock is an OS lock on ``_lock`` (``flock``), so a writer
+        that dies releases it: a lock file left behind by a dead process is simply taken."""
         if self._lock_depth:
             self._lock_depth += 1
             try:
@@ -298,39 +306,13 @@ class Warehouse:
                 self._lock_depth -= 1
             return
         path = self.root / LOCK_FILE
-        self._acquire(path)
+        fd = writer_lock.acquire(path, self.lock_timeout)
         self._lock_depth = 1
         try:
             yield
         finally:
             self._lock_depth = 0
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-
-    def _acquire(self, path: Path) -> None:
-        host = socket.gethostname()
-        for _attempt in range(2):
-            try:
-                fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
-                holder = path.read_text(encoding="utf-8", errors="replace").split()
-                pid = int(holder[0]) if holder and holder[0].isdigit() else None
-                same_host = len(holder) > 1 and holder[1] == host
-                if pid is not None and same_host and not _pid_alive(pid):
-                    with contextlib.suppress(FileNotFoundError):
-                        path.unlink()
-                    continue
-                who = " ".join(holder[:2]) or "?"
-                raise LockHeldError(
-                    f"仓库正被另一个写入进程使用（锁文件 {path}，持有者 {who}）；"
-                    "如确认没有进程在写入，可删除该锁文件后重试",
-                    f"the warehouse is locked by another writer (lock file {path}, held by {who}); "
-                    "if no writer is running, delete the lock file and retry",
-                ) from None
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(f"{os.getpid()} {host} {dt.datetime.now(dt.UTC).isoformat()}\n")
-            return
-        raise LockHeldError(f"无法获取写入锁 {path}", f"could not take the writer lock {path}")
+            writer_lock.release(fd, path)
 
     def commit(self, name: str, table: pa.Table, batch_id: str, source: str) -> Batch:
         """Store ``table`` as batch ``batch_id`` of record set ``name``: all its files or none.
@@ -342,6 +324,7 @@ class Warehouse:
         rs = schemas.get(name)
         if not batch_id or any(c in batch_id for c in "/\\.") or len(batch_id) > 128:
             raise WarehouseError(f"批次号无效：{batch_id!r}", f"invalid batch id {batch_id!r}")
+        scope = self.grant_for(name)  # before any file is written
         with self.lock():
             existing = self.batch(batch_id)
             if existing is not None:
@@ -371,16 +354,15 @@ class Warehouse:
                 committed_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
                 seq=seq,
             )
-            personal = audit.personal_columns(name, data.column_names)
-            if personal:
+            if scope is not None:
                 audit.record(
                     self.root,
                     "write",
                     name,
-                    personal,
+                    audit.personal_columns(name),
                     rows=data.num_rows,
                     purpose=batch_id,
-                    scope=access.scope_of(self.root).describe(),
+                    scope=scope.describe(),
                 )
             _write_log(self.root / LOG_DIR, batch)
             return batch
@@ -477,7 +459,8 @@ def _split(rs: RecordSet, table: pa.Table) -> list[tuple[int, pa.Table]]:
 
 
 def _write_file(path: Path, table: pa.Table) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private.make_dirs(path.parent)
+    private.create_empty(path)  # Parquet then writes into a file that is already owner-only
     pq.write_table(table, path, row_group_size=ROW_GROUP_ROWS, compression="zstd")
     _fsync_path(path)
 
@@ -485,9 +468,6 @@ def _write_file(path: Path, table: pa.Table) -> None:
 def _write_log(log_dir: Path, batch: Batch) -> None:
     final = log_dir / f"{batch.seq:010d}-{batch.id}.json"
     tmp = log_dir / f".tmp-{batch.id}-{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(batch.to_json(), fh, ensure_ascii=False, indent=1)
-        fh.flush()
-        os.fsync(fh.fileno())
+    private.write_text(tmp, json.dumps(batch.to_json(), ensure_ascii=False, indent=1))
     os.replace(tmp, final)
     _fsync_dir(log_dir)

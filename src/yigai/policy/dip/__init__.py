@@ -20,6 +20,7 @@ API (what ``yigai settle --year`` calls)::
 ``encounter_id`` and ``fund_fen``.
 """
 
+from yigai.params import ParameterError
 from yigai.policy.dip._common import PaymentInputError
 from yigai.policy.dip.catalogue import (
     DipCatalogue,
@@ -41,7 +42,6 @@ from yigai.policy.dip.settlement import (
     settle_year,
     settlement_point_value,
 )
-from yigai.policy.params import ParameterError
 
 __all__ = [
     "PRESETTLEMENT_SCHEMA",

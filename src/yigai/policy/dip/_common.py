@@ -19,7 +19,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from yigai.policy.params import ParameterError, Values
+from yigai.params import ParameterError
+from yigai.policy.params import Values
 
 
 class PaymentInputError(ValueError):

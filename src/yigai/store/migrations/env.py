@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from alembic import context
 
-import yigai.store.models  # noqa: F401  (registers the tables on the metadata)
+import yigai.store.models
+import yigai.store.models_auth  # (each registers its tables on the metadata)
+import yigai.store.models_community  # (community service tables)
+import yigai.store.models_discharge  # noqa: F401  (settlement at discharge)
 from yigai.store.base import Base
 
 config = context.config

@@ -1,0 +1,22 @@
+"""Routes of the API, one module per concept; each is thin: parse, call the library,
+serialise with masked fields. ``ROUTERS`` lists them all for the app factory."""
+
+from yigai.service.routes import (
+    audit,
+    auth,
+    chronic,
+    org_units,
+    referrals,
+    residents,
+    worklists,
+)
+
+ROUTERS = [
+    auth.router,
+    org_units.router,
+    residents.router,
+    audit.router,
+    referrals.router,
+    worklists.router,
+    chronic.router,
+]

@@ -1,0 +1,81 @@
+"""``yigai serve``: load (or reuse) the county, migrate, create the first users, run uvicorn."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+
+from yigai.console import console
+from yigai.service import bootstrap
+from yigai.settings import Settings
+
+
+def _print_logins(logins: list[bootstrap.Login], orgs_info: dict, demo: bool) -> None:
+    """One line per account, never cut short (a narrow terminal must not hide a password)."""
+    if not logins:
+        return
+    console.print("演示账户 / demo log-ins:" if demo else "管理员账户 / administrator:")
+    for login in logins:
+        scope = ", ".join(
+            "全部 / all" if r == "*" else f"{orgs_info[r].name} ({r})" if r in orgs_info else r
+            for r in login.roots
+        )
+        console.print(
+            f"  {escape(login.username)}  {escape(login.password or '')}  "
+            f"{login.role.zh} / {login.role.value}  {escape(scope)}",
+            soft_wrap=True,
+        )
+    if not demo:
+        console.print("请立即记下并更改此口令 / note this password now: it is not shown again")
+
+
+def _wal(url: str) -> None:
+    """A SQLite file in write-ahead-log mode: readers no longer wait for a writer, which the
+    service's concurrent users need (the mode is kept in the file)."""
+    from sqlalchemy import text
+
+    from yigai.store import make_engine
+
+    engine = make_engine(url)
+    try:
+        if engine.dialect.name == "sqlite":
+            with engine.connect() as connection:
+                connection.execute(text("PRAGMA journal_mode=WAL"))
+    finally:
+        engine.dispose()
+
+
+def run(
+    settings: Settings,
+    *,
+    host: str,
+    port: int,
+    residents: int,
+    years: tuple[int, ...],
+    seed: int,
+) -> None:
+    import uvicorn
+
+    from yigai.auth.orgs import OrgTree
+    from yigai.demo import ensure_county
+    from yigai.service import ServiceConfig, create_app
+    from yigai.store import migrate, session_scope
+    from yigai.warehouse import Warehouse
+
+    demo = bootstrap.is_demo(settings)
+    wh = Warehouse(settings.warehouse_dir)
+    if demo:
+        ensure_county(wh, settings, residents, years, seed)
+    migrate(settings.database_url)
+    _wal(settings.database_url)
+    orgs = OrgTree(wh)
+    with session_scope(settings.database_url) as db:
+        if demo:
+            logins = bootstrap.ensure_demo_users(db, orgs)
+        else:
+            logins = bootstrap.ensure_first_admin(db, orgs)
+    app = create_app(
+        ServiceConfig(settings.database_url, warehouse=settings.warehouse_dir, orgs=orgs)
+    )
+    _print_logins(logins, orgs.info, demo)
+    console.print(f"服务地址 / serving at http://{host}:{port}  (API 文档 / docs: /docs)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")

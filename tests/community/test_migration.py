@@ -1,0 +1,34 @@
+"""Migration 0004: builds the community tables after 0003 and takes them away on downgrade."""
+
+from __future__ import annotations
+
+from sqlalchemy import inspect
+
+from yigai.store import downgrade, make_engine, migrate
+
+TABLES = {
+    "community_referrals",
+    "community_slots",
+    "community_teams",
+    "community_team_members",
+    "community_contracts",
+    "community_chronic_cases",
+    "community_followups",
+}
+
+
+def _tables(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_0004_creates_the_community_tables_and_downgrade_drops_them(empty_db_url: str) -> None:
+    migrate(empty_db_url, "0003")
+    assert not TABLES & _tables(empty_db_url)
+    migrate(empty_db_url, "0004")
+    assert _tables(empty_db_url) >= TABLES
+    downgrade(empty_db_url, "0003")
+    assert not TABLES & _tables(empty_db_url)

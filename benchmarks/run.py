@@ -4,6 +4,9 @@
    county-year of about a million residents, in the same run; the two must agree on every
    numerator and denominator before a time is reported.
 2. Claim adjudication: vectorised vs the scalar reference on the same synthetic claims.
+3. The community service under load (:mod:`benchmarks.bench_service`): the real service on
+   loopback, concurrent clients through a mixed day at ten times the county's peak hour, on
+   SQLite and PostgreSQL.
 
 Results go to ``benchmarks/results.json`` and ``benchmarks/results.md`` (committed). Sizes can
 be lowered for a quick look: ``python -m benchmarks.run --residents 50000 --claims 200000``.
@@ -26,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from benchmarks import pandas_baseline
+from benchmarks import bench_service, pandas_baseline
 from yigai import settings as settings_mod
 from yigai.periods import Grain, periods_of_year
 
@@ -241,6 +244,8 @@ def write(results: dict) -> None:
             "of ratio as a change of code.",
             "",
         ]
+    if service := results.get("service"):
+        lines += bench_service.section(service)
     (HERE / "results.md").write_text("\n".join(lines))
 
 
@@ -287,15 +292,20 @@ def main() -> None:
     )
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--workdir", type=Path, default=HERE / "work")
-    ap.add_argument("--only", choices=["indicators", "adjudication"], default=None)
+    ap.add_argument("--only", choices=["indicators", "adjudication", "service"], default=None)
+    ap.add_argument("--service-residents", type=int, default=500_000)
+    ap.add_argument("--service-clients", type=int, default=20)
+    ap.add_argument("--service-seconds", type=float, default=60)
     args = ap.parse_args()
     results: dict = (
         json.loads((HERE / "results.json").read_text()) if (HERE / "results.json").exists() else {}
     )
-    results.update(
+    stamp = dict(
         run_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         machine=f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
     )
+    if args.only != "service" or "run_at" not in results:
+        results.update(stamp)  # the service section carries its own time: it runs alone
     if args.only in (None, "indicators"):
         results["indicators"] = bench_indicators(args.residents, args.workdir, args.repeat)
         print(json.dumps(results["indicators"], indent=2))
@@ -304,6 +314,14 @@ def main() -> None:
             bench_adjudication(n, grouped) for n in sorted(args.claims) for grouped in (False, True)
         ]
         print(json.dumps(results["adjudication"], indent=2))
+    if args.only in (None, "service"):
+        results["service"] = bench_service.run(
+            args.service_residents,
+            args.workdir,
+            clients=args.service_clients,
+            seconds=args.service_seconds,
+        ) | {"run_at": stamp["run_at"]}
+        print(json.dumps(results["service"], indent=2, ensure_ascii=False))
     write(results)
 
 

@@ -1,9 +1,9 @@
 """Shared fixtures.
 
 ``postgres_server`` starts a throwaway PostgreSQL cluster once per test run (per xdist
-worker): ``initdb`` into a temporary folder, the server listening only on a unix socket in
-that folder. Root cannot run PostgreSQL, so as root the server runs as the ``postgres`` OS
-user through ``runuser``. Without PostgreSQL binaries the fixture skips loudly, or fails when
+worker) with :func:`yigai.store.pg_temp.temporary_postgres` (shared with the benchmarks):
+``initdb`` into a temporary folder, the server listening only on a unix socket in that
+folder. Without PostgreSQL binaries the fixture skips loudly, or fails when
 ``YIGAI_REQUIRE_POSTGRES=1`` (CI), so the PostgreSQL half of the suite is never silently lost.
 
 ``empty_db_url`` and ``db_url`` parametrise a test over SQLite and PostgreSQL: a fresh empty
@@ -14,58 +14,17 @@ session on ``db_url``.
 
 from __future__ import annotations
 
-import glob
 import os
-import pwd
 import shutil
-import socket
-import subprocess
-import tempfile
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from yigai.store.pg_temp import PostgresServer, PostgresUnavailable, temporary_postgres
+
 REQUIRE_ENV = "YIGAI_REQUIRE_POSTGRES"
-
-
-@dataclass(frozen=True)
-class PostgresServer:
-    socket_dir: Path
-    port: int
-    user: str = "postgres"
-
-    def url(self, database: str) -> str:
-        return (
-            f"postgresql+psycopg://{self.user}@/{database}?host={self.socket_dir}&port={self.port}"
-        )
-
-    def admin(self, sql: str) -> None:
-        import psycopg
-
-        with psycopg.connect(
-            host=str(self.socket_dir),
-            port=self.port,
-            user=self.user,
-            dbname="postgres",
-            autocommit=True,
-        ) as conn:
-            conn.execute(sql)
-
-
-def _pg_bindir() -> Path | None:
-    found = shutil.which("initdb")
-    if found and Path(found).resolve().with_name("pg_ctl").exists():
-        return Path(found).resolve().parent
-    candidates = sorted(
-        glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name), reverse=True
-    )
-    for candidate in candidates:
-        if (Path(candidate) / "initdb").exists():
-            return Path(candidate)
-    return None
 
 
 def _unavailable(reason: str) -> None:
@@ -79,70 +38,13 @@ def _unavailable(reason: str) -> None:
     pytest.skip(f"!!! SKIPPING POSTGRES: {message}; set {REQUIRE_ENV}=1 to make this an error")
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
-    bindir = _pg_bindir()
-    if bindir is None:
-        _unavailable("no initdb/pg_ctl on PATH or under /usr/lib/postgresql/*/bin")
-    assert bindir is not None
-    prefix: list[str] = []
-    root = Path(tempfile.mkdtemp(prefix="yigai-pg-"))
-    if os.geteuid() == 0:
-        try:
-            owner = pwd.getpwnam("postgres")
-        except KeyError:
-            shutil.rmtree(root)
-            _unavailable("running as root and there is no 'postgres' OS user to run the server")
-        os.chown(root, owner.pw_uid, owner.pw_gid)
-        prefix = ["runuser", "-u", "postgres", "--"]
-    data, log, port = root / "data", root / "server.log", _free_port()
-    server = PostgresServer(socket_dir=root, port=port)
-    pg_ctl = [*prefix, str(bindir / "pg_ctl"), "-D", str(data)]
     try:
-        subprocess.run(
-            [
-                *prefix,
-                str(bindir / "initdb"),
-                "-D",
-                str(data),
-                "-U",
-                "postgres",
-                "-A",
-                "trust",
-                "-E",
-                "UTF8",
-                "--no-locale",
-                "--no-sync",
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        options = (
-            f"-k {root} -p {port} -c listen_addresses='' -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off"
-        )
-        subprocess.run(
-            [*pg_ctl, "-o", options, "-l", str(log), "-w", "-t", "60", "start"],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-    except subprocess.CalledProcessError as exc:
-        detail = log.read_text() if log.exists() else ""
-        shutil.rmtree(root, ignore_errors=True)
-        _unavailable(f"{exc.cmd[len(prefix)]} failed: {exc.stderr or exc.stdout} {detail}")
-    try:
-        yield server
-    finally:
-        subprocess.run([*pg_ctl, "-m", "immediate", "-w", "stop"], capture_output=True)
-        shutil.rmtree(root, ignore_errors=True)
+        with temporary_postgres() as server:
+            yield server
+    except PostgresUnavailable as exc:
+        _unavailable(str(exc))
 
 
 DB_PARAMS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]

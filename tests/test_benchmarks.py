@@ -46,3 +46,28 @@ def test_target_is_not_met_when_either_order_of_the_county_year_falls_short() ->
     assert "**not met** (49.9×, 60.8×)" in _target_sentence(
         [_run(2_000_000, 49.9), _run(2_000_000, 60.8, True)]
     )
+
+
+def test_service_benchmark_drives_every_operation_without_an_error(tmp_path: Path) -> None:
+    """The load benchmark end to end on a tiny county: the real service in a child process
+    on loopback, every kind of request made, none refused (speed is not asserted)."""
+    from benchmarks import bench_service
+
+    result = bench_service.run(
+        3_000, tmp_path, clients=4, seconds=4, villages=2, backends=("sqlite",), multiple=3_000
+    )
+    (run,) = result["runs"]
+    assert (run["errors"], run["error_samples"]) == (0, [])
+    assert set(run["operations"]) == {
+        "referral_request",
+        "worklist_referrals",
+        "referral_accept",
+        "referral_arrive",
+        "referral_complete",
+        "case_register",
+        "worklist_followups",
+        "followup",
+        "contract_sign",
+        "contract_end",
+        "discharge",
+    }

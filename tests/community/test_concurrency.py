@@ -1,11 +1,11 @@
 """Two specialists accept the same referral at the same moment, each on their own connection:
-exactly one wins every round, the other gets Conflict (SQLite in WAL mode and PostgreSQL)."""
+exactly one wins every round, the other gets Conflict (SQLite, which make_engine puts in WAL mode
+with a busy timeout, and PostgreSQL)."""
 
 from __future__ import annotations
 
 import threading
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from yigai.community import referrals as rf
@@ -18,25 +18,11 @@ from .conftest import NOW, P1
 ROUNDS = 25
 
 
-def _engine(url: str):  # type: ignore[no-untyped-def]
-    engine = make_engine(url)
-    if engine.dialect.name == "sqlite":
-
-        def wal(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-            cur = dbapi_connection.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA busy_timeout=10000")
-            cur.close()
-
-        event.listen(engine, "connect", wal)
-    return engine
-
-
 def test_two_concurrent_accepts_exactly_one_wins(
     db_url: str, village, specialist, principal, directory: ResidentDirectory
 ) -> None:
     other = principal("zhuanke2", "county_specialist", "M1", "H1", "T1", "V1")
-    engines = [_engine(db_url) for _ in range(3)]
+    engines = [make_engine(db_url) for _ in range(3)]
     try:
         for _ in range(ROUNDS):
             with Session(engines[0]) as setup:
@@ -93,7 +79,7 @@ def test_two_concurrent_bookings_never_share_the_last_slot(
     from yigai.community import slots
 
     manager = principal("guanli", "community_manager", "M1", "H1", "T1", "V1")
-    engines = [_engine(db_url) for _ in range(3)]
+    engines = [make_engine(db_url) for _ in range(3)]
     day = NOW.date()
     try:
         for n in range(10):

@@ -25,7 +25,7 @@ from yigai.policy.adjudication import (
     ClaimInput,
     adjudicate,
     adjudicate_person,
-    claim_order,
+    settling_order,
 )
 from yigai.policy.adjudication_vectorised import adjudicate_table, table_from_claims
 from yigai.policy.claims import CLAIMS
@@ -307,7 +307,8 @@ def test_desk_settlements_through_the_store_equal_the_batch(
         for c in claims
     ]
     got = {}
-    for c in sorted(claims, key=lambda c: (c.person_id, *claim_order(c))):
+    persons = sorted({c.person_id for c in claims})
+    for c in (c for p in persons for c in settling_order(x for x in claims if x.person_id == p)):
         e = DischargeEncounter(
             encounter_id=c.encounter_id,
             person_id=c.person_id,

@@ -159,7 +159,12 @@ def test_a_closed_referral_reaches_the_warehouse_once(
     ]
     assert export.referral_id(open_one.id) not in {x["referral_id"] for x in stored}
     second = export.export_events(db_session, wh, key=KEY, today=TODAY)
-    assert second == {"referrals": None, "followups": None, "contracts": None}
+    assert second == {
+        "chronic_cases": None,
+        "referrals": None,
+        "followups": None,
+        "contracts": None,
+    }
     assert len(wh.batches("referrals")) == 1
 
 
@@ -192,12 +197,13 @@ def test_followups_and_a_contract_ended_later_are_exported_incrementally(
     )
     reports = export.export_events(db_session, wh, key=KEY, today=TODAY)
     assert {k: v.status for k, v in reports.items() if v} == {
+        "chronic_cases": "committed",
         "followups": "committed",
         "contracts": "committed",
     }
     ct.end_contract(db_session, township, c.id, last_day=D(2024, 3, 20), reason="迁出")
     again = export.export_events(db_session, wh, key=KEY, today=TODAY)
-    assert again["followups"] is None
+    assert (again["chronic_cases"], again["followups"]) == (None, None)
     assert again["contracts"] is not None
     assert again["contracts"].status == "committed", again["contracts"].rejections
     versions = wh.read("contracts").to_pylist()
@@ -332,3 +338,59 @@ def test_a_rejected_batch_marks_nothing_and_is_sent_again(
     wh.commit("residents", _table("residents", [resident]), "p3", "t")
     again = export.export_events(db_session, wh, key=KEY, today=TODAY)
     assert again["contracts"] is not None and again["contracts"].status == "committed"
+
+
+def _register(db, actor, directory, person: str, disease: str):  # type: ignore[no-untyped-def]
+    return chronic.register_case(
+        db,
+        actor,
+        directory,
+        person_id=person,
+        disease=disease,
+        institution_id="V1",
+        confirmed_on=D(2024, 3, 1),
+        today=D(2024, 3, 1),
+    )
+
+
+def test_registrations_are_exported_once_each_as_they_come(
+    db_session, wh, wh_directory, village
+) -> None:  # type: ignore[no-untyped-def]
+    first = _register(db_session, village, wh_directory, P1, "hypertension")
+    reports = export.export_events(db_session, wh, key=KEY, today=TODAY)
+    assert reports["chronic_cases"] is not None
+    assert reports["chronic_cases"].status == "committed", reports["chronic_cases"].rejections
+    assert export.export_events(db_session, wh, key=KEY, today=TODAY)["chronic_cases"] is None
+    second = _register(db_session, village, wh_directory, P1, "diabetes")
+    export.export_events(db_session, wh, key=KEY, today=TODAY)
+    stored = wh.read("chronic_cases").to_pylist()
+    assert sorted((c["case_id"], c["disease"], c["managed_from"]) for c in stored) == [
+        (export.case_id(first.id), "hypertension", D(2024, 3, 1)),
+        (export.case_id(second.id), "diabetes", D(2024, 3, 1)),
+    ]
+    assert len(wh.batches("chronic_cases")) == 2
+
+
+def test_registrations_of_diseases_the_warehouse_does_not_list_stay_in_the_store(
+    db_session, wh, wh_directory, village
+) -> None:  # type: ignore[no-untyped-def]
+    _register(db_session, village, wh_directory, P1, "tuberculosis")
+    assert export.export_events(db_session, wh, key=KEY, today=TODAY)["chronic_cases"] is None
+
+
+def test_an_exported_registration_counts_in_the_hypertension_management_rate(
+    db_session, wh, wh_directory, village
+) -> None:  # type: ignore[no-untyped-def]
+    from yigai.indicators import catalogue
+    from yigai.indicators.engine import compute
+
+    only = catalogue.default().select(["hypertension_management_rate"])
+
+    def managed() -> int | None:
+        rows = compute(wh, ["202403"], catalogue=only).to_pylist()
+        return next((r["numerator"] for r in rows if r["org_id"] == "V1"), None)
+
+    before = managed()
+    _register(db_session, village, wh_directory, P1, "hypertension")
+    export.export_events(db_session, wh, key=KEY, today=TODAY)
+    assert (before, managed()) == (0, 1)

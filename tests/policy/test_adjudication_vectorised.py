@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from yigai.policy.adjudication import SPLIT_COLUMNS, ClaimError, ClaimInput, adjudicate
+from yigai.policy.adjudication import (
+    SPLIT_COLUMNS,
+    ClaimError,
+    ClaimInput,
+    adjudicate,
+    settling_order,
+)
 from yigai.policy.adjudication_vectorised import (
     _PACK_ROWS,
     _count_below,
@@ -50,33 +57,37 @@ GROUPS = ("poverty", "special_family", "diabetes")
 
 @st.composite
 def claim_sets(draw: st.DrawFn, scale: int = 200_000) -> list[ClaimInput]:
-    """Claims of 1–4 people over 2024–2025, with referral links to their earlier claims."""
+    """Claims of 1–4 people over 2024–2025, often several on one day, with referral links to
+    claims that came before them (in an order of their own: the source's id may sort later)."""
     claims: list[ClaimInput] = []
     for person in range(draw(st.integers(1, 4))):
         groups = frozenset(draw(st.sets(st.sampled_from(GROUPS), max_size=2)))
-        ids: list[str] = []
-        for k in range(draw(st.integers(1, 10))):
-            eid = f"p{person}e{k:02d}"
+        ids = [f"p{person}e{k:02d}" for k in range(draw(st.integers(1, 10)))]
+        came = draw(st.permutations(ids))
+        days: list[int] = []
+        for eid in ids:
             total = draw(st.integers(0, scale))
+            others = came[: came.index(eid)]
+            day = draw(st.sampled_from(days)) if days and draw(st.booleans()) else None
+            days.append(draw(st.integers(0, 700)) if day is None else day)
             claims.append(
                 ClaimInput(
                     encounter_id=eid,
                     person_id=f"p{person}",
-                    event_date=dt.date(2024, 1, 1) + dt.timedelta(days=draw(st.integers(0, 700))),
+                    event_date=dt.date(2024, 1, 1) + dt.timedelta(days=days[-1]),
                     care_type=draw(st.sampled_from(CARE_TYPES)),
                     level=draw(st.sampled_from(LEVELS)),
                     in_county=draw(st.booleans()),
                     cost_total_fen=total,
                     out_of_scope_fen=draw(st.integers(0, total)),
                     referred=draw(st.booleans()),
-                    referred_from=draw(st.sampled_from(ids))
-                    if ids and draw(st.booleans())
+                    referred_from=draw(st.sampled_from(others))
+                    if others and draw(st.booleans())
                     else None,
                     referral_in_community=draw(st.booleans()),
                     groups=groups,
                 )
             )
-            ids.append(eid)
     return claims
 
 
@@ -281,14 +292,15 @@ def test_empty_table_gives_empty_result() -> None:
 @settings(max_examples=40, deadline=None)
 @given(claim_sets())
 def test_results_come_in_claim_order(claims: list[ClaimInput]) -> None:
-    """Each person's claims together, by event date then encounter id."""
+    """Each person's claims together, in the scalar path's order (by event date then
+    encounter id; on one day a referral's source before its target)."""
     out = adjudicate_table(table_from_claims(claims, GROUPS), "demo", root=FIXTURE)
-    keys = list(
-        zip(*(out[c].to_pylist() for c in ("person_id", "event_date", "encounter_id")), strict=True)
-    )
+    keys = list(zip(*(out[c].to_pylist() for c in ("person_id", "encounter_id")), strict=True))
     persons = [p for p, _ in itertools.groupby(k[0] for k in keys)]
     assert len(persons) == len(set(persons))
-    assert all(a < b for a, b in itertools.pairwise(keys) if a[0] == b[0])
+    for person in persons:
+        mine = [c for c in claims if c.person_id == person]
+        assert [e for p, e in keys if p == person] == [c.encounter_id for c in settling_order(mine)]
     assert sorted(out["encounter_id"].to_pylist()) == sorted(c.encounter_id for c in claims)
 
 
@@ -363,3 +375,42 @@ def test_groups_that_change_within_a_person_year_name_the_claim_and_group() -> N
     with pytest.raises(ClaimError, match="groups differ") as info:
         adjudicate_table(table_from_claims(claims, GROUPS), "hubei_xiaogan")
     assert (info.value.encounter_id, info.value.column) == ("a2", "grp_poverty")
+
+
+def test_negative_total_names_the_encounter_and_column_like_the_scalar_path() -> None:
+    bad = ClaimInput("bad3", "p1", dt.date(2024, 3, 1), "inpatient", "county", True, -100)
+    with pytest.raises(ClaimError) as vectorised:
+        adjudicate_table(table_from_claims([bad]), "hubei_xiaogan")
+    with pytest.raises(ClaimError) as scalar:
+        adjudicate([bad], SchemeBook("hubei_xiaogan"))
+    assert (vectorised.value.encounter_id, vectorised.value.column) == ("bad3", "cost_total_fen")
+    assert (scalar.value.encounter_id, scalar.value.column) == ("bad3", "cost_total_fen")
+
+
+def test_negative_out_of_scope_names_that_column_in_both_paths() -> None:
+    bad = ClaimInput("bad4", "p1", dt.date(2024, 3, 1), "inpatient", "county", True, 100, -5)
+    with pytest.raises(ClaimError) as vectorised:
+        adjudicate_table(table_from_claims([bad]), "hubei_xiaogan")
+    with pytest.raises(ClaimError) as scalar:
+        adjudicate([bad], SchemeBook("hubei_xiaogan"))
+    assert (vectorised.value.encounter_id, vectorised.value.column) == ("bad4", "out_of_scope_fen")
+    assert (scalar.value.encounter_id, scalar.value.column) == ("bad4", "out_of_scope_fen")
+
+
+def test_scalar_path_refuses_an_encounter_id_given_twice_on_different_days() -> None:
+    one = ClaimInput("e1", "p1", dt.date(2024, 3, 1), "inpatient", "county", True, 100)
+    again = ClaimInput("e1", "p2", dt.date(2024, 5, 1), "outpatient", "village", True, 100)
+    with pytest.raises(ClaimError, match="duplicate encounter ids") as info:
+        adjudicate([one, again], SchemeBook("hubei_xiaogan"))
+    assert (info.value.encounter_id, info.value.column) == ("e1", "encounter_id")
+
+
+@pytest.mark.parametrize(("column", "value"), [("care_type", "spa"), ("level", "moon")])
+def test_unknown_code_message_is_the_scalar_paths(column: str, value: str) -> None:
+    good = ClaimInput("bad5", "p1", dt.date(2024, 3, 1), "outpatient", "township", True, 100)
+    bad = replace(good, **{column: value})
+    with pytest.raises(ClaimError) as vectorised:
+        adjudicate_table(table_from_claims([bad]), "hubei_xiaogan")
+    with pytest.raises(ClaimError) as scalar:
+        adjudicate([bad], SchemeBook("hubei_xiaogan"))
+    assert str(vectorised.value) == str(scalar.value)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from yigai.errors import Conflict, Invalid
-from yigai.policy.adjudication import SPLIT_COLUMNS, ClaimInput, adjudicate, claim_order
+from yigai.policy.adjudication import SPLIT_COLUMNS, ClaimInput, adjudicate, settling_order
 from yigai.policy.adjudication_vectorised import adjudicate_table, table_from_claims
 from yigai.policy.discharge import (
     CostLine,
@@ -33,7 +33,8 @@ def desk_one_by_one(claims: list[ClaimInput], book: SchemeBook) -> dict[str, Des
     """Settle each person-year's claims in claim order, each after the ones settled before."""
     settled: dict[tuple[str, int], list[SettledClaim]] = defaultdict(list)
     out = {}
-    for c in sorted(claims, key=lambda c: (c.person_id, *claim_order(c))):
+    persons = sorted({c.person_id for c in claims})
+    for c in (c for p in persons for c in settling_order(x for x in claims if x.person_id == p)):
         history = settled[c.person_id, c.event_date.year]
         done = settle_next(history, c, book)
         split = {col: getattr(done.result, col) for col in SPLIT_COLUMNS}
@@ -70,7 +71,8 @@ def test_second_admission_at_the_desk_equals_batch() -> None:
 
 
 def test_up_referral_within_the_continuity_window_at_the_desk_equals_batch() -> None:
-    """Township stay (200) referred up to the city (800) in the community: tops up 600."""
+    """Township stay (200) referred up to the city (800) in the community: the top-up, 600,
+    is held to the 400 a later admission would owe (a referral never costs more)."""
     desk = assert_equals_batch(
         [
             claim("e1", D(2024, 3, 1), "inpatient", "township", 1_000_000),
@@ -88,7 +90,7 @@ def test_up_referral_within_the_continuity_window_at_the_desk_equals_batch() -> 
         ],
         "hubei_xiaogan",
     )
-    assert desk["e2"].result.deductible_fen == 60_000 and desk["e2"].result.admission_no == 1
+    assert desk["e2"].result.deductible_fen == 40_000 and desk["e2"].result.admission_no == 1
     assert "医共体内转诊连续计算" in desk["e2"].explanation[1]
     assert desk["e3"].result.admission_no == 2
 

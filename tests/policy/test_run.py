@@ -17,9 +17,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from yigai.console import console
 from yigai.periods import Period
 from yigai.policy.budget import BudgetParams, community_budget, resident_spending
 from yigai.policy.claims import CLAIMS
+from yigai.policy.commands import print_summary
 from yigai.policy.params import DEFAULT_ROOT
 from yigai.policy.run import (
     SettlementError,
@@ -362,3 +364,23 @@ def test_a_given_dip_fund_sets_the_settlement_point_value(
     assert abs(doubled.dip_settlement_point_value - 2 * base.dip_settlement_point_value) <= (
         Decimal("0.0001")
     )
+
+
+def test_dip_statement_shows_the_level_coefficients_used(
+    wh: Warehouse, runs: dict[int, SettlementRun], tmp_path: Path
+) -> None:
+    """The cited default is 1 at every level; a region that sets 县级 1.2 gets it on its
+    county hospitals' rows and in the statement."""
+    assert {r.level_coefficient for r in runs[2025].dip} == {Decimal(1)}
+    root = _parameter_copy(tmp_path)
+    path = root / REGION / "payment" / "dip_level_coefficients.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "county: 1," in text
+    path.write_text(text.replace("county: 1,", "county: 1.2,"), encoding="utf-8")
+    run = settle(wh, 2025, REGION, root=root)
+    used = {r.level: r.level_coefficient for r in run.dip}
+    assert used["county"] == Decimal("1.2")
+    assert all(c == Decimal(1) for level, c in used.items() if level != "county")
+    with console.capture() as out:
+        print_summary(run)
+    assert "等级系数" in out.get() and "县级 1.2" in out.get()

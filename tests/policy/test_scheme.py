@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -107,3 +108,37 @@ def test_scheme_book_picks_the_segment_of_the_date() -> None:
     assert book.at(dt.date(2024, 6, 30)).inpatient_ratio["county"] == Decimal("0.333333")
     assert book.at(dt.date(2024, 7, 1)).inpatient_ratio["county"] == Decimal("0.666667")
     assert book.at(dt.date(2025, 1, 1)).admission_deductible("county", 1) == 4_000
+
+
+def _demo_with(tmp_path: Path, name: str, text: str) -> Path:
+    """The fixture region in ``tmp_path`` with parameter file ``name`` replaced by ``text``."""
+    shutil.copytree(FIXTURE / "demo", tmp_path / "demo")
+    (tmp_path / "demo" / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_assistance_group_that_is_no_population_group_is_refused(tmp_path: Path) -> None:
+    """``poor`` is not a group residents carry (``poverty`` is): it would pay no one."""
+    root = _demo_with(
+        tmp_path,
+        "assistance/ratio.yaml",
+        "description: d\nmetadata: {reference: r, unit: ratio}\nvalues:\n"
+        "  2024-01-01: {value: {poor: 0.8}, reference: r}\n",
+    )
+    with pytest.raises(ParameterError, match="unknown population group") as info:
+        schemes_for_year("demo", 2024, root=root)
+    assert info.value.key == "assistance.ratio.poor"
+
+
+def test_inpatient_ratio_table_missing_a_level_is_refused(tmp_path: Path) -> None:
+    """Stays at 省级 would silently get nothing: loading names the missing level."""
+    root = _demo_with(
+        tmp_path,
+        "inpatient/ratio.yaml",
+        "description: d\nmetadata: {reference: r, unit: ratio}\nvalues:\n"
+        "  2024-01-01: {value: {village: 0.9, township: 0.85, county: 0.5, city: 0.6,"
+        " out_of_county: 0.5}, reference: r}\n",
+    )
+    with pytest.raises(ParameterError, match="levels missing: province") as info:
+        schemes_for_year("demo", 2024, root=root)
+    assert info.value.key == "inpatient.ratio.province"

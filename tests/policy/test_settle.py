@@ -9,8 +9,11 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
+from yigai.console import console
 from yigai.policy.claims import CLAIMS
-from yigai.policy.settle import settle_claims
+from yigai.policy.commands import print_summary
+from yigai.policy.run import SettlementRun, claim_totals
+from yigai.policy.settle import settle_claims, settle_claims_explained
 from yigai.records import schemas
 from yigai.warehouse import Warehouse
 
@@ -206,3 +209,36 @@ def test_settled_claims_commit_to_the_warehouse(warehouse: Warehouse, tmp_path: 
 def test_a_year_without_encounters_gives_an_empty_claims_table(warehouse: Warehouse) -> None:
     table = settle_claims(warehouse, 2019, "hubei_xiaogan")
     assert table.num_rows == 0 and table.schema == CLAIMS.arrow_schema()
+
+
+def test_settlement_names_each_encounter_that_gave_no_claim(warehouse: Warehouse) -> None:
+    """Five 2024 encounters give four claims: E4 is of R2, insured as an employee."""
+    claims, dropped = settle_claims_explained(warehouse, 2024, "hubei_xiaogan")
+    assert claims.num_rows == 4
+    assert dropped == [("E4", "not_resident_scheme")]
+
+
+def test_summary_says_which_encounters_gave_no_claim_and_why() -> None:
+    run = SettlementRun(
+        year=2024,
+        region="hubei_xiaogan",
+        batch_id="b",
+        claims_written=0,
+        claims_differing=0,
+        totals=claim_totals(CLAIMS.arrow_schema().empty_table()),
+        dip_base_years=(),
+        dip_fund_fen=0,
+        dip_budget_point_value=None,
+        dip_settlement_point_value=None,
+        dip=(),
+        capitation_fen=0,
+        budget_base_year=None,
+        budgets=(),
+        dropped=(("E4", "not_resident_scheme"), ("E9", "unknown_person")),
+    )
+    with console.capture() as out:
+        print_summary(run)
+    text = out.get()
+    assert "2 次就诊未结算 / 2 encounters gave no claim" in text
+    assert "参保人不属城乡居民医保" in text and "E4" in text
+    assert "the person is not in the residents registry at the year end — E9" in text

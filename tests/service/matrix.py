@@ -16,7 +16,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import httpx
-from tests.service import matrix_chronic, matrix_referrals
+from tests.service import (
+    matrix_chronic,
+    matrix_contracts,
+    matrix_discharge,
+    matrix_referrals,
+    matrix_slots,
+)
 from tests.service.conftest import PASSWORD, World, person
 from tests.service.matrix_base import Call, RouteCase
 
@@ -68,4 +74,7 @@ CASES: list[RouteCase] = [
     *matrix_referrals.CASES,
     *matrix_referrals.LISTS,
     *matrix_chronic.CASES,
+    *matrix_contracts.CASES,
+    *matrix_slots.CASES,
+    *matrix_discharge.CASES,
 ]

@@ -51,3 +51,4 @@ def test_a_wrong_method_is_405_in_both_languages(world: World) -> None:
     r = world.client.delete("/api/me")
     assert r.status_code == 405
     assert set(r.json()["error"]) == {"zh", "en"}
+    assert r.headers["Allow"] == "GET"

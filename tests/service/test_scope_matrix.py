@@ -34,6 +34,16 @@ def test_every_api_route_is_in_the_matrix() -> None:
     assert not missing, f"routes not in tests/service/matrix.py CASES: {missing}"
 
 
+def test_a_route_added_later_is_caught_as_missing() -> None:
+    app = create_app(ServiceConfig("sqlite://"))
+
+    @app.get("/api/something-new")
+    def something_new() -> dict[str, str]:
+        return {}
+
+    assert ("GET", "/api/something-new") in api_routes(app) - set(BY_KEY)
+
+
 def test_the_matrix_names_no_route_the_app_lacks() -> None:
     served = api_routes(create_app(ServiceConfig("sqlite://")))
     assert sorted(set(BY_KEY) - served) == []

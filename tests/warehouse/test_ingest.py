@@ -489,7 +489,7 @@ def test_ingest_while_another_writer_holds_the_lock_raises(
 
     with region.lock(), pytest.raises(LockHeldError):
         ingest_file(
-            Warehouse(region.root),
+            Warehouse(region.root, lock_timeout=0.5),
             "org_units",
             write_csv("org_id,kind,name\nC5,county,x\n"),
             key=KEY,

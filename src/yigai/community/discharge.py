@@ -90,10 +90,11 @@ def settle_at_discharge(
         return existing
 
     year = claim.event_date.year
+    book = SchemeBook(encounter.region, root=root)
     history = (
         []
         if warehouse is None
-        else warehouse_history(warehouse, claim.person_id, year, claim.groups)
+        else warehouse_history(warehouse, claim.person_id, year, claim.groups, book)
     )
     if any(h.claim.encounter_id == claim.encounter_id for h in history):
         raise Conflict(
@@ -108,7 +109,7 @@ def settle_at_discharge(
     ).all()
     # once the batch has run, a desk settlement is also in the warehouse: counted once
     history += [_settled(row) for row in desk if row.encounter_id not in batch_ids]
-    done = settle_next(history, claim, SchemeBook(encounter.region, root=root))
+    done = settle_next(history, claim, book)
 
     seq = max((row.seq for row in desk), default=0) + 1
     row = _row(encounter, claim, done, seq=seq, today=today, user=actor.username)

@@ -1,9 +1,10 @@
 """Events of the service → the warehouse (导出到数据仓库), incremental and idempotent.
 
-The store's referrals, follow-ups and contracts reach the warehouse record sets ``referrals``,
-``followups`` and ``contracts`` through the one ingestion path,
-:func:`yigai.warehouse.ingest.ingest_table`, with every check it makes (pseudonym key, codes,
-references, duplicate keys). The indicators then count them and settlement links stays by them.
+The store's referrals, chronic-disease registrations, follow-ups and contracts reach the
+warehouse record sets ``referrals``, ``chronic_cases``, ``followups`` and ``contracts``
+through the one ingestion path, :func:`yigai.warehouse.ingest.ingest_table`, with every check
+it makes (pseudonym key, codes, references, duplicate keys). The indicators then count them and
+settlement links stays by them.
 
 Incremental: each store row has ``rev`` (bumped on every change) and ``exported_rev``; an export
 sends the rows with ``exported_rev < rev`` in id order and, once the batch is committed (or was
@@ -16,8 +17,14 @@ What is sent, and when:
 - referrals: once, when closed (completed, rejected, cancelled, expired). Warehouse referral
   rows are immutable events (no versions), so an open referral is not sent half-way. Ids
   ``SVC-R<id>``: an encounter at the receiving hospital names that id in ``referral_id``.
+- chronic cases (registrations): once, when registered, if of a disease the warehouse's code
+  list has, so the management-rate indicators count them. The service never changes a
+  registration's exported fields afterwards (it does not close cases), so a case carries no
+  ``rev``: the warehouse itself records what was sent, and an export sends the registrations
+  whose id is not there yet. Ids ``SVC-K<id>``, the ``case_id`` its follow-ups name.
 - follow-ups: every one of a disease the warehouse's code list has (hypertension, diabetes);
-  the others stay in the store. Ids ``SVC-F<id>``, cases ``SVC-K<id>``.
+  the others stay in the store. Ids ``SVC-F<id>``, cases ``SVC-K<id>`` (sent
+  before the follow-ups).
 - contracts: a new contract as its first version; a contract ended afterwards as a corrected
   version (``version_from`` = its last day, or today while that is ahead) with ``valid_to`` = its
   last day — the warehouse's rule for a contract ended early. Ids ``SVC-C<id>``.
@@ -30,21 +37,29 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from yigai.community._common import SYSTEM, local_day, write
 from yigai.records import schemas
 from yigai.records.labels import DISEASE
-from yigai.store.models_community import Contract, Followup, Referral, Team
+from yigai.store.models_community import ChronicCase, Contract, Followup, Referral, Team
 from yigai.warehouse.ingest import IngestReport, ingest_table
 
 CLOSED = ("completed", "rejected", "cancelled", "expired")
 DONE = ("committed", "already_imported")
 
 
+CASE_PREFIX = "SVC-K"
+
+
 def referral_id(row_id: int) -> str:
     return f"SVC-R{row_id}"
+
+
+def case_id(row_id: int) -> str:
+    return f"{CASE_PREFIX}{row_id}"
 
 
 def _table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
@@ -81,7 +96,7 @@ def _followup(f: Followup, _db: Session, _today: dt.date) -> dict[str, Any]:
     glucose = f.fasting_glucose
     return {
         "followup_id": f"SVC-F{f.id}",
-        "case_id": f"SVC-K{f.case_id}",
+        "case_id": case_id(f.case_id),
         "person_id": f.person_id,
         "disease": f.disease,
         "institution_id": f.institution_id,
@@ -94,6 +109,39 @@ def _followup(f: Followup, _db: Session, _today: dt.date) -> dict[str, Any]:
         "action": f.action,
         "next_due": f.next_due,
     }
+
+
+def _case(c: ChronicCase, _db: Session, _today: dt.date) -> dict[str, Any]:
+    return {
+        "case_id": case_id(c.id),
+        "person_id": c.person_id,
+        "disease": c.disease,
+        "institution_id": c.institution_id,
+        "screened_on": c.screened_on,
+        "confirmed_on": c.confirmed_on,
+        "managed_from": c.managed_from,
+        "closed_on": c.closed_on,
+    }
+
+
+def _unsent_cases(db: Session, wh: Any) -> list[ChronicCase]:
+    """Registrations of a listed disease whose ``case_id`` the warehouse does not hold yet
+    (ids, not a high-water mark: concurrent registrations may commit out of id order)."""
+    sent = set(
+        wh.read(
+            "chronic_cases",
+            columns=["case_id"],
+            where=pc.starts_with(pc.field("case_id"), pattern=CASE_PREFIX),
+            scoped=False,
+            purpose="community-service export",
+        )
+        .column("case_id")
+        .to_pylist()
+    )
+    rows = db.scalars(
+        select(ChronicCase).where(ChronicCase.disease.in_(tuple(DISEASE))).order_by(ChronicCase.id)
+    ).all()
+    return [c for c in rows if case_id(c.id) not in sent]
 
 
 def _contract(c: Contract, db: Session, today: dt.date) -> dict[str, Any]:
@@ -137,7 +185,7 @@ def _send(
         today=today,
     )
     if report.status in DONE:
-        for r in rows:
+        for r in rows if hasattr(model, "exported_rev") else ():  # cases: see the docstring
             db.execute(
                 update(model)
                 .where(model.id == r.id, model.rev == r.rev)
@@ -173,6 +221,18 @@ def export_events(
         "contracts": (Contract, select(Contract), _contract),
     }
     out: dict[str, IngestReport | None] = {}
+    # registrations first: the follow-ups sent below name their case_id
+    out["chronic_cases"] = _send(
+        db,
+        wh,
+        "chronic_cases",
+        ChronicCase,
+        _unsent_cases(db, wh),
+        _case,
+        key=key,
+        today=today,
+        allow_demo_key=allow_demo_key,
+    )
     for name, (model, query, build) in pending.items():
         # populate_existing: the marks are written past the ORM, so refresh loaded rows
         query = query.where(model.exported_rev < model.rev).order_by(model.id)

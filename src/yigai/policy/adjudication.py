@@ -2,13 +2,18 @@
 
 This is the readable statement of the rule; :mod:`yigai.policy.adjudication_vectorised` must
 equal it to the fen on every claim. For each claim, in claim order (event date, then
-encounter id), within the person's calendar year:
+encounter id; on one day the source of a referral before its target, :func:`settling_order`),
+within the person's calendar year:
 
 1. **政策范围内费用** eligible = total − out-of-policy-scope items; 0 at a level outside the
    scheme's scope for the care type (:meth:`Scheme.covers`).
 2. **起付线** deductible: inpatient — per admission, by level, the lower 2nd+-admission
    deductible where the scheme has one; an admission continuing an in-community referral
-   owes only the rest (:mod:`yigai.policy.referral_deductible`). Outpatient/emergency — the
+   owes only the rest (:mod:`yigai.policy.referral_deductible`). A stay with no eligible
+   cost (total 0, or wholly out of scope) is not counted as an admission: it pays no
+   deductible, does not make the next stay the year's 2nd (the lower later-admission
+   deductible spares a patient who has already borne one this year, and this one bore
+   none) and no stay continues it. Outpatient/emergency — the
    annual outpatient-pooling deductible, consumed cumulatively. Never more than eligible.
 3. **统筹基金** fund = (eligible − deductible) × ratio(care type, level; less the cut for
    out-of-county care without referral), rounded half up; then outpatient claims are held to
@@ -38,9 +43,10 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import groupby
 
 from yigai.policy.money import share
-from yigai.policy.referral_deductible import continued_deductible
+from yigai.policy.referral_deductible import continued_deductible, sources_first
 from yigai.policy.scheme import CARE_TYPES, LEVELS, Scheme, SchemeBook
 
 
@@ -86,10 +92,11 @@ class ClaimInput:
                 f"未知级别 {self.level!r}",
                 f"unknown level {self.level!r}",
             )
-        if self.cost_total_fen < 0 or self.out_of_scope_fen < 0:
-            raise ClaimError(
-                self.encounter_id, "cost_total_fen", "费用不能为负", "costs must not be negative"
-            )
+        for column in ("cost_total_fen", "out_of_scope_fen"):
+            if getattr(self, column) < 0:
+                raise ClaimError(
+                    self.encounter_id, column, "费用不能为负", "costs must not be negative"
+                )
         if self.out_of_scope_fen > self.cost_total_fen:
             raise ClaimError(
                 self.encounter_id,
@@ -135,8 +142,24 @@ SPLIT_COLUMNS = (
 
 
 def claim_order(claim: ClaimInput) -> tuple[dt.date, str]:
-    """Claims are settled by event date, then encounter id."""
+    """Claims are settled by event date, then encounter id (but see :func:`settling_order`)."""
     return claim.event_date, claim.encounter_id
+
+
+def settling_order(claims: Iterable[ClaimInput]) -> list[ClaimInput]:
+    """One person's claims in claim order: by event date, then encounter id, except that on
+    one day a claim comes after the inpatient claim it was referred from
+    (:func:`yigai.policy.referral_deductible.sources_first`): a same-day up-referral whose
+    source id sorts later still continues its source's stay."""
+    out: list[ClaimInput] = []
+    for _, same_day in groupby(sorted(claims, key=claim_order), key=lambda c: c.event_date):
+        run = list(same_day)
+        if len(run) > 1:
+            stays = {c.encounter_id for c in run if c.care_type == "inpatient"}
+            sources = [c.referred_from if c.referred_from in stays else None for c in run]
+            run = [run[i] for i in sources_first([c.encounter_id for c in run], sources)]
+        out.extend(run)
+    return out
 
 
 @dataclass
@@ -153,7 +176,8 @@ class PersonYear:
     critical: int = 0
     assistance: int = 0
     groups: frozenset[str] | None = None
-    # inpatient claims seen: encounter id → stay root id; stay root → (ordinal, max nominal)
+    # inpatient claims seen: encounter id → stay root id; stay root → [ordinal, highest
+    # nominal deductible, deductible paid] of the stay
     stay_of: dict[str, str] = field(default_factory=dict)
     stays: dict[str, list[int]] = field(default_factory=dict)
 
@@ -162,7 +186,7 @@ def adjudicate_person(
     claims: Iterable[ClaimInput], scheme: Scheme | SchemeBook
 ) -> list[ClaimResult]:
     """Adjudicate one person's claims (any order in; results in claim order)."""
-    ordered = sorted(claims, key=claim_order)
+    ordered = settling_order(_unique(claims))
     results: list[ClaimResult] = []
     years: dict[int, PersonYear] = {}
     person = ordered[0].person_id if ordered else None
@@ -205,22 +229,8 @@ def _adjudicate_claim(claim: ClaimInput, s: Scheme, year: PersonYear) -> ClaimRe
 
     # 起付线
     deductible, admission_no = 0, 0
-    if covered and inpatient:
-        root = year.stay_of.get(claim.referred_from or "") if claim.referral_in_community else None
-        if root is None:  # a new stay
-            year.admissions += 1
-            root = claim.encounter_id
-            nominal = s.admission_deductible(claim.level, year.admissions)
-            year.stays[root] = [year.admissions, nominal]
-            owed = nominal
-        else:  # continues an in-community stay
-            ordinal, stay_max = year.stays[root]
-            nominal = s.admission_deductible(claim.level, ordinal)
-            owed = continued_deductible(nominal, stay_max)
-            year.stays[root][1] = max(stay_max, nominal)
-        year.stay_of[claim.encounter_id] = root
-        admission_no = year.stays[root][0]
-        deductible = min(eligible, owed)
+    if covered and inpatient and eligible > 0:  # a stay with nothing eligible is no admission
+        deductible, admission_no = _admission_deductible(claim, s, year, eligible)
     elif covered:
         left = max(0, s.outpatient_deductible_fen - year.outpatient_deductible)
         deductible = min(eligible, left)
@@ -273,10 +283,47 @@ def _adjudicate_claim(claim: ClaimInput, s: Scheme, year: PersonYear) -> ClaimRe
     )
 
 
+def _admission_deductible(
+    claim: ClaimInput, s: Scheme, year: PersonYear, eligible: int
+) -> tuple[int, int]:
+    """起付线 of a covered admission and its ordinal in the year; advances the stays."""
+    root = year.stay_of.get(claim.referred_from or "") if claim.referral_in_community else None
+    if root is None:  # a new stay
+        year.admissions += 1
+        root = claim.encounter_id
+        nominal = s.admission_deductible(claim.level, year.admissions)
+        year.stays[root] = [year.admissions, nominal, 0]
+        owed = nominal
+    else:  # continues an in-community stay (:mod:`yigai.policy.referral_deductible`)
+        ordinal, stay_max, paid = year.stays[root]
+        nominal = s.admission_deductible(claim.level, ordinal)
+        as_new = s.admission_deductible(claim.level, year.admissions + 1)
+        counted = paid if s.referral_top_up_from_paid else stay_max
+        owed = continued_deductible(nominal, counted, as_new)
+        year.stays[root][1] = max(stay_max, nominal)
+    year.stay_of[claim.encounter_id] = root
+    deductible = min(eligible, owed)
+    year.stays[root][2] += deductible
+    return deductible, year.stays[root][0]
+
+
+def _unique(claims: Iterable[ClaimInput]) -> list[ClaimInput]:
+    """The claims, refusing an encounter id given twice (on any day, of anyone): one
+    encounter is settled once."""
+    out, seen = list(claims), set()
+    for claim in out:
+        if claim.encounter_id in seen:
+            raise ClaimError(
+                claim.encounter_id, "encounter_id", "就诊流水号重复", "duplicate encounter ids"
+            )
+        seen.add(claim.encounter_id)
+    return out
+
+
 def adjudicate(claims: Iterable[ClaimInput], scheme: Scheme | SchemeBook) -> list[ClaimResult]:
     """Adjudicate claims of many people, person by person (results grouped by person)."""
     by_person: dict[str, list[ClaimInput]] = {}
-    for claim in claims:
+    for claim in _unique(claims):
         by_person.setdefault(claim.person_id, []).append(claim)
     out: list[ClaimResult] = []
     for person in sorted(by_person):

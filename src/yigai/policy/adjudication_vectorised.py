@@ -60,6 +60,7 @@ import pyarrow.compute as pc
 
 from yigai.policy.adjudication import ClaimError, ClaimInput
 from yigai.policy.claim_order import (
+    ClaimOrder,
     PersonKeys,
     Strings,
     claim_order,
@@ -67,7 +68,7 @@ from yigai.policy.claim_order import (
     person_keys,
 )
 from yigai.policy.money import check_range, ratio_units, share_units
-from yigai.policy.referral_deductible import stay_roots
+from yigai.policy.referral_deductible import sources_first, stay_roots
 from yigai.policy.scheme import CARE_TYPES, LEVELS, Scheme, SchemeBook
 
 EPOCH = dt.date(1970, 1, 1)
@@ -236,12 +237,18 @@ def _first_bad(
     zh: str,
     en: str,
     order: np.ndarray | None = None,
+    *,
+    quote: bool = False,
 ) -> None:
-    """Raise for the first row where ``mask`` holds (rows in claim order when ``order`` given)."""
+    """Raise for the first row where ``mask`` holds (rows in claim order when ``order``
+    given); ``quote``: name the row's value of ``column``, as the scalar path does."""
     if mask.any():
         row = int(np.flatnonzero(mask)[0])
         if order is not None:
             row = int(order[row])
+        if quote:
+            value = table[column][row].as_py()
+            zh, en = f"{zh} {value!r}", f"{en} {value!r}"
         raise ClaimError(str(table["encounter_id"][row]), column, zh, en)
 
 
@@ -299,6 +306,7 @@ class _Tables:
     units: np.ndarray  # ratio in millionths, the cut applied
     first_deductible: np.ndarray
     repeat_deductible: np.ndarray
+    top_up_from_paid: np.ndarray  # bool by segment (补足起付线 reading)
     outpatient_deductible: np.ndarray
     outpatient_cap: np.ndarray
     annual_cap: np.ndarray
@@ -358,6 +366,7 @@ class _Tables:
             repeat_deductible=per_kind(
                 lambda s, care, level, cut: s.admission_deductible(level, 2)
             ),
+            top_up_from_paid=np.array([s.referral_top_up_from_paid for s in segments], bool),
             outpatient_deductible=np.array([s.outpatient_deductible_fen for s in annual], np.int64),
             outpatient_cap=np.array([s.outpatient_cap_fen for s in annual], dtype=np.int64),
             annual_cap=np.array([s.annual_cap_fen for s in annual], dtype=np.int64),
@@ -399,13 +408,15 @@ def _adjudicate(
 
     # ---- checks, in input order
     care_i = _codes(t["care_type"], CARE_TYPES)
-    _first_bad(t, care_i < 0, "care_type", "未知就诊类型", "unknown care type")
+    _first_bad(t, care_i < 0, "care_type", "未知就诊类型", "unknown care type", quote=True)
     lvl = _codes(t["level"], LEVELS)
-    _first_bad(t, lvl < 0, "level", "未知级别", "unknown level")
+    _first_bad(t, lvl < 0, "level", "未知级别", "unknown level", quote=True)
     total = _np(t["cost_total_fen"]).astype(np.int64, copy=False)
     oos = _np(t["out_of_scope_fen"]).astype(np.int64, copy=False)
-    check_range(total, "cost_total_fen")
+    if total.size and int(total.min()) < 0:  # named like the scalar path's (encounter, column)
+        _first_bad(t, total < 0, "cost_total_fen", "费用不能为负", "costs must not be negative")
     _first_bad(t, oos < 0, "out_of_scope_fen", "费用不能为负", "costs must not be negative")
+    check_range(total, "cost_total_fen")
     _first_bad(
         t,
         oos > total,
@@ -419,9 +430,14 @@ def _adjudicate(
     encounter = Strings.of(t["encounter_id"])  # taken from four times below
     co = claim_order(encounter, t["person_id"], day_in, keys)
     order = co.order
+    inpatient = care_i == CARE_TYPES.index("inpatient")
+    raw_links = _referral_links(t, encounter, inpatient)
     in_order = bool((order[1:] > order[:-1]).all())
     # input row → claim position (None: the same)
     to_claim = None if in_order else _inverse(order)
+    if _sources_first(order, co, raw_links, day_in, encounter, to_claim):
+        in_order = bool((order[1:] > order[:-1]).all())
+        to_claim = None if in_order else _inverse(order)
 
     first_year, year_no, here = _years(co.day)
     present = here if years is None else years
@@ -443,13 +459,14 @@ def _adjudicate(
             "total": total,
             "oos": oos,
             "k": k,
-            "admission": tables.admission[k],
+            # a covered stay with something eligible (the scalar rule's admission)
+            "admission": tables.admission[k] & (total > oos),
             "in_community": _bool_col(t, "referral_in_community"),
             "groups": [_bool_col(t, f"grp_{name}") for name in tables.group_names],
         },
         to=to_claim,
     )
-    links = _links(t, encounter, care_i == CARE_TYPES.index("inpatient"), to_claim)
+    links = _links(raw_links, to_claim)
     del k
 
     # ---- person-years; the stays among the admissions
@@ -649,18 +666,68 @@ class _Claims:
 
 
 def _links(
-    t: pa.Table, encounter: Strings, inpatient: np.ndarray, to_claim: np.ndarray | None
+    links: tuple[np.ndarray, np.ndarray], to_claim: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The referral links in claim order: the positions of the claims whose
-    ``referred_from`` is an inpatient claim of the table (ascending), and that claim's
-    position; ``to_claim`` maps input rows to claim positions (None: input is in claim
-    order). Links are few, so only they are moved."""
-    child, parent = _referral_links(t, encounter, inpatient)
+    """The referral links (:func:`_referral_links`, input rows) in claim order: the positions
+    of the claims whose ``referred_from`` is an inpatient claim of the table (ascending), and
+    that claim's position; ``to_claim`` maps input rows to claim positions (None: input is in
+    claim order). Links are few, so only they are moved."""
+    child, parent = links
     if to_claim is None or not child.size:
         return child, parent
     child, parent = to_claim[child], to_claim[parent]
     by_child = np.argsort(child)
     return child[by_child], parent[by_child]
+
+
+def _sources_first(
+    order: np.ndarray,
+    co: ClaimOrder,
+    links: tuple[np.ndarray, np.ndarray],
+    day_in: np.ndarray,
+    encounter: Strings,
+    to_claim: np.ndarray | None,
+) -> bool:
+    """Put, in place in ``order``, the source of a same-day referral before its target
+    where encounter ids sort it after (:func:`yigai.policy.adjudication.settling_order`);
+    whether anything moved. ``to_claim``: the inverse of ``order`` (None: the identity).
+    Such links are rare: only the runs of one person's claims of one day that hold one are
+    reordered, by the scalar rule itself
+    (:func:`yigai.policy.referral_deductible.sources_first`)."""
+    child, parent = links
+    same_day = day_in[child] == day_in[parent]
+    if not same_day.any():
+        return False
+    child, parent = child[same_day], parent[same_day]
+    at_child, at_parent = (
+        (child, parent) if to_claim is None else (to_claim[child], to_claim[parent])
+    )
+    late = at_parent > at_child
+    if not late.any():
+        return False
+    source_of = dict(zip(child.tolist(), parent.tolist(), strict=True))
+    done: set[int] = set()
+    for at in np.sort(at_child[late]).tolist():
+        lo, hi = _day_run(co, at)
+        if lo in done:
+            continue
+        done.add(lo)
+        rows = order[lo:hi].copy()
+        ids = encounter.take(rows).to_pylist()
+        id_of = dict(zip(rows.tolist(), ids, strict=True))
+        sources = [id_of.get(source_of.get(row, -1)) for row in rows.tolist()]
+        order[lo:hi] = rows[sources_first(ids, sources)]
+    return True
+
+
+def _day_run(co: ClaimOrder, at: int) -> tuple[int, int]:
+    """The claim positions ``lo:hi`` of the person-day of claim position ``at``."""
+    lo, hi, n = at, at + 1, co.day.size
+    while lo > 0 and not co.new_person[lo] and co.day[lo - 1] == co.day[at]:
+        lo -= 1
+    while hi < n and not co.new_person[hi] and co.day[hi] == co.day[at]:
+        hi += 1
+    return lo, hi
 
 
 @dataclass(frozen=True)
@@ -834,25 +901,53 @@ def _stays(
     continuing = root != own
     if continuing.any():
         members = np.flatnonzero(continuing | np.isin(own, root[continuing]))
-        owed[members] = _stay_owed(root[members], owed[members])
+        at = rows[members]
+        owed[members] = _stay_owed(
+            root[members],
+            owed[members],
+            tables.repeat_deductible[kk[members]],
+            packed.column("total", at) - packed.column("oos", at),
+            tables.top_up_from_paid[kk[members] >> KIND_BITS],
+        )
     return admission_no, owed
 
 
-def _stay_owed(root: np.ndarray, nominal: np.ndarray) -> np.ndarray:
-    """What each admission owes: a stay's first admission its nominal deductible, a
-    continuing one its nominal above the stay's highest so far
-    (:func:`yigai.policy.referral_deductible.continued_deductible`)."""
-    owed = np.zeros(root.size, dtype=np.int64)
+def _stay_owed(
+    root: np.ndarray,
+    nominal: np.ndarray,
+    as_new: np.ndarray,
+    eligible: np.ndarray,
+    from_paid: np.ndarray,
+) -> np.ndarray:
+    """What each admission of stays of several owes: a stay's first admission its nominal
+    deductible, a continuing one its nominal above what the stay counted so far — the
+    highest nominal, or (``from_paid``) the deductible paid — held to ``as_new``
+    (:func:`yigai.policy.referral_deductible.continued_deductible`). What is paid depends
+    on what was owed before, so the admissions are taken a position in their stay at a
+    time, all stays at once (stays are short chains)."""
     by_stay = np.argsort(root, kind="stable")  # stays together, claim order within
-    nom = nominal[by_stay]
     r = root[by_stay]
+    nom, new, elig, paid_rule = (
+        nominal[by_stay],
+        as_new[by_stay],
+        eligible[by_stay],
+        from_paid[by_stay],
+    )
+    index = np.arange(r.size)
     first = np.r_[True, r[1:] != r[:-1]]
-    # a running maximum that restarts per stay: lift each stay above every earlier one
-    lift = (np.cumsum(first) - 1) * (int(nom.max()) + 1)
-    running = np.maximum.accumulate(nom + lift) - lift
-    before = np.r_[0, running[:-1]]
-    owed[by_stay] = np.where(first, nom, np.maximum(0, nom - before))
-    return owed
+    position = index - np.maximum.accumulate(np.where(first, index, 0))
+    owed = nom.copy()
+    paid = np.minimum(elig, nom)  # running totals of the stay, valid at position 0
+    top = nom.copy()
+    for step in range(1, int(position.max()) + 1):
+        at = np.flatnonzero(position == step)
+        counted = np.where(paid_rule[at], paid[at - 1], top[at - 1])
+        owed[at] = np.maximum(0, np.minimum(nom[at] - counted, new[at]))
+        paid[at] = paid[at - 1] + np.minimum(elig[at], owed[at])
+        top[at] = np.maximum(top[at - 1], nom[at])
+    out = np.empty_like(owed)
+    out[by_stay] = owed
+    return out
 
 
 def _bool_col(t: pa.Table, name: str) -> np.ndarray:

@@ -20,6 +20,8 @@ from yigai import settings as settings_mod
 from yigai.console import console, progress_bar
 from yigai.policy.run import CommunityBudget, SettlementRun
 from yigai.policy.run import settle as run_settle
+from yigai.policy.scheme import LEVEL_ZH
+from yigai.policy.settle import DROPPED_REASONS
 from yigai.warehouse import Warehouse
 from yigai.warehouse.errors import WarehouseError
 
@@ -69,6 +71,17 @@ def _totals_table(run: SettlementRun) -> Table:
     return table
 
 
+def _coefficients_used(run: SettlementRun) -> str:
+    """The level coefficients the year's DIP points were multiplied by, level by level."""
+    used = {r.level: r.level_coefficient for r in run.dip if r.level is not None}
+    shown = "、".join(f"{LEVEL_ZH.get(level, level)} {used[level]}" for level in sorted(used))
+    return (
+        f"等级系数（参数 payment.dip_level_coefficients）：{shown} / level coefficients used"
+        f" (parameter payment.dip_level_coefficients): "
+        + ", ".join(f"{level} {used[level]}" for level in sorted(used))
+    )
+
+
 def _dip_table(run: SettlementRun) -> Table:
     years = "、".join(str(y) for y in run.dip_base_years)
     table = Table(
@@ -77,12 +90,14 @@ def _dip_table(run: SettlementRun) -> Table:
             f"基准年 {years}；预算点值 {run.dip_budget_point_value} 分/分值，"
             f"结算点值 {run.dip_settlement_point_value} 分/分值；DIP 基金 {yuan(run.dip_fund_fen)} 元"
             f" / base years {years}; budget and settlement point values in fen per point"
+            f"\n{_coefficients_used(run)}"
         ),
     )
     for header in (
         "机构 / institution",
         "病例 / cases",
         "分值 / points",
+        "等级系数 / level coef.",
         "月度预结算 / pre-settled",
         "年终清算 / year-end",
         "DIP 应付 / DIP due",
@@ -101,6 +116,7 @@ def _dip_table(run: SettlementRun) -> Table:
             r.name,
             f"{r.cases:,}",
             f"{r.points:.4f}",
+            "—" if r.level_coefficient is None else f"{r.level_coefficient}",
             yuan(r.presettled_fen),
             yuan(r.year_end_fen),
             yuan(r.fund_due_fen),
@@ -157,6 +173,24 @@ def _show(table: Table) -> None:
     console.print(table, crop=False)
 
 
+#: Dropped encounters listed by id (the rest are counted).
+_DROPPED_SHOWN = 10
+
+
+def _print_dropped(run: SettlementRun) -> None:
+    """Which of the year's encounters gave no claim, and why (counted by reason)."""
+    if not run.dropped:
+        return
+    console.print(
+        f"{len(run.dropped):,} 次就诊未结算 / {len(run.dropped):,} encounters gave no claim:"
+    )
+    for code, (zh, en) in DROPPED_REASONS.items():
+        ids = [eid for eid, why in run.dropped if why == code]
+        if ids:
+            shown = "、".join(ids[:_DROPPED_SHOWN]) + (" …" if len(ids) > _DROPPED_SHOWN else "")
+            console.print(f"  {len(ids):,} 次：{zh} / {len(ids):,}: {en} — {shown}")
+
+
 def print_summary(run: SettlementRun) -> None:
     """The bilingual summary of a settlement run (Chinese first)."""
     console.print(
@@ -168,6 +202,7 @@ def print_summary(run: SettlementRun) -> None:
         f"{run.totals.claims:,} claims, {run.claims_written:,} written by this run "
         f"(batch {run.batch_id})"
     )
+    _print_dropped(run)
     if run.claims_differing:
         console.print(
             f"[yellow]注意：已存储的 {run.claims_differing:,} 笔理赔与现行参数的结算结果不同，"

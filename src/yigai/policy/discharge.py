@@ -33,7 +33,7 @@ from yigai.policy.adjudication import (
     ClaimResult,
     PersonYear,
     adjudicate_next,
-    claim_order,
+    settling_order,
 )
 from yigai.policy.commands import yuan
 from yigai.policy.scheme import LEVEL_ZH, Scheme, SchemeBook
@@ -164,10 +164,14 @@ class DeskResult:
 def settle_next(history: Sequence[SettledClaim], claim: ClaimInput, book: SchemeBook) -> DeskResult:
     """Adjudicate ``claim`` after the person-year's settled ``history`` (any order in)."""
     year = PersonYear()
-    settled = sorted(history, key=lambda h: claim_order(h.claim))
+    # the batch's order (a same-day referral's source before its target, whatever the ids)
+    ordered = settling_order([*(h.claim for h in history), claim])
+    after = {c.encounter_id for c in ordered[ordered.index(claim) + 1 :]}
+    of = {id(h.claim): h for h in history}
+    settled = [of[id(c)] for c in ordered if c is not claim]
     for past in settled:
         _check_same_year(past.claim, claim)
-        if claim_order(past.claim) >= claim_order(claim):
+        if past.claim.encounter_id in after or past.claim.encounter_id == claim.encounter_id:
             raise invalid(
                 claim.encounter_id,
                 "event_date",

@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 from yigai.periods import Period
 from yigai.policy.adjudication import SPLIT_COLUMNS, ClaimInput
 from yigai.policy.discharge import SettledClaim
+from yigai.policy.scheme import SchemeBook
 from yigai.policy.settle import _link_referrals
 
 _PURPOSE = "即时结算 / settlement at discharge"
@@ -27,16 +28,18 @@ _ENCOUNTER_COLUMNS = [
     "care_type",
     "visit_date",
     "discharge_date",
+    "event_date",
     "referral_id",
     "out_of_scope_fen",
 ]
 
 
 def warehouse_history(
-    wh: Any, person_id: str, year: int, groups: frozenset[str]
+    wh: Any, person_id: str, year: int, groups: frozenset[str], book: SchemeBook
 ) -> list[SettledClaim]:
     """The claims of ``person_id`` in ``year`` stored in the warehouse ``wh``. A person's
-    population groups are one fact of the year (the discharging claim's ``groups``).
+    population groups are one fact of the year (the discharging claim's ``groups``); ``book``:
+    the region's schemes (their episode window links the stays as the batch does).
 
     The caller has checked the user's scope (the service's principal), so these are the
     platform's own reads (``scoped=False``), audited in the warehouse with their purpose."""
@@ -57,12 +60,13 @@ def warehouse_history(
     ids = enc["referral_id"].dropna().unique().tolist()
     referrals = wh.read(
         "referrals",
-        columns=["referral_id", "from_institution_id", "to_institution_id"],
+        columns=["referral_id", "from_institution_id", "to_institution_id", "from_encounter_id"],
         where=pc.field("referral_id").isin(pa.array(ids, pa.string())),
         scoped=False,
         purpose=_PURPOSE,
     ).to_pandas()
-    _link_referrals(enc, referrals, wh.read("community_members", scoped=False).to_pandas())
+    members = wh.read("community_members", scoped=False).to_pandas()
+    _link_referrals(enc, referrals, members, lambda d: book.at(d).referral_episode_days)
     by_id = enc.set_index("encounter_id")
     out = []
     for row in claims.to_pylist():

@@ -84,7 +84,7 @@ from yigai.policy.dip import (
 )
 from yigai.policy.dip._common import quantize
 from yigai.policy.params import DEFAULT_ROOT
-from yigai.policy.settle import settle_claims
+from yigai.policy.settle import settle_claims, settle_claims_explained
 from yigai.records.versions import read_in_force
 from yigai.warehouse import Warehouse
 
@@ -169,6 +169,8 @@ class DipInstitution:
     presettled_fen: int  # advanced by monthly pre-settlement
     withheld_fen: int  # withheld during the year, settled at year-end
     year_end_fen: int  # paid (+) or recovered (−) at year-end
+    #: 等级系数 its points were multiplied by (``payment.dip_level_coefficients``; 1 = none)
+    level_coefficient: Decimal | None = None
 
     @property
     def balance_fen(self) -> int:
@@ -233,6 +235,9 @@ class SettlementRun:
     budgets: tuple[CommunityBudget, ...]
     #: the detail tables behind the rows above (pyarrow), for reports and checks
     tables: Mapping[str, pa.Table] = field(default_factory=dict, compare=False, repr=False)
+    #: the year's encounters that gave no claim: (encounter id, reason code of
+    #: :data:`yigai.policy.settle.DROPPED_REASONS`), so the user can see why
+    dropped: tuple[tuple[str, str], ...] = ()
 
 
 # ---------------------------------------------------------------- pure pieces
@@ -317,7 +322,7 @@ def settle(
 
     step = _STEPS[0]
     report(step, 0, 3)
-    computed = settle_claims(wh, year, region, root=root)
+    computed, dropped = settle_claims_explained(wh, year, region, root=root)
     if computed.num_rows == 0:
         raise SettlementError(
             f"{year} 年没有城乡居民医保参保人的就诊，无法结算 / "
@@ -367,6 +372,7 @@ def settle(
         batch_id=batch_id,
         claims_written=written,
         claims_differing=differing,
+        dropped=tuple(dropped),
         totals=totals,
         dip_base_years=dip.base_years,
         dip_fund_fen=dip.fund_fen,
@@ -511,6 +517,7 @@ def _dip(
             presettled_fen=r["advanced_fen"],
             withheld_fen=r["withheld_fen"],
             year_end_fen=r["year_end_fen"],
+            level_coefficient=None if r["level"] is None else params.level_coefficient(r["level"]),
         )
         for r in settled.to_pylist()
     )

@@ -9,6 +9,13 @@ name                                          unit     meaning
 ``inpatient.deductible``                      yuan     住院起付线 per admission, by policy level
 ``inpatient.deductible_repeat`` (optional)    yuan     起付线 for the 2nd+ admission of the year
 ``inpatient.ratio``                           ratio    住院报销比例 by level
+``inpatient.referral_episode_days`` (opt.)    count    同一次住院 window: a referred admission
+                                                       continues a stay that ended at most this
+                                                       many days before it (default 1)
+``inpatient.referral_top_up_from_paid`` (opt.)  bool   补足起付线 reading: true — the stay's
+                                                       standard minus the deductible actually
+                                                       paid in it; false (default) — the
+                                                       difference of the standards
 ``outpatient.deductible``                     yuan     门诊统筹年度起付线 (annual)
 ``outpatient.ratio``                          ratio    门诊统筹报销比例 by level
 ``outpatient.annual_cap``                     yuan     门诊统筹年度最高支付限额
@@ -24,8 +31,13 @@ name                                          unit     meaning
 ============================================  =======  ===========================================
 
 Policy levels are :data:`LEVELS`: the five :class:`~yigai.orgs.model.PolicyLevel` values plus
-``out_of_county`` (an institution of another county). **Policy scope by level**: a level absent
-from a ratio table is outside the scheme for that care type — nothing is eligible there.
+``out_of_county`` (an institution of another county). **Policy scope by level**: the inpatient
+ratio and deductible tables must name every level (a region that left one out would pay
+nothing there without a word, so loading refuses it); the levels the outpatient ratio table
+names are the scope of outpatient pooling (门诊统筹, primary institutions) — an outpatient
+claim at another level has nothing eligible, by design. Assistance groups must be population
+groups residents carry (:data:`yigai.records.schemas.POPULATION_GROUPS`), else loading
+refuses them.
 
 ``drugs.primary_zero_markup`` does not enter adjudication: drug prices arrive already priced.
 It tells the synthetic generator to price drugs at primary institutions at cost and the
@@ -103,6 +115,11 @@ class Scheme:
     assistance_ratio: Mapping[str, Decimal]
     assistance_cap_fen: Mapping[str, int]
     primary_zero_markup: bool
+    #: 同一次住院: days between the earlier stay's discharge and the referred admission
+    #: (0 = the same day) within which the admission continues that stay.
+    referral_episode_days: int = 1
+    #: 补足起付线: top up from what the stay actually paid (True) or from the standards (False).
+    referral_top_up_from_paid: bool = False
 
     def covers(self, care_type: str, level: str) -> bool:
         """Is this level inside the scheme's policy scope for this care type?"""
@@ -193,6 +210,8 @@ def _build(tree: ParameterTree, on: dt.date, valid_to: dt.date) -> Scheme:
         )
     groups_ratio = v.get("assistance.ratio") or {}
     groups_cap = v.get("assistance.annual_cap") or {}
+    _check_groups(tree, groups_ratio, groups_cap)
+    _check_inpatient_levels(tree, v)
     for group in groups_ratio:
         if group not in groups_cap:
             raise ParameterError(
@@ -222,7 +241,59 @@ def _build(tree: ParameterTree, on: dt.date, valid_to: dt.date) -> Scheme:
         assistance_ratio=dict(groups_ratio),
         assistance_cap_fen=dict(groups_cap),
         primary_zero_markup=bool(_scalar(v, "drugs.primary_zero_markup", tree)),
+        referral_episode_days=_days(v, "inpatient.referral_episode_days", tree, default=1),
+        referral_top_up_from_paid=_flag(v, "inpatient.referral_top_up_from_paid", tree),
     )
+
+
+def _flag(values: Values, name: str, tree: ParameterTree) -> bool:
+    """An optional yes/no parameter, false when the region has none."""
+    if values.get(name) is None:
+        return False
+    flag = _scalar(values, name, tree)
+    if not isinstance(flag, bool):
+        raise ParameterError(tree[name].file, name, "应为 true 或 false", "must be true or false")
+    return flag
+
+
+def _check_groups(tree: ParameterTree, *tables: Mapping[str, object]) -> None:
+    """An assistance group must be a population group residents carry (``grp_<code>``): a
+    misspelt one would match no resident and silently pay no assistance."""
+    # imported here: the record schemas import this module (claims' levels and care types)
+    from yigai.records.schemas import POPULATION_GROUPS
+
+    known = [code for code, _, _ in POPULATION_GROUPS]
+    for name, table in zip(("assistance.ratio", "assistance.annual_cap"), tables, strict=True):
+        for group in table:
+            if group not in known:
+                raise ParameterError(
+                    tree[name].file,
+                    f"{name}.{group}",
+                    f"未知的人群（可选：{', '.join(known)}）",
+                    f"unknown population group (one of {', '.join(known)})",
+                )
+
+
+def _check_inpatient_levels(tree: ParameterTree, v: Values) -> None:
+    """Every level's stays are in the inpatient scheme: the inpatient ratio and deductible
+    tables must name every level (a missing one would silently pay nothing, or charge no
+    deductible). The outpatient ratio table is different: the levels it names are the scope
+    of outpatient pooling (门诊统筹, at primary institutions) by design."""
+    for name in ("inpatient.ratio", "inpatient.deductible"):
+        missing = [level for level in LEVELS if level not in (v.get(name) or {})]
+        if missing:
+            raise ParameterError(
+                tree[name].file,
+                f"{name}.{missing[0]}",
+                f"缺少级别 {', '.join(missing)}（住院按级别的表须列出每个级别）",
+                f"levels missing: {', '.join(missing)} (inpatient tables list every level)",
+            )
+
+
+def _days(values: Values, name: str, tree: ParameterTree, *, default: int) -> int:
+    """An optional whole number of days (unit ``count``: the loader refuses fractions and
+    negatives), ``default`` when the region has none."""
+    return default if values.get(name) is None else int(_scalar(values, name, tree))  # type: ignore[arg-type]
 
 
 def schemes_for_year(region: str, year: int, *, root: Path | None = None) -> list[Scheme]:

@@ -18,9 +18,15 @@ Working definitions used to build each claim:
 - ``level``: the institution's policy level; an institution of village, township or county
   level in another county is ``out_of_county`` (city and province hospitals keep their level).
 - ``referred``: the encounter came with a referral (``referral_id`` is set).
-- ``referred_from``: for an admission that came with a referral, the same person's inpatient
-  stay at the referral's ``from_institution_id`` that ended on the admission day or the day
-  before (a transfer during one stay); the latest such stay.
+- ``referred_from``: for an admission that came with a referral, the earlier stay it
+  continues (同一次住院, seed 002). The episode window is the dated parameter
+  ``inpatient.referral_episode_days`` in force on the admission's event date (1: the earlier
+  stay ended on the admission day or the day before). When the referral names the stay it
+  leaves (``from_encounter_id``), that stay of the same person is linked whatever its dates
+  within the window: admitted no later than this admission and discharged at most the window
+  before it (a discharge recorded after the transfer day still links). Otherwise the
+  same person's latest stay at the referral's ``from_institution_id`` that ended within the
+  window (on or before the admission day) is linked.
 - ``referral_in_community``: the referral's two institutions belong to the same community on
   the admission day (membership valid from ``valid_from`` up to the day before ``valid_to``).
 
@@ -30,6 +36,8 @@ and returned with exactly ``CLAIMS.arrow_schema()`` (including ``month``).
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +51,7 @@ from yigai.orgs.model import OrgKind
 from yigai.periods import Period
 from yigai.policy.adjudication_vectorised import REQUIRED, adjudicate_table
 from yigai.policy.claims import CLAIMS
-from yigai.policy.scheme import OUT_OF_COUNTY
+from yigai.policy.scheme import OUT_OF_COUNTY, SchemeBook
 from yigai.records.schemas import POPULATION_GROUPS
 from yigai.records.versions import read_in_force
 
@@ -62,10 +70,28 @@ _ENCOUNTER_COLUMNS = [
 ]
 
 
+#: Why an encounter of the year gives no claim: reason code → Chinese / English.
+DROPPED_REASONS = {
+    "not_resident_scheme": ("参保人不属城乡居民医保", "the person is insured under another scheme"),
+    "unknown_person": (
+        "居民登记中没有该人（年末在册）",
+        "the person is not in the residents registry at the year end",
+    ),
+}
+
+
 def settle_claims(wh: Any, year: int, region: str, *, root: Path | None = None) -> pa.Table:
     """The ``claims`` of ``year``: every resident-scheme encounter adjudicated under
     ``region``'s scheme (``wh`` is a :class:`yigai.warehouse.Warehouse`). Settlement covers
     every resident of the region, so it needs a grant to all data (:mod:`yigai.access`)."""
+    return settle_claims_explained(wh, year, region, root=root)[0]
+
+
+def settle_claims_explained(
+    wh: Any, year: int, region: str, *, root: Path | None = None
+) -> tuple[pa.Table, list[tuple[str, str]]]:
+    """:func:`settle_claims`, with the year's encounters that gave no claim, each with the
+    code of its reason (:data:`DROPPED_REASONS`), in encounter-id order."""
     access.require_all(wh.root, "医保结算 / settlement")
     encounters = wh.read(
         "encounters", months=Period.year(year).month_keys(), columns=_ENCOUNTER_COLUMNS
@@ -79,15 +105,17 @@ def settle_claims(wh: Any, year: int, region: str, *, root: Path | None = None) 
     orgs = read_in_force(wh, "org_units", year_end, ["org_id", "parent_id", "kind", "level"])
     members = wh.read("community_members")
     referrals = wh.read(
-        "referrals", columns=["referral_id", "from_institution_id", "to_institution_id"]
+        "referrals",
+        columns=["referral_id", "from_institution_id", "to_institution_id", "from_encounter_id"],
     )
 
     enc = encounters.to_pandas()
-    res = residents.to_pandas()
-    res = res[res["scheme"] == "resident"]
+    registry = residents.to_pandas()
+    res = registry[registry["scheme"] == "resident"]
+    dropped = _dropped(enc, registry, res)
     enc = enc.merge(res, on="person_id", how="inner")
     if enc.empty:
-        return CLAIMS.arrow_schema().empty_table()
+        return CLAIMS.arrow_schema().empty_table(), dropped
 
     org = orgs.to_pandas().set_index("org_id")
     home_county = _county_of(res["home_unit_id"], org)
@@ -104,7 +132,10 @@ def settle_claims(wh: Any, year: int, region: str, *, root: Path | None = None) 
         ~enc["in_county"] & inst_level.isin(_LOCAL_LEVELS), OUT_OF_COUNTY, inst_level
     )
     enc["referred"] = enc["referral_id"].notna()
-    _link_referrals(enc, referrals.to_pandas(), members.to_pandas())
+    book = SchemeBook(region, root=root)
+    _link_referrals(
+        enc, referrals.to_pandas(), members.to_pandas(), lambda d: book.at(d).referral_episode_days
+    )
 
     table = pa.Table.from_pandas(
         enc[
@@ -158,7 +189,15 @@ def settle_claims(wh: Any, year: int, region: str, *, root: Path | None = None) 
         "scheme_version": settled["scheme_version"],
         "month": month,
     }
-    return pa.table(columns).cast(CLAIMS.arrow_schema())
+    return pa.table(columns).cast(CLAIMS.arrow_schema()), dropped
+
+
+def _dropped(enc: pd.DataFrame, registry: pd.DataFrame, res: pd.DataFrame) -> list[tuple[str, str]]:
+    """The encounters left out (not of a resident-scheme insured person), with the reason."""
+    out = enc.loc[~enc["person_id"].isin(res["person_id"]), ["encounter_id", "person_id"]]
+    known = out["person_id"].isin(registry["person_id"])
+    reasons = np.where(known, "not_resident_scheme", "unknown_person")
+    return sorted(zip(out["encounter_id"].tolist(), reasons.tolist(), strict=True))
 
 
 def _county_of(units: pd.Series, org: pd.DataFrame) -> pd.Series:
@@ -167,25 +206,52 @@ def _county_of(units: pd.Series, org: pd.DataFrame) -> pd.Series:
     return pd.Series(np.where(kind == OrgKind.COUNTY.value, units, parent), index=units.index)
 
 
-def _link_referrals(enc: pd.DataFrame, referrals: pd.DataFrame, members: pd.DataFrame) -> None:
-    """Add ``referred_from`` and ``referral_in_community`` to admissions that came by referral."""
+def _link_referrals(
+    enc: pd.DataFrame,
+    referrals: pd.DataFrame,
+    members: pd.DataFrame,
+    window_on: Callable[[dt.date], int],
+) -> None:
+    """Add ``referred_from`` and ``referral_in_community`` to admissions that came by referral;
+    ``window_on(day)``: the episode window in days in force on ``day`` (module docstring)."""
     enc["referred_from"] = None
     enc["referral_in_community"] = False
     admissions = enc[(enc["care_type"] == "inpatient") & enc["referral_id"].notna()]
     if admissions.empty or referrals.empty:
         return
-    adm = admissions[["encounter_id", "person_id", "visit_date", "referral_id"]].merge(
-        referrals, on="referral_id", how="inner"
-    )
-    # the earlier stay: same person, at the referring institution, ended that day or the day before
+    adm = admissions[["encounter_id", "person_id", "visit_date", "event_date", "referral_id"]]
+    adm = adm.merge(referrals, on="referral_id", how="inner")
+    windows = {day: window_on(day) for day in adm["event_date"].unique()}
+    adm["window"] = pd.to_timedelta(adm["event_date"].map(windows), unit="D")
     stays = enc.loc[
         enc["care_type"] == "inpatient",
-        ["encounter_id", "person_id", "institution_id", "discharge_date"],
-    ].rename(columns={"encounter_id": "from_encounter", "institution_id": "from_institution_id"})
-    cand = adm.merge(stays, on=["person_id", "from_institution_id"], how="inner")
+        ["encounter_id", "person_id", "institution_id", "visit_date", "discharge_date"],
+    ].rename(
+        columns={
+            "encounter_id": "from_encounter",
+            "institution_id": "stay_institution_id",
+            "visit_date": "from_visit",
+        }
+    )
+    named = adm["from_encounter_id"].notna()
+    # a referral that names the stay it leaves: that stay, whatever its dates in the window
+    by_name = adm[named].merge(
+        stays, left_on=["person_id", "from_encounter_id"], right_on=["person_id", "from_encounter"]
+    )
+    by_name = by_name[
+        (pd.to_datetime(by_name["from_visit"]) <= pd.to_datetime(by_name["visit_date"]))
+        & (_gap(by_name) <= by_name["window"])
+    ]
+    # otherwise: a stay at the referring institution that ended within the window
+    by_place = adm[~named].merge(
+        stays,
+        left_on=["person_id", "from_institution_id"],
+        right_on=["person_id", "stay_institution_id"],
+    )
+    gap = _gap(by_place)
+    by_place = by_place[(gap >= pd.Timedelta(0)) & (gap <= by_place["window"])]
+    cand = pd.concat([by_name, by_place])
     cand = cand[cand["from_encounter"] != cand["encounter_id"]]
-    gap = pd.to_datetime(cand["visit_date"]) - pd.to_datetime(cand["discharge_date"])
-    cand = cand[(gap >= pd.Timedelta(0)) & (gap <= pd.Timedelta(days=1))]
     cand = cand.sort_values(["encounter_id", "discharge_date", "from_encounter"]).drop_duplicates(
         "encounter_id", keep="last"
     )
@@ -199,6 +265,11 @@ def _link_referrals(enc: pd.DataFrame, referrals: pd.DataFrame, members: pd.Data
     enc["referral_in_community"] = (
         enc["encounter_id"].map(linked["in_community"]).fillna(False).astype(bool)
     )
+
+
+def _gap(links: pd.DataFrame) -> pd.Series:
+    """Days from the earlier stay's discharge to the admission (negative: recorded after it)."""
+    return pd.to_datetime(links["visit_date"]) - pd.to_datetime(links["discharge_date"])
 
 
 def _in_one_community(cand: pd.DataFrame, members: pd.DataFrame) -> set[str]:

@@ -305,6 +305,10 @@ REFERRALS = RecordSet(
         Field("direction", E, "转诊方向", "direction", labels=labels.DIRECTION),
         Field("from_institution_id", S, "转出机构", "from institution"),
         Field("to_institution_id", S, "转入机构", "to institution"),
+        # names the stay a transfer leaves (医保结算 links the admission to it, policy.settle)
+        Field(
+            "from_encounter_id", S, "转出住院流水号", "encounter referred from", required=False
+        ),
         Field("reason", S, "转诊原因", "reason", required=False),
         Field("green_channel", B, "绿色通道（签约居民）", "green channel"),
         Field("by_family_doctor", B, "家庭医生团队转诊", "referred by family-doctor team"),

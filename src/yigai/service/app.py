@@ -49,6 +49,9 @@ def create_app(config: ServiceConfig) -> FastAPI:
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    from yigai.web import router as web_pages  # the pages (docs/WEB.md)
+
+    app.include_router(web_pages)
     return app
 
 

@@ -62,7 +62,9 @@ async def parameter_error(_request: Request, exc: Exception) -> JSONResponse:
 async def http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     zh, en = HTTP_TEXT.get(exc.status_code, ("请求无法处理", str(exc.detail)))
-    return body(zh, en, exc.status_code)
+    response = body(zh, en, exc.status_code)
+    response.headers.update(exc.headers or {})  # e.g. Allow on a 405
+    return response
 
 
 async def server_error(request: Request, exc: Exception) -> JSONResponse:

@@ -4,6 +4,12 @@ The URL comes from :func:`yigai.settings.load` (``YIGAI_DATABASE_URL``): a SQLit
 ``YIGAI_HOME`` by default, PostgreSQL through psycopg 3 (``postgresql+psycopg://…``) in
 production. SQLite does not enforce foreign keys unless asked on every connection, so the
 engine turns them on: the same data must be rejected on both databases.
+
+The service uses a SQLite file from many threads at once, so a file database is switched to
+write-ahead logging (WAL: readers never block the writer nor the writer the readers; the mode
+is stored in the file, so once per engine is enough) and every connection waits
+``BUSY_TIMEOUT_MS`` for another writer's lock instead of failing at once with "database is
+locked".
 """
 
 from __future__ import annotations
@@ -38,13 +44,29 @@ def make_engine(url: str | None = None) -> Engine:
                 os.close(private.open_file(db, os.O_RDONLY))  # an empty file is an empty db
         engine = create_engine(parsed)
         event.listen(engine, "connect", _sqlite_pragmas)
+        if parsed.database and parsed.database != ":memory:":
+            event.listen(engine, "first_connect", _sqlite_wal)
         return engine
     return create_engine(parsed, pool_pre_ping=True)
+
+
+BUSY_TIMEOUT_MS = 30_000
+"""How long a SQLite connection waits for another connection's write lock (milliseconds)."""
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def _sqlite_wal(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    # first_connect runs before connect: wait for locks here too, since switching the
+    # journal mode needs the file to itself for a moment.
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
 
 

@@ -5,9 +5,12 @@ from yigai.service.routes import (
     audit,
     auth,
     chronic,
+    contracts,
+    discharge,
     org_units,
     referrals,
     residents,
+    slots,
     worklists,
 )
 
@@ -19,4 +22,7 @@ ROUTERS = [
     referrals.router,
     worklists.router,
     chronic.router,
+    contracts.router,
+    slots.router,
+    discharge.router,
 ]

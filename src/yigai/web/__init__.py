@@ -1,0 +1,22 @@
+"""网页 (the web pages): server-rendered pages over the same library functions as the API.
+
+``router`` carries every page and the static files; the app factory includes it. See
+docs/WEB.md for the pages of each role.
+"""
+
+from fastapi import APIRouter
+
+from yigai.web import auth_pages, contract_pages, doctor, officials, referral_form, static
+
+router = APIRouter(include_in_schema=False)
+for _part in (
+    static.router,
+    auth_pages.router,
+    officials.router,
+    doctor.router,
+    referral_form.router,
+    contract_pages.router,
+):
+    router.include_router(_part)
+
+__all__ = ["router"]

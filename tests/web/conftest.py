@@ -1,0 +1,102 @@
+"""The web pages over a tiny county: tests/auth's org tree, tests/service's residents, the
+demo users of ``yigai serve`` (:func:`yigai.service.bootstrap.ensure_demo_users`), and one
+hypertension case of a resident of village clinic C001, overdue for follow-up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.auth.conftest import NOW, org_tables
+from tests.service.conftest import directory, person
+
+from yigai.auth import OrgTree, Role
+from yigai.auth.sessions import principal_of
+from yigai.community import chronic, contracts
+from yigai.service import ServiceConfig, create_app
+from yigai.service.bootstrap import demo_password, ensure_demo_users
+from yigai.store import User, migrate, session_scope
+
+VILLAGE, OTHER_VILLAGE = "440101C001", "440101C002"
+
+
+@dataclass
+class County:
+    url: str
+    orgs: OrgTree
+    case_id: int
+
+    def app(self):  # type: ignore[no-untyped-def]
+        config = ServiceConfig(self.url, orgs=self.orgs, directory=directory(), clock=lambda: NOW)
+        return create_app(config)
+
+
+def make_county(tmp: Path) -> County:
+    url = f"sqlite:///{tmp / 'yigai.db'}"
+    migrate(url)
+    orgs = OrgTree.from_tables(*org_tables())
+    with session_scope(url) as db:
+        logins = ensure_demo_users(db, orgs)
+        assert {login.role for login in logins} >= {Role.VILLAGE_DOCTOR, Role.COUNTY_SPECIALIST}
+        doctor = principal_of(
+            db.query(User).filter(User.username == Role.VILLAGE_DOCTOR.value).one(), orgs
+        )
+        # managed since November: the three-month follow-up fell due on 1 February
+        case = chronic.register_case(
+            db,
+            doctor,
+            directory(),
+            person_id=person(VILLAGE),
+            disease="hypertension",
+            institution_id=VILLAGE,
+            confirmed_on=dt.date(2025, 10, 20),
+            today=dt.date(2025, 11, 1),
+        )
+        case_id = case.id
+        # the village clinic's own family-doctor team, so its doctor can sign residents to it
+        contracts.create_team(
+            db, doctor, code="C001-T1", name="一村家庭医生团队", institution_id=VILLAGE
+        )
+    return County(url, orgs, case_id)
+
+
+@pytest.fixture(scope="module")
+def template_county(tmp_path_factory: pytest.TempPathFactory) -> County:
+    return make_county(tmp_path_factory.mktemp("county"))
+
+
+@pytest.fixture
+def county(template_county: County, tmp_path: Path) -> County:
+    """A fresh copy of the module's county (hashing ten demo passwords once, not per test)."""
+    source = Path(template_county.url.removeprefix("sqlite:///"))
+    shutil.copyfile(source, tmp_path / "yigai.db")
+    return County(
+        f"sqlite:///{tmp_path / 'yigai.db'}", template_county.orgs, template_county.case_id
+    )
+
+
+@pytest.fixture
+def client(county: County):  # type: ignore[no-untyped-def]
+    with TestClient(county.app(), follow_redirects=False) as c:
+        yield c
+
+
+def log_in(client: TestClient, role: Role) -> None:
+    page = client.get("/login")
+    token = page.cookies.get("yigai_login_csrf") or client.cookies.get("yigai_login_csrf")
+    r = client.post(
+        "/login",
+        data={"username": role.value, "password": demo_password(role), "csrf": token, "next": "/"},
+    )
+    assert r.status_code == 303, r.text
+
+
+def csrf_of(html: str) -> str:
+    marker = 'name="csrf" value="'
+    start = html.index(marker) + len(marker)
+    return html[start : html.index('"', start)]

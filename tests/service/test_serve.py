@@ -77,9 +77,10 @@ def test_serve_runs_the_demo_county_and_its_demo_users_log_in(tmp_path: Path) ->
 
 
 def test_serve_puts_the_sqlite_database_in_wal_mode(tmp_path: Path) -> None:
-    from yigai.service.serve import _wal
+    # serve migrates the database first; the migration's engine switches the file to WAL
+    from yigai.store import migrate
 
     url = f"sqlite:///{tmp_path / 'yigai.db'}"
-    _wal(url)
+    migrate(url)
     with sqlite3.connect(tmp_path / "yigai.db") as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)

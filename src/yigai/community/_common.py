@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from typing import Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
+from yigai.auth.principal import Principal, not_found
 from yigai.errors import Invalid
 from yigai.people import identity
 from yigai.store import audit
@@ -16,6 +18,22 @@ from yigai.warehouse.convert import MAX_CELL_CHARS
 CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 #: The user name of sweeps the service runs itself (expiry, export).
 SYSTEM = "system"
+
+
+class _Held(Protocol):
+    institution_id: str
+
+
+_Row = TypeVar("_Row", bound=_Held)
+
+
+def in_scope(db: Session, actor: Principal, model: type[_Row], key: int, what: str) -> _Row:
+    """The ``model`` row ``key`` if its institution is within ``actor``'s scope; otherwise
+    NotFound (``what``: its name, 中文 / English), never saying which."""
+    row = db.get(model, key)
+    if row is None or not actor.in_scope(row.institution_id):
+        raise not_found(what)
+    return row
 
 
 def aware(moment: dt.datetime) -> dt.datetime:

@@ -28,9 +28,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yigai.auth.principal import not_found
 from yigai.community import params
-from yigai.community._common import add_months, local_day, write
+from yigai.community._common import add_months, in_scope, local_day, write
 from yigai.community.contracts import team_in_scope
 from yigai.community.referrals import active_contract, request_referral
 from yigai.errors import Conflict, Invalid
@@ -217,9 +216,7 @@ def record_followup(
 ) -> Followup:
     """Record a follow-up; a reading meeting the urgent criteria proposes an urgent referral."""
     actor.require(WRITE)
-    case = db.get(ChronicCase, case_id)
-    if case is None or not actor.in_scope(case.institution_id):
-        raise not_found("慢病档案 / chronic case")
+    case = in_scope(db, actor, ChronicCase, case_id, "慢病档案 / chronic case")
     if case.closed_on is not None:
         raise Conflict(f"慢病档案 {case.id} 已结案", f"chronic case {case.id} is closed")
     if mode not in FOLLOWUP_MODE:

@@ -22,9 +22,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yigai.auth.principal import not_found
 from yigai.community import params
-from yigai.community._common import add_months, need_text, write
+from yigai.community._common import add_months, in_scope, need_text, write
 from yigai.community.referrals import active_contract
 from yigai.errors import Conflict, Invalid
 from yigai.indicators import targets
@@ -63,10 +62,7 @@ def create_team(
 
 
 def team_in_scope(db: Session, actor: Principal, team_id: int) -> Team:
-    team = db.get(Team, team_id)
-    if team is None or not actor.in_scope(team.institution_id):
-        raise not_found("家庭医生团队 / team")
-    return team
+    return in_scope(db, actor, Team, team_id, "家庭医生团队 / team")
 
 
 def add_member(
@@ -159,10 +155,7 @@ def sign_contract(
 
 
 def _contract(db: Session, actor: Principal, contract_id: int) -> Contract:
-    row = db.get(Contract, contract_id)
-    if row is None or not actor.in_scope(row.institution_id):
-        raise not_found("签约协议 / contract")
-    return row
+    return in_scope(db, actor, Contract, contract_id, "签约协议 / contract")
 
 
 def renew_contract(

@@ -16,6 +16,7 @@ in the audit trail.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -40,19 +41,9 @@ from yigai.store.models_discharge import DeskSettlement
 
 PERMISSION = "settlement.discharge"
 
-#: The claim inputs a repeated settlement of an encounter must agree on.
-_INPUTS = (
-    "person_id",
-    "event_date",
-    "care_type",
-    "level",
-    "in_county",
-    "cost_total_fen",
-    "out_of_scope_fen",
-    "referred",
-    "referred_from",
-    "referral_in_community",
-)
+#: The claim inputs a repeated settlement of an encounter must agree on: all of a claim's
+#: but its key and its groups (stored as text, compared apart).
+_INPUTS = tuple(f.name for f in fields(ClaimInput) if f.name not in ("encounter_id", "groups"))
 
 
 def settle_at_discharge(
@@ -165,16 +156,7 @@ def _groups_text(groups: frozenset[str]) -> str:
 def _settled(row: DeskSettlement) -> SettledClaim:
     claim = ClaimInput(
         encounter_id=row.encounter_id,
-        person_id=row.person_id,
-        event_date=row.event_date,
-        care_type=row.care_type,
-        level=row.level,
-        in_county=row.in_county,
-        cost_total_fen=row.cost_total_fen,
-        out_of_scope_fen=row.out_of_scope_fen,
-        referred=row.referred,
-        referred_from=row.referred_from,
-        referral_in_community=row.referral_in_community,
+        **{name: getattr(row, name) for name in _INPUTS},
         groups=frozenset(g for g in row.groups.split(",") if g),
     )
     return SettledClaim(claim, {c: getattr(row, c) for c in SPLIT_COLUMNS}, "desk")

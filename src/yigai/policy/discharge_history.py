@@ -18,20 +18,11 @@ from yigai.periods import Period
 from yigai.policy.adjudication import SPLIT_COLUMNS, ClaimInput
 from yigai.policy.discharge import SettledClaim
 from yigai.policy.scheme import SchemeBook
-from yigai.policy.settle import _link_referrals
+from yigai.policy.settle import ENCOUNTER_COLUMNS, _link_referrals
 
 _PURPOSE = "即时结算 / settlement at discharge"
-_ENCOUNTER_COLUMNS = [
-    "encounter_id",
-    "person_id",
-    "institution_id",
-    "care_type",
-    "visit_date",
-    "discharge_date",
-    "event_date",
-    "referral_id",
-    "out_of_scope_fen",
-]
+# the batch's encounter columns but the cost (the claim's stored split carries its own)
+_ENCOUNTER_COLUMNS = [c for c in ENCOUNTER_COLUMNS if c != "cost_total_fen"]
 
 
 def warehouse_history(

@@ -56,7 +56,8 @@ from yigai.records.schemas import POPULATION_GROUPS
 from yigai.records.versions import read_in_force
 
 _LOCAL_LEVELS = ("village", "township", "county")
-_ENCOUNTER_COLUMNS = [
+#: The encounter columns the batch reads to build claims (the desk's replay reads them too).
+ENCOUNTER_COLUMNS = [
     "encounter_id",
     "person_id",
     "institution_id",
@@ -94,7 +95,7 @@ def settle_claims_explained(
     code of its reason (:data:`DROPPED_REASONS`), in encounter-id order."""
     access.require_all(wh.root, "医保结算 / settlement")
     encounters = wh.read(
-        "encounters", months=Period.year(year).month_keys(), columns=_ENCOUNTER_COLUMNS
+        "encounters", months=Period.year(year).month_keys(), columns=ENCOUNTER_COLUMNS
     )
     group_columns = [f"grp_{code}" for code, _, _ in POPULATION_GROUPS]
     # Registries as they stood at the year end: one version per resident and unit.

@@ -18,6 +18,7 @@ from yigai.auth.principal import Principal
 from yigai.auth.sessions import principal_for
 from yigai.errors import Unauthorized
 from yigai.service.context import ServiceContext
+from yigai.store.session import unit_of_work
 
 #: The session cookie set at log-in, for browsers (the API takes ``Authorization: Bearer``).
 COOKIE = "yigai_session"
@@ -30,15 +31,8 @@ def context(request: Request) -> ServiceContext:
 
 
 def database(request: Request) -> Iterator[Session]:
-    session = context(request).sessions()
-    try:
+    with unit_of_work(context(request).sessions()) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 Ctx = Annotated[ServiceContext, Depends(context)]

@@ -28,22 +28,6 @@ def _print_logins(logins: list[bootstrap.Login], orgs_info: dict, demo: bool) ->
         console.print("请立即记下并更改此口令 / note this password now: it is not shown again")
 
 
-def _wal(url: str) -> None:
-    """A SQLite file in write-ahead-log mode: readers no longer wait for a writer, which the
-    service's concurrent users need (the mode is kept in the file)."""
-    from sqlalchemy import text
-
-    from yigai.store import make_engine
-
-    engine = make_engine(url)
-    try:
-        if engine.dialect.name == "sqlite":
-            with engine.connect() as connection:
-                connection.execute(text("PRAGMA journal_mode=WAL"))
-    finally:
-        engine.dispose()
-
-
 def run(
     settings: Settings,
     *,
@@ -65,8 +49,7 @@ def run(
     wh = Warehouse(settings.warehouse_dir)
     if demo:
         ensure_county(wh, settings, residents, years, seed)
-    migrate(settings.database_url)
-    _wal(settings.database_url)
+    migrate(settings.database_url)  # its engine (make_engine) puts a SQLite file in WAL mode
     orgs = OrgTree(wh)
     with session_scope(settings.database_url) as db:
         if demo:

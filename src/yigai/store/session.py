@@ -75,10 +75,9 @@ def session_factory(url: str | None = None) -> sessionmaker[Session]:
 
 
 @contextmanager
-def session_scope(url: str | None = None) -> Iterator[Session]:
-    """One unit of work: commits on success, rolls back on any error, always closes."""
-    factory = session_factory(url)
-    session = factory()
+def unit_of_work(session: Session) -> Iterator[Session]:
+    """``session`` as one unit of work: commits on success, rolls back on any error, always
+    closes (a request's session in the service, a command's in :func:`session_scope`)."""
     try:
         yield session
         session.commit()
@@ -87,4 +86,14 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def session_scope(url: str | None = None) -> Iterator[Session]:
+    """One unit of work on its own engine (disposed after): see :func:`unit_of_work`."""
+    factory = session_factory(url)
+    try:
+        with unit_of_work(factory()) as session:
+            yield session
+    finally:
         factory.kw["bind"].dispose()

@@ -42,7 +42,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +54,7 @@ from yigai.records.fields import MONTH_COLUMN, Field, Kind, RecordSet
 from yigai.warehouse import convert as cv
 from yigai.warehouse import keys, personal, versioned
 from yigai.warehouse.columns import FROM_IDENTITY, Source, plan_columns
+from yigai.warehouse.personal import Found
 from yigai.warehouse.readers import FileRejected, RawInput, read
 from yigai.warehouse.report import IngestReport, Rejection, Status, scrub
 from yigai.warehouse.store import Warehouse, is_sorted, month_column
@@ -203,33 +203,6 @@ def _already(wh: Warehouse, report: IngestReport) -> bool:
 # ------------------------------------------------------------------ validation
 
 
-@dataclass
-class _Found:
-    """Problems found so far: (column shown, mask, zh, en, values shown). Values may be given
-    as a function, so the text of a column is only built when some row is bad."""
-
-    n: int
-    items: list[tuple[str, np.ndarray, str, str, pa.Array]] = field(default_factory=list)
-
-    def add(
-        self,
-        column: str,
-        mask: np.ndarray,
-        zh: str,
-        en: str,
-        values: pa.Array | Callable[[], pa.Array],
-    ) -> None:
-        if mask.any():
-            shown = values() if callable(values) else values
-            self.items.append((column, mask, zh, en, shown))
-
-    def bad(self) -> np.ndarray:
-        out = np.zeros(self.n, dtype=bool)
-        for _, mask, _, _, _ in self.items:
-            out |= mask
-        return out
-
-
 def _shown(values: pa.Array, mode: str) -> pa.Array:
     """Values as they may appear in a report: personal inputs masked."""
     raw = cv.text(values)
@@ -247,7 +220,7 @@ def _convert_columns(
     table: pa.Table,
     plan: dict[str, Source],
     key: bytes,
-    found: _Found,
+    found: Found,
     today: dt.date | None = None,
 ) -> dict[str, pa.Array]:
     n = table.num_rows
@@ -286,7 +259,7 @@ def _convert_columns(
     return out
 
 
-def _cap_cells(table: pa.Table, plan: dict[str, Source], found: _Found) -> pa.Table:
+def _cap_cells(table: pa.Table, plan: dict[str, Source], found: Found) -> pa.Table:
     """Over-long text cells rejected and cut before any other check reads them."""
     for column in {src.column for src in plan.values()}:
         values, long = cv.cap_cells(table[column])
@@ -298,7 +271,7 @@ def _cap_cells(table: pa.Table, plan: dict[str, Source], found: _Found) -> pa.Ta
 
 
 def _identities(
-    rs: RecordSet, table: pa.Table, plan: dict[str, Source], key: bytes, found: _Found
+    rs: RecordSet, table: pa.Table, plan: dict[str, Source], key: bytes, found: Found
 ) -> cv.Identities | None:
     src = plan.get("person_id")
     if src is None or src.mode != "identity":
@@ -334,7 +307,7 @@ _ALREADY_PROTECTED = {
 }
 
 
-def _check_protected(name: str, column: str, values: pa.Array, found: _Found) -> None:
+def _check_protected(name: str, column: str, values: pa.Array, found: Found) -> None:
     check, mask, zh, en = _ALREADY_PROTECTED[name]
     bad = cv.to_numpy_mask(pc.and_(pc.is_valid(values), pc.invert(check(values))))
     found.add(
@@ -377,7 +350,7 @@ def _shown_text(rs: RecordSet, column: str, values: pa.Array | pa.ChunkedArray) 
 
 
 def _check_keys(
-    wh: Warehouse, rs: RecordSet, typed: pa.Table, found: _Found, shown_as: dict[str, str]
+    wh: Warehouse, rs: RecordSet, typed: pa.Table, found: Found, shown_as: dict[str, str]
 ) -> np.ndarray:
     """Check keys (and references); return the rows to skip: versions already stored with
     the same content (:mod:`yigai.warehouse.versioned`)."""
@@ -471,7 +444,7 @@ def _check_keys(
     return skip
 
 
-def _check_tree(wh: Warehouse, typed: pa.Table, found: _Found, shown_as: dict[str, str]) -> None:
+def _check_tree(wh: Warehouse, typed: pa.Table, found: Found, shown_as: dict[str, str]) -> None:
     """``org_units``: rows that would leave the stored tree plus this batch unusable."""
     by_reason: dict[tuple[str, str], list[int]] = {}
     for row, zh, en in versioned.tree_problems(wh, typed, ~found.bad()):
@@ -513,7 +486,7 @@ def _ingest(
         report.rejections.append(Rejection(report.file, None, exc.column, None, exc.zh, exc.en))
         return report
     shown_as = {target: src.column for target, src in plan.items()}
-    found = _Found(n)
+    found = Found(n)
     table = _cap_cells(table, plan, found)
     columns = _convert_columns(rs, table, plan, key, found, today or dt.date.today())
     typed = pa.table(columns, schema=pa.schema([pa.field(f.name, f.arrow_type) for f in rs.fields]))
@@ -599,7 +572,7 @@ def _key_refused(wh: Warehouse, key: bytes, allow_demo_key: bool, report: Ingest
     return False
 
 
-def _rejections(file: str, raw: RawInput, found: _Found) -> list[Rejection]:
+def _rejections(file: str, raw: RawInput, found: Found) -> list[Rejection]:
     out = [Rejection(file, b.row, None, None, b.zh, b.en) for b in raw.broken]
     for column, mask, zh, en, values in found.items:
         idx = np.flatnonzero(mask)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Protocol
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -31,8 +31,13 @@ from yigai.warehouse.convert import (
 )
 
 
-class Found(Protocol):
-    """Where rejected rows are collected (:class:`yigai.warehouse.ingest._Found`)."""
+@dataclass
+class Found:
+    """Problems found so far at ingestion: (column shown, mask, zh, en, values shown). Values
+    may be given as a function, so the text of a column is only built when some row is bad."""
+
+    n: int
+    items: list[tuple[str, np.ndarray, str, str, pa.Array]] = field(default_factory=list)
 
     def add(
         self,
@@ -41,7 +46,16 @@ class Found(Protocol):
         zh: str,
         en: str,
         values: pa.Array | Callable[[], pa.Array],
-    ) -> None: ...
+    ) -> None:
+        if mask.any():
+            shown = values() if callable(values) else values
+            self.items.append((column, mask, zh, en, shown))
+
+    def bad(self) -> np.ndarray:
+        out = np.zeros(self.n, dtype=bool)
+        for _, mask, _, _, _ in self.items:
+            out |= mask
+        return out
 
 
 def month_start(dates: pa.Array) -> pa.Array:

@@ -23,7 +23,7 @@ from yigai.web.doctor import org_namer
 from yigai.web.forms import Form
 from yigai.web.guard import guarded
 from yigai.web.render import page
-from yigai.web.session import check_csrf, principal
+from yigai.web.session import posted, principal
 
 router = APIRouter(include_in_schema=False)
 
@@ -67,9 +67,7 @@ def contract_form(request: Request, person_id: str, ctx: Ctx, db: Db) -> Respons
 @router.post("/residents/{person_id}/contract")
 @guarded
 async def contract_post(request: Request, person_id: str, ctx: Ctx, db: Db) -> Response:
-    form = await Form.read(request)
-    me = principal(request, ctx, db)
-    check_csrf(request, form.get("csrf"))
+    form, me = await posted(request, ctx, db)
     me.require(contracts.WRITE)
     resident = ctx.directory.resident(me, person_id)
     team_id = form.integer("team_id")
@@ -100,9 +98,7 @@ async def contract_post(request: Request, person_id: str, ctx: Ctx, db: Db) -> R
 @router.post("/contracts/{contract_id}/renew")
 @guarded
 async def renew(request: Request, contract_id: int, ctx: Ctx, db: Db) -> Response:
-    form = await Form.read(request)
-    me = principal(request, ctx, db)
-    check_csrf(request, form.get("csrf"))
+    _, me = await posted(request, ctx, db)
     renewed = contracts.renew_contract(
         db, me, ctx.directory, contract_id, today=local_day(ctx.clock())
     )

@@ -19,12 +19,12 @@ from yigai.errors import Conflict, Invalid
 from yigai.records.labels import CLASSIFICATION, FOLLOWUP_MODE
 from yigai.service.context import ServiceContext
 from yigai.service.deps import Ctx, Db
-from yigai.store import audit
+from yigai.service.routes.residents import audit_resident_read
 from yigai.store.models_community import ChronicCase, Contract, Followup, Referral
 from yigai.web.forms import Form
 from yigai.web.guard import guarded
 from yigai.web.render import page
-from yigai.web.session import check_csrf, principal
+from yigai.web.session import posted, principal
 
 router = APIRouter(include_in_schema=False)
 
@@ -112,14 +112,7 @@ def resident(request: Request, person_id: str, ctx: Ctx, db: Db) -> Response:
         if me.can("contracts.read")
         else []
     )
-    audit(
-        db,
-        me.username,
-        "read",
-        f"resident:{found.person_id}",
-        org_id=found.home_unit_id,
-        detail=f"scope={me.describe_scope()} person_id={found.person_id} (web)",
-    )
+    audit_resident_read(db, me, found, via=" (web)")
     return page(
         request,
         "resident.html",
@@ -170,9 +163,7 @@ def followup_form(request: Request, case_id: int, ctx: Ctx, db: Db) -> Response:
 @router.post("/cases/{case_id}/followup")
 @guarded
 async def followup_post(request: Request, case_id: int, ctx: Ctx, db: Db) -> Response:
-    form = await Form.read(request)
-    me = principal(request, ctx, db)
-    check_csrf(request, form.get("csrf"))
+    form, me = await posted(request, ctx, db)
     case = _case(db, me, case_id)
     values = {
         "followup_date": form.date("followup_date"),
@@ -247,9 +238,7 @@ def _referral_page(
 async def referral_act(
     request: Request, referral_id: int, action: str, ctx: Ctx, db: Db
 ) -> Response:
-    form = await Form.read(request)
-    me = principal(request, ctx, db)
-    check_csrf(request, form.get("csrf"))
+    form, me = await posted(request, ctx, db)
     note = form.get("note") or None
     try:
         lib.transition(db, me, referral_id, action, now=ctx.clock(), note=note)

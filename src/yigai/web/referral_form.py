@@ -20,7 +20,7 @@ from yigai.web.doctor import org_namer
 from yigai.web.forms import Form
 from yigai.web.guard import guarded
 from yigai.web.render import page
-from yigai.web.session import check_csrf, principal
+from yigai.web.session import posted, principal
 
 router = APIRouter(include_in_schema=False)
 
@@ -85,9 +85,7 @@ def referral_form(request: Request, person_id: str, ctx: Ctx, db: Db) -> Respons
 @router.post("/residents/{person_id}/referral")
 @guarded
 async def referral_post(request: Request, person_id: str, ctx: Ctx, db: Db) -> Response:
-    form = await Form.read(request)
-    me = principal(request, ctx, db)
-    check_csrf(request, form.get("csrf"))
+    form, me = await posted(request, ctx, db)
     me.require(lib.CREATE)
     resident = ctx.directory.resident(me, person_id)
     direction = form.choice("direction", DIRECTIONS)

@@ -24,6 +24,7 @@ from yigai.auth.principal import Principal
 from yigai.auth.sessions import principal_for
 from yigai.errors import Forbidden, Unauthorized
 from yigai.service.context import ServiceContext
+from yigai.web.forms import Form
 
 COOKIE = "yigai_web"
 LOGIN_CSRF = "yigai_login_csrf"
@@ -71,6 +72,14 @@ def check_csrf(request: Request, submitted: str | None) -> None:
     expected = csrf_token(token_of(request))
     if not submitted or not hmac.compare_digest(expected, submitted):
         raise Forbidden("表单已失效，请刷新页面后重新提交", "form expired: reload and submit again")
+
+
+async def posted(request: Request, ctx: ServiceContext, db: Session) -> tuple[Form, Principal]:
+    """A form post's fields and its logged-in user, its CSRF token checked (403 otherwise)."""
+    form = await Form.read(request)
+    me = principal(request, ctx, db)
+    check_csrf(request, form.get("csrf"))
+    return form, me
 
 
 def login_csrf(request: Request) -> str:

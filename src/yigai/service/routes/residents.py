@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
+from sqlalchemy.orm import Session
 
+from yigai.auth.principal import Principal
 from yigai.community.directory import Resident
 from yigai.service.deps import Ctx, Db, Me
 from yigai.service.fields import PersonIdPath, UnitQuery
@@ -29,6 +31,18 @@ def resident_json(r: Resident) -> dict[str, Any]:
         "home_unit_id": r.home_unit_id,
         "groups": sorted(r.groups),
     }
+
+
+def audit_resident_read(db: Session, me: Principal, found: Resident, via: str = "") -> None:
+    """Audit ``me`` reading one resident (``via``: where, appended to the detail)."""
+    audit(
+        db,
+        me.username,
+        "read",
+        f"resident:{found.person_id}",
+        org_id=found.home_unit_id,
+        detail=f"scope={me.describe_scope()} person_id={found.person_id}{via}",
+    )
 
 
 @router.get("/residents", summary="管辖范围内的居民（脱敏）/ residents within scope, masked")
@@ -62,12 +76,5 @@ def list_residents(
 def get_resident(person_id: PersonIdPath, me: Me, ctx: Ctx, db: Db) -> dict[str, Any]:
     me.require("residents.read")
     found = ctx.directory.resident(me, person_id)
-    audit(
-        db,
-        me.username,
-        "read",
-        f"resident:{found.person_id}",
-        org_id=found.home_unit_id,
-        detail=f"scope={me.describe_scope()} person_id={found.person_id}",
-    )
+    audit_resident_read(db, me, found)
     return resident_json(found)

@@ -10,6 +10,7 @@ import pytest
 
 from yigai.auth.principal import Principal
 from yigai.auth.roles import Role, permissions_of
+from yigai.community import referrals as rf
 from yigai.community.directory import Institution, Resident, ResidentDirectory
 
 D = dt.date
@@ -37,6 +38,32 @@ def directory() -> ResidentDirectory:
         Institution("T2", "township", "M2"),
     ]
     return ResidentDirectory(residents, institutions)
+
+
+def up_referral(db, actor, directory, person=P1, origin="V1", **fields):  # type: ignore[no-untyped-def]
+    """``actor`` refers ``person`` up from ``origin`` at ``NOW``, the form filled in (``fields``
+    replace any of its answers, or add ``urgent`` / ``now``)."""
+    form = {"reason": "血压控制不佳", "summary": "三次随访血压均高于目标"}
+    return _refer(db, actor, directory, "up", person, origin, form | fields)
+
+
+def down_referral(db, actor, directory, person=P1, origin="H1", **fields):  # type: ignore[no-untyped-def]
+    """``actor`` refers ``person`` down from ``origin`` with a follow-up plan, as
+    :func:`up_referral` does up."""
+    form = {"reason": "病情稳定", "summary": "出院", "followup_plan": "两周内测血压"}
+    return _refer(db, actor, directory, "down", person, origin, form | fields)
+
+
+def _refer(db, actor, directory, direction, person, origin, fields):  # type: ignore[no-untyped-def]
+    return rf.request_referral(
+        db,
+        actor,
+        directory,
+        person_id=person,
+        direction=direction,
+        from_institution_id=origin,
+        **({"diagnosis_code": "i10", "now": NOW} | fields),
+    )
 
 
 MakePrincipal = Callable[..., Principal]

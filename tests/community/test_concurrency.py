@@ -13,7 +13,7 @@ from yigai.community.directory import ResidentDirectory
 from yigai.errors import Conflict
 from yigai.store import make_engine
 
-from .conftest import NOW, P1
+from .conftest import NOW, up_referral
 
 ROUNDS = 25
 
@@ -26,18 +26,7 @@ def test_two_concurrent_accepts_exactly_one_wins(
     try:
         for _ in range(ROUNDS):
             with Session(engines[0]) as setup:
-                rid = rf.request_referral(
-                    setup,
-                    village,
-                    directory,
-                    person_id=P1,
-                    direction="up",
-                    from_institution_id="V1",
-                    reason="r",
-                    diagnosis_code="I10",
-                    summary="s",
-                    now=NOW,
-                ).id
+                rid = up_referral(setup, village, directory).id
                 setup.commit()
             barrier = threading.Barrier(2)
             outcome: list[str] = []
@@ -87,21 +76,7 @@ def test_two_concurrent_bookings_never_share_the_last_slot(
                 slots.open_slots(
                     setup, manager, institution_id="H1", department=f"d{n}", day=day, count=1
                 )  # 20% of 1 rounds to 0: one ordinary slot
-                ids = [
-                    rf.request_referral(
-                        setup,
-                        village,
-                        directory,
-                        person_id=P1,
-                        direction="up",
-                        from_institution_id="V1",
-                        reason="r",
-                        diagnosis_code="I10",
-                        summary="s",
-                        now=NOW,
-                    ).id
-                    for _ in range(2)
-                ]
+                ids = [up_referral(setup, village, directory).id for _ in range(2)]
                 setup.commit()
             barrier = threading.Barrier(2)
             outcome: list[str] = []

@@ -12,7 +12,7 @@ from yigai.community import referrals as rf
 from yigai.community.directory import ResidentDirectory
 from yigai.errors import Conflict, Invalid, NotFound
 
-from .conftest import NOW, P1, TODAY
+from .conftest import P1, TODAY, up_referral
 
 
 @pytest.fixture
@@ -86,36 +86,14 @@ def test_an_up_referral_by_the_residents_own_team_is_green_channel(
     db_session, township, village, team, directory: ResidentDirectory
 ) -> None:
     ct.sign_contract(db_session, township, directory, person_id=P1, team_id=team.id, today=TODAY)
-    r = rf.request_referral(
-        db_session,
-        village,
-        directory,
-        person_id=P1,
-        direction="up",
-        from_institution_id="V1",
-        reason="r",
-        diagnosis_code="I10",
-        summary="s",
-        now=NOW,
-    )
+    r = up_referral(db_session, village, directory)
     assert (r.green_channel, r.by_family_doctor, r.team_id) == (True, True, team.id)
 
 
 def test_an_up_referral_without_a_contract_is_not_green_channel(
     db_session, village, directory: ResidentDirectory
 ) -> None:
-    r = rf.request_referral(
-        db_session,
-        village,
-        directory,
-        person_id=P1,
-        direction="up",
-        from_institution_id="V1",
-        reason="r",
-        diagnosis_code="I10",
-        summary="s",
-        now=NOW,
-    )
+    r = up_referral(db_session, village, directory)
     assert r.green_channel is False
 
 

@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from policy.test_adjudication_vectorised import GROUPS, REGIONS, claim_sets
-from policy.test_settle import _enc, _inst, _resident, _table
+from policy.test_settle import _enc
+from policy.test_settle_referrals import _community_warehouse
 from yigai.auth.principal import Principal
 from yigai.auth.roles import Role, permissions_of
 from yigai.community.discharge import settle_at_discharge
@@ -162,42 +163,18 @@ def test_a_discharge_after_today_is_invalid(db_session: Session) -> None:
 
 
 def _warehouse(root: Path, encounters: list[dict]) -> Warehouse:
-    wh = Warehouse(root)
-    orgs = [
-        {"org_id": "P", "kind": "province", "name": "省"},
-        {"org_id": "C1", "parent_id": "P", "kind": "city", "name": "市"},
-        {"org_id": "K1", "parent_id": "C1", "kind": "county", "name": "甲县"},
-        {"org_id": "M1", "parent_id": "K1", "kind": "community", "name": "甲县医共体"},
-        _inst("H1", "K1", "county_general", "county"),
-        _inst("T1", "K1", "township_centre", "township"),
-        _inst("V1", "K1", "village_clinic", "village"),
-    ]
-    members = [
-        {"community_id": "M1", "institution_id": i, "role": r, "valid_from": D(2020, 1, 1)}
-        for i, r in (("H1", "lead"), ("T1", "member"))
-    ]
-    referrals = [
-        {
-            "referral_id": "RF1",
-            "person_id": "R1",
-            "direction": "up",
-            "from_institution_id": "T1",
-            "to_institution_id": "H1",
-            "green_channel": False,
-            "by_family_doctor": False,
-            "requested_on": D(2024, 3, 9),
-            "status": "completed",
-        },
-    ]
-    for name, rows in (
-        ("org_units", orgs),
-        ("community_members", members),
-        ("residents", [_resident("R1", "V1")]),
-        ("encounters", encounters),
-        ("referrals", referrals),
-    ):
-        wh.commit(name, _table(name, rows), f"test-{name}", "test")
-    return wh
+    referral = {
+        "referral_id": "RF1",
+        "person_id": "R1",
+        "direction": "up",
+        "from_institution_id": "T1",
+        "to_institution_id": "H1",
+        "green_channel": False,
+        "by_family_doctor": False,
+        "requested_on": D(2024, 3, 9),
+        "status": "completed",
+    }
+    return _community_warehouse(root, encounters, [referral])
 
 
 def test_the_desk_continues_from_claims_settled_by_the_batch(

@@ -4,46 +4,24 @@ idempotent, and read by settlement's referral continuity."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-import pyarrow as pa
 import pytest
 
+from policy.test_settle import _enc, _inst, _table
 from yigai.community import chronic, export
 from yigai.community import contracts as ct
 from yigai.community import referrals as rf
 from yigai.community.directory import ResidentDirectory
 from yigai.policy.settle import settle_claims
-from yigai.records import schemas
 from yigai.warehouse import Warehouse
 
-from .conftest import P1, P2, P3
+from .conftest import P1, P2, P3, down_referral, up_referral
 
 D = dt.date
 KEY = b"test-key"
 #: 2024-03-01 10:00 in China; the stay below runs in March.
 AT = dt.datetime(2024, 3, 1, 2, 0, tzinfo=dt.UTC)
 TODAY = D(2024, 4, 1)
-
-
-def _table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
-    fields = [f.arrow_field() for f in schemas.get(name).fields]
-    return pa.table(
-        {f.name: pa.array([r.get(f.name) for r in rows], f.type) for f in fields},
-        schema=pa.schema(fields),
-    )
-
-
-def _inst(org_id: str, level: str, inst_type: str) -> dict[str, Any]:
-    return {
-        "org_id": org_id,
-        "parent_id": "K1",
-        "kind": "institution",
-        "name": org_id,
-        "inst_type": inst_type,
-        "level": level,
-        "ownership": "public",
-    }
 
 
 @pytest.fixture
@@ -54,9 +32,9 @@ def wh(tmp_path) -> Warehouse:  # type: ignore[no-untyped-def]
         {"org_id": "C", "parent_id": "P", "kind": "city", "name": "市"},
         {"org_id": "K1", "parent_id": "C", "kind": "county", "name": "县"},
         {"org_id": "M1", "parent_id": "K1", "kind": "community", "name": "医共体"},
-        _inst("H1", "county", "county_general"),
-        _inst("T1", "township", "township_centre"),
-        _inst("V1", "village", "village_clinic"),
+        _inst("H1", "K1", "county_general", "county"),
+        _inst("T1", "K1", "township_centre", "township"),
+        _inst("V1", "K1", "village_clinic", "village"),
     ]
     members = [
         {
@@ -94,18 +72,22 @@ def wh_directory(wh: Warehouse) -> ResidentDirectory:
     return ResidentDirectory.from_warehouse(wh, D(2024, 3, 1))
 
 
-def _completed_up_referral(db, township, specialist, directory):  # type: ignore[no-untyped-def]
-    r = rf.request_referral(
+def _register(db, actor, directory, person: str, disease: str):  # type: ignore[no-untyped-def]
+    return chronic.register_case(
         db,
-        township,
+        actor,
         directory,
-        person_id=P2,
-        direction="up",
-        from_institution_id="T1",
-        reason="病情加重",
-        diagnosis_code="I63",
-        summary="s",
-        now=AT,
+        person_id=person,
+        disease=disease,
+        institution_id="V1",
+        confirmed_on=D(2024, 3, 1),
+        today=D(2024, 3, 1),
+    )
+
+
+def _completed_up_referral(db, township, specialist, directory):  # type: ignore[no-untyped-def]
+    r = up_referral(
+        db, township, directory, P2, "T1", reason="病情加重", diagnosis_code="I63", now=AT
     )
     for action, days in (("accept", 0), ("arrive", 1), ("complete", 9)):
         rf.transition(db, specialist, r.id, action, now=AT + dt.timedelta(days=days, hours=1))
@@ -139,18 +121,7 @@ def test_a_closed_referral_reaches_the_warehouse_once(
     db_session, wh, wh_directory, township, specialist
 ) -> None:  # type: ignore[no-untyped-def]
     r = _completed_up_referral(db_session, township, specialist, wh_directory)
-    open_one = rf.request_referral(
-        db_session,
-        township,
-        wh_directory,
-        person_id=P2,
-        direction="up",
-        from_institution_id="T1",
-        reason="r",
-        diagnosis_code="I10",
-        summary="s",
-        now=AT,
-    )
+    open_one = up_referral(db_session, township, wh_directory, P2, "T1", now=AT)
     first = export.export_events(db_session, wh, key=KEY, today=TODAY)
     assert first["referrals"] is not None and first["referrals"].status == "committed"
     stored = wh.read("referrals").to_pylist()
@@ -171,16 +142,7 @@ def test_a_closed_referral_reaches_the_warehouse_once(
 def test_followups_and_a_contract_ended_later_are_exported_incrementally(
     db_session, wh, wh_directory, village, township
 ) -> None:  # type: ignore[no-untyped-def]
-    case = chronic.register_case(
-        db_session,
-        village,
-        wh_directory,
-        person_id=P1,
-        disease="hypertension",
-        institution_id="V1",
-        confirmed_on=D(2024, 3, 1),
-        today=D(2024, 3, 1),
-    )
+    case = _register(db_session, village, wh_directory, P1, "hypertension")
     chronic.record_followup(
         db_session,
         village,
@@ -217,49 +179,32 @@ def test_followups_and_a_contract_ended_later_are_exported_incrementally(
     ]
 
 
-def _enc(eid: str, inst: str, visit: dt.date, end: dt.date, total: int, ref: str | None) -> dict:  # type: ignore[type-arg]
-    row = {
-        "encounter_id": eid,
-        "person_id": P2,
-        "institution_id": inst,
-        "care_type": "inpatient",
-        "visit_date": visit,
-        "discharge_date": end,
-        "event_date": end,
-        "diagnosis_code": "I63",
-        "is_tcm": False,
-        "booking": "referral" if ref else "walk_in",
-        "referral_id": ref,
-        "cost_total_fen": total,
-        "out_of_scope_fen": 0,
-    }
-    for name, _, _ in schemas.COST_FIELDS:
-        row[name] = 0
-    row["cost_other_fen"] = total
-    return row
-
-
 def test_settlement_links_the_stay_by_the_exported_referral(
     db_session, wh, wh_directory, township, specialist
 ) -> None:  # type: ignore[no-untyped-def]
-    down = rf.request_referral(
+    down = down_referral(
         db_session,
         specialist,
         wh_directory,
-        person_id=P2,
-        direction="down",
-        from_institution_id="H1",
-        reason="病情稳定",
+        P2,
         diagnosis_code="I63",
-        summary="s",
         followup_plan="康复随访",
         now=AT + dt.timedelta(days=9),
     )
     for action in ("accept", "arrive", "complete"):
         rf.transition(db_session, township, down.id, action, now=AT + dt.timedelta(days=9, hours=2))
     stays = [
-        _enc("E1", "H1", D(2024, 3, 1), D(2024, 3, 10), 1_000_000, None),
-        _enc("E2", "T1", D(2024, 3, 10), D(2024, 3, 20), 300_000, export.referral_id(down.id)),
+        _enc("E1", P2, "H1", "inpatient", D(2024, 3, 1), D(2024, 3, 10), 1_000_000),
+        _enc(
+            "E2",
+            P2,
+            "T1",
+            "inpatient",
+            D(2024, 3, 10),
+            D(2024, 3, 20),
+            300_000,
+            export.referral_id(down.id),
+        ),
     ]
     wh.commit("encounters", _table("encounters", stays), "test-encounters", "test")
 
@@ -276,16 +221,7 @@ def test_settlement_links_the_stay_by_the_exported_referral(
 def test_followups_of_diseases_the_warehouse_does_not_list_stay_in_the_store(
     db_session, wh, wh_directory, village
 ) -> None:  # type: ignore[no-untyped-def]
-    case = chronic.register_case(
-        db_session,
-        village,
-        wh_directory,
-        person_id=P1,
-        disease="tuberculosis",
-        institution_id="V1",
-        confirmed_on=D(2024, 3, 1),
-        today=D(2024, 3, 1),
-    )
+    case = _register(db_session, village, wh_directory, P1, "tuberculosis")
     chronic.record_followup(
         db_session,
         village,
@@ -324,7 +260,10 @@ def test_a_rejected_batch_marks_nothing_and_is_sent_again(
     refused = export.export_events(db_session, wh, key=KEY, today=TODAY)  # T2, P3 unknown there
     assert refused["contracts"] is not None and refused["contracts"].status == "rejected"
     wh.commit(
-        "org_units", _table("org_units", [_inst("T2", "township", "township_centre")]), "t2", "t"
+        "org_units",
+        _table("org_units", [_inst("T2", "K1", "township_centre", "township")]),
+        "t2",
+        "t",
     )
     resident = {
         "person_id": P3,
@@ -338,19 +277,6 @@ def test_a_rejected_batch_marks_nothing_and_is_sent_again(
     wh.commit("residents", _table("residents", [resident]), "p3", "t")
     again = export.export_events(db_session, wh, key=KEY, today=TODAY)
     assert again["contracts"] is not None and again["contracts"].status == "committed"
-
-
-def _register(db, actor, directory, person: str, disease: str):  # type: ignore[no-untyped-def]
-    return chronic.register_case(
-        db,
-        actor,
-        directory,
-        person_id=person,
-        disease=disease,
-        institution_id="V1",
-        confirmed_on=D(2024, 3, 1),
-        today=D(2024, 3, 1),
-    )
 
 
 def test_registrations_are_exported_once_each_as_they_come(

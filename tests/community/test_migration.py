@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import inspect
+from tests.auth.test_migration import _tables
 
-from yigai.store import downgrade, make_engine, migrate
+from yigai.store import downgrade, migrate
 
 TABLES = {
     "community_referrals",
@@ -15,14 +15,6 @@ TABLES = {
     "community_chronic_cases",
     "community_followups",
 }
-
-
-def _tables(url: str) -> set[str]:
-    engine = make_engine(url)
-    try:
-        return set(inspect(engine).get_table_names())
-    finally:
-        engine.dispose()
 
 
 def test_0004_creates_the_community_tables_and_downgrade_drops_them(empty_db_url: str) -> None:

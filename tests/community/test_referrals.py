@@ -14,31 +14,15 @@ from yigai.errors import Conflict, Forbidden, Invalid, NotFound
 from yigai.store import AuditLog
 from yigai.store.models_community import ChronicCase
 
-from .conftest import NOW, P1, P3, TODAY, MakePrincipal
+from .conftest import NOW, P1, P3, TODAY, MakePrincipal, down_referral, up_referral
 
 H = dt.timedelta(hours=1)
-
-
-def _up(db, actor, directory, person=P1, origin="V1", **kw):  # type: ignore[no-untyped-def]
-    return rf.request_referral(
-        db,
-        actor,
-        directory,
-        person_id=person,
-        direction="up",
-        from_institution_id=origin,
-        reason="血压控制不佳",
-        diagnosis_code="i10",
-        summary="三次随访血压均高于目标",
-        now=kw.pop("now", NOW),
-        **kw,
-    )
 
 
 def test_an_up_referral_goes_to_the_lead_hospital_of_the_community(
     db_session, village, directory: ResidentDirectory
 ) -> None:
-    r = _up(db_session, village, directory)
+    r = up_referral(db_session, village, directory)
     assert (r.state, r.to_institution_id, r.diagnosis_code) == ("requested", "H1", "I10")
     assert aware(r.expires_at) == NOW + 72 * H
 
@@ -47,7 +31,7 @@ def test_a_resident_outside_the_doctors_village_is_not_found(
     db_session, village, directory: ResidentDirectory
 ) -> None:
     with pytest.raises(NotFound):
-        _up(db_session, village, directory, person=P3, origin="V1")
+        up_referral(db_session, village, directory, person=P3, origin="V1")
 
 
 def test_a_role_without_the_permission_is_forbidden(
@@ -55,31 +39,20 @@ def test_a_role_without_the_permission_is_forbidden(
 ) -> None:
     bureau = principal("ju", "health_bureau", "V1")
     with pytest.raises(Forbidden):
-        _up(db_session, bureau, directory)
+        up_referral(db_session, bureau, directory)
 
 
 def test_a_diagnosis_that_is_not_icd10_is_refused(
     db_session, village, directory: ResidentDirectory
 ) -> None:
     with pytest.raises(Invalid, match="ICD-10"):
-        rf.request_referral(
-            db_session,
-            village,
-            directory,
-            person_id=P1,
-            direction="up",
-            from_institution_id="V1",
-            reason="r",
-            diagnosis_code="高血压",
-            summary="s",
-            now=NOW,
-        )
+        up_referral(db_session, village, directory, diagnosis_code="高血压")
 
 
 def test_the_full_path_requested_accepted_arrived_completed(
     db_session, village, specialist, directory: ResidentDirectory
 ) -> None:
-    r = _up(db_session, village, directory)
+    r = up_referral(db_session, village, directory)
     for action, state in (("accept", "accepted"), ("arrive", "arrived"), ("complete", "completed")):
         r = rf.transition(db_session, specialist, r.id, action, now=NOW + H)
         assert r.state == state
@@ -89,7 +62,7 @@ def test_the_full_path_requested_accepted_arrived_completed(
 def test_an_invalid_transition_names_the_state_and_the_action(
     db_session, village, specialist, directory: ResidentDirectory
 ) -> None:
-    r = _up(db_session, village, directory)
+    r = up_referral(db_session, village, directory)
     with pytest.raises(Conflict) as err:
         rf.transition(db_session, specialist, r.id, "complete", now=NOW + H)
     assert "已申请" in err.value.zh and "完成" in err.value.zh
@@ -99,7 +72,7 @@ def test_an_invalid_transition_names_the_state_and_the_action(
 def test_accepting_twice_in_one_session_is_a_conflict(
     db_session, village, specialist, directory: ResidentDirectory
 ) -> None:
-    r = _up(db_session, village, directory)
+    r = up_referral(db_session, village, directory)
     rf.transition(db_session, specialist, r.id, "accept", now=NOW + H)
     with pytest.raises(Conflict, match="已接收"):
         rf.transition(db_session, specialist, r.id, "accept", now=NOW + H)
@@ -108,7 +81,7 @@ def test_accepting_twice_in_one_session_is_a_conflict(
 def test_a_specialist_of_another_community_cannot_see_the_referral(
     db_session, village, principal: MakePrincipal, directory: ResidentDirectory
 ) -> None:
-    r = _up(db_session, village, directory)
+    r = up_referral(db_session, village, directory)
     other = principal("waixian", "county_specialist", "H2")
     with pytest.raises(NotFound):
         rf.transition(db_session, other, r.id, "accept", now=NOW + H)
@@ -117,13 +90,13 @@ def test_a_specialist_of_another_community_cannot_see_the_referral(
 def test_the_referring_doctor_cannot_accept_their_own_up_referral(
     db_session, village, directory: ResidentDirectory
 ) -> None:
-    r = _up(db_session, village, directory)
+    r = up_referral(db_session, village, directory)
     with pytest.raises(Forbidden):
         rf.transition(db_session, village, r.id, "accept", now=NOW + H)
 
 
 def test_reject_needs_a_reason(db_session, village, specialist, directory) -> None:  # type: ignore[no-untyped-def]
-    r = _up(db_session, village, directory)
+    r = up_referral(db_session, village, directory)
     with pytest.raises(Invalid, match="原因"):
         rf.transition(db_session, specialist, r.id, "reject", now=NOW + H)
     assert rf.transition(db_session, specialist, r.id, "reject", now=NOW, note="无床位").state == (
@@ -134,8 +107,8 @@ def test_reject_needs_a_reason(db_session, village, specialist, directory) -> No
 def test_overdue_requests_expire_and_later_ones_do_not(
     db_session, village, directory: ResidentDirectory
 ) -> None:
-    old = _up(db_session, village, directory)
-    new = _up(db_session, village, directory, now=NOW + 10 * H)
+    old = up_referral(db_session, village, directory)
+    new = up_referral(db_session, village, directory, now=NOW + 10 * H)
     assert rf.expire_overdue(db_session, NOW + 72 * H) == 1
     db_session.refresh(old)
     db_session.refresh(new)
@@ -146,7 +119,7 @@ def test_overdue_requests_expire_and_later_ones_do_not(
 def test_accepting_past_the_time_limit_is_refused(
     db_session, village, specialist, directory: ResidentDirectory
 ) -> None:
-    r = _up(db_session, village, directory)
+    r = up_referral(db_session, village, directory)
     with pytest.raises(Conflict, match="时限"):
         rf.transition(db_session, specialist, r.id, "accept", now=NOW + 72 * H)
 
@@ -154,7 +127,7 @@ def test_accepting_past_the_time_limit_is_refused(
 def test_every_change_is_audited_with_the_pseudonym(
     db_session, village, specialist, directory: ResidentDirectory
 ) -> None:
-    r = _up(db_session, village, directory)
+    r = up_referral(db_session, village, directory)
     rf.transition(db_session, specialist, r.id, "accept", now=NOW + H)
     rows = db_session.scalars(select(AuditLog).where(AuditLog.object == f"referral:{r.id}")).all()
     assert [(a.user, a.action) for a in rows] == [("cun", "write"), ("zhuanke", "write")]
@@ -176,19 +149,7 @@ def test_a_down_referral_goes_back_home_and_makes_the_case_due(
     )
     db_session.add(case)
     db_session.flush()
-    r = rf.request_referral(
-        db_session,
-        specialist,
-        directory,
-        person_id=P1,
-        direction="down",
-        from_institution_id="H1",
-        reason="病情稳定",
-        diagnosis_code="I10",
-        summary="出院",
-        followup_plan="两周内测血压",
-        now=NOW,
-    )
+    r = down_referral(db_session, specialist, directory)
     assert r.to_institution_id == "V1"
     db_session.refresh(case)
     assert case.next_due == TODAY + dt.timedelta(days=14)
@@ -198,41 +159,18 @@ def test_a_down_referral_needs_a_followup_plan(
     db_session, specialist, directory: ResidentDirectory
 ) -> None:
     with pytest.raises(Invalid, match="随访计划"):
-        rf.request_referral(
-            db_session,
-            specialist,
-            directory,
-            person_id=P1,
-            direction="down",
-            from_institution_id="H1",
-            reason="r",
-            diagnosis_code="I10",
-            summary="s",
-            now=NOW,
-        )
+        down_referral(db_session, specialist, directory, followup_plan=None)
 
 
 def test_a_township_cannot_refer_down(db_session, township, directory) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(Invalid, match="县级医院"):
-        rf.request_referral(
-            db_session,
-            township,
-            directory,
-            person_id=P1,
-            direction="down",
-            from_institution_id="T1",
-            reason="r",
-            diagnosis_code="I10",
-            summary="s",
-            followup_plan="p",
-            now=NOW,
-        )
+        down_referral(db_session, township, directory, origin="T1")
 
 
 def test_reading_a_referral_is_audited_and_scoped(
     db_session, village, principal: MakePrincipal, directory: ResidentDirectory
 ) -> None:
-    r = _up(db_session, village, directory)
+    r = up_referral(db_session, village, directory)
     assert rf.get_referral(db_session, village, r.id).id == r.id
     entry = db_session.scalars(
         select(AuditLog).where(AuditLog.object == f"referral:{r.id}", AuditLog.action == "read")
@@ -245,12 +183,12 @@ def test_reading_a_referral_is_audited_and_scoped(
 def test_the_referring_doctor_may_cancel_until_the_patient_arrives(
     db_session, village, specialist, directory: ResidentDirectory
 ) -> None:
-    r = _up(db_session, village, directory)
+    r = up_referral(db_session, village, directory)
     rf.transition(db_session, specialist, r.id, "accept", now=NOW + H)
     assert rf.transition(
         db_session, village, r.id, "cancel", now=NOW + H, note="患者拒绝"
     ).state == ("cancelled")
-    other = _up(db_session, village, directory)
+    other = up_referral(db_session, village, directory)
     rf.transition(db_session, specialist, other.id, "accept", now=NOW + H)
     rf.transition(db_session, specialist, other.id, "arrive", now=NOW + H)
     with pytest.raises(Conflict, match="已到达"):
@@ -260,7 +198,7 @@ def test_the_referring_doctor_may_cancel_until_the_patient_arrives(
 def test_an_accepted_patient_who_never_arrives_expires_from_the_acceptance(
     db_session, village, specialist, directory: ResidentDirectory
 ) -> None:
-    r = _up(db_session, village, directory)
+    r = up_referral(db_session, village, directory)
     rf.transition(db_session, specialist, r.id, "accept", now=NOW + 70 * H)
     assert rf.expire_overdue(db_session, NOW + 100 * H) == 0
     assert rf.expire_overdue(db_session, NOW + 142 * H) == 1
@@ -273,15 +211,4 @@ def test_an_identity_number_in_free_text_is_refused(
 
     number = "11010519491231002" + identity.check_digit("11010519491231002")
     with pytest.raises(Invalid, match="身份证号"):
-        rf.request_referral(
-            db_session,
-            village,
-            directory,
-            person_id=P1,
-            direction="up",
-            from_institution_id="V1",
-            reason="r",
-            diagnosis_code="I10",
-            summary=f"患者 {number} 头晕",
-            now=NOW,
-        )
+        up_referral(db_session, village, directory, summary=f"患者 {number} 头晕")

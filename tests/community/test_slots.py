@@ -12,7 +12,7 @@ from yigai.community import referrals as rf
 from yigai.community import slots
 from yigai.errors import Conflict, Forbidden
 
-from .conftest import NOW, P1, P2, TODAY
+from .conftest import NOW, P1, P2, TODAY, up_referral
 
 DAY = dt.date(2024, 3, 4)
 
@@ -25,21 +25,6 @@ def manager(principal):  # type: ignore[no-untyped-def]
 def _open(db, manager, count=5):  # type: ignore[no-untyped-def]
     return slots.open_slots(
         db, manager, institution_id="H1", department="心内科", day=DAY, count=count
-    )
-
-
-def _refer(db, actor, directory, person=P1):  # type: ignore[no-untyped-def]
-    return rf.request_referral(
-        db,
-        actor,
-        directory,
-        person_id=person,
-        direction="up",
-        from_institution_id="V1" if person == P1 else "T1",
-        reason="r",
-        diagnosis_code="I10",
-        summary="s",
-        now=NOW,
     )
 
 
@@ -62,7 +47,7 @@ def test_a_green_channel_referral_takes_a_reserved_slot_first(
         db_session, township, team.id, username="cun", member_role="gp", institution_id="V1"
     )
     ct.sign_contract(db_session, township, directory, person_id=P1, team_id=team.id, today=TODAY)
-    r = _refer(db_session, village, directory)
+    r = up_referral(db_session, village, directory)
     slot = slots.book_for_referral(db_session, village, r.id, department="心内科", day=DAY)
     assert slot.reserved and slot.referral_id == r.id
 
@@ -72,11 +57,11 @@ def test_an_ordinary_referral_cannot_take_a_reserved_slot(
 ) -> None:  # type: ignore[no-untyped-def]
     _open(db_session, manager, count=5)  # 1 reserved, 4 ordinary
     for _ in range(4):
-        r = _refer(db_session, village, directory)
+        r = up_referral(db_session, village, directory)
         assert not slots.book_for_referral(
             db_session, village, r.id, department="心内科", day=DAY
         ).reserved
-    r = _refer(db_session, village, directory)
+    r = up_referral(db_session, village, directory)
     with pytest.raises(Conflict, match="没有可预约"):
         slots.book_for_referral(db_session, village, r.id, department="心内科", day=DAY)
 
@@ -87,33 +72,29 @@ def test_an_ordinary_booking_never_takes_a_reserved_slot(
     opened = _open(db_session, manager, count=5)  # 20% of 5: 1 reserved
     assert sum(s.reserved for s in opened) == 1
     free_ordinary = 4
+
+    def book() -> None:
+        slots.book_ordinary(
+            db_session,
+            township,
+            directory,
+            person_id=P2,
+            institution_id="H1",
+            department="心内科",
+            day=DAY,
+        )
+
     for _ in range(free_ordinary):
-        slots.book_ordinary(
-            db_session,
-            township,
-            directory,
-            person_id=P2,
-            institution_id="H1",
-            department="心内科",
-            day=DAY,
-        )
+        book()
     with pytest.raises(Conflict):
-        slots.book_ordinary(
-            db_session,
-            township,
-            directory,
-            person_id=P2,
-            institution_id="H1",
-            department="心内科",
-            day=DAY,
-        )
+        book()
 
 
 def test_a_rejected_referral_gives_its_slot_back(
     db_session, manager, village, specialist, directory
 ) -> None:  # type: ignore[no-untyped-def]
     _open(db_session, manager, count=5)
-    r = _refer(db_session, village, directory)
+    r = up_referral(db_session, village, directory)
     slot = slots.book_for_referral(db_session, village, r.id, department="心内科", day=DAY)
     rf.transition(db_session, specialist, r.id, "reject", now=NOW, note="无床位")
     db_session.refresh(slot)
@@ -140,7 +121,7 @@ def test_the_shipped_lists_say_they_are_a_working_list() -> None:
 
 def test_an_expired_referral_gives_its_slot_back(db_session, manager, village, directory) -> None:  # type: ignore[no-untyped-def]
     _open(db_session, manager, count=5)
-    r = _refer(db_session, village, directory)
+    r = up_referral(db_session, village, directory)
     slot = slots.book_for_referral(db_session, village, r.id, department="心内科", day=DAY)
     assert rf.expire_overdue(db_session, NOW + dt.timedelta(hours=72)) == 1
     db_session.refresh(slot)

@@ -9,10 +9,9 @@ from sqlalchemy import select
 
 from yigai.community import chronic, worklists
 from yigai.community import contracts as ct
-from yigai.community import referrals as rf
 from yigai.store import AuditLog
 
-from .conftest import NOW, P1, P2, TODAY
+from .conftest import NOW, P1, P2, TODAY, up_referral
 
 H = dt.timedelta(hours=1)
 
@@ -60,19 +59,7 @@ def test_referrals_awaiting_put_urgent_then_green_channel_first(
     db_session, village, township, specialist, directory
 ) -> None:  # type: ignore[no-untyped-def]
     def up(person, origin, actor, urgent=False, at=NOW):  # type: ignore[no-untyped-def]
-        return rf.request_referral(
-            db_session,
-            actor,
-            directory,
-            person_id=person,
-            direction="up",
-            from_institution_id=origin,
-            reason="r",
-            diagnosis_code="I10",
-            summary="s",
-            urgent=urgent,
-            now=at,
-        )
+        return up_referral(db_session, actor, directory, person, origin, urgent=urgent, now=at)
 
     team = ct.create_team(db_session, township, code="A", name="A", institution_id="T1")
     ct.add_member(

@@ -25,8 +25,11 @@ D = dt.date
 LINKED, UNLINKED = 0, 10_000  # township deductible owed by the admission: continued / 2nd stay
 
 
-def _warehouse(root: Path, source_end: dt.date, from_encounter: str | None = None) -> Warehouse:
-    """R1 in H1 from 1 March to ``source_end``, then admitted to T1 on 10 March by RF1."""
+def _community_warehouse(
+    root: Path, encounters: list[dict[str, Any]], referrals: list[dict[str, Any]]
+) -> Warehouse:
+    """甲县 with community M1 (lead H1, member T1) and village clinic V1, resident R1 of V1,
+    and the given ``encounters`` and ``referrals``."""
     wh = Warehouse(root)
     orgs = [
         {"org_id": "P", "kind": "province", "name": "省"},
@@ -41,6 +44,19 @@ def _warehouse(root: Path, source_end: dt.date, from_encounter: str | None = Non
         {"community_id": "M1", "institution_id": i, "role": r, "valid_from": D(2020, 1, 1)}
         for i, r in (("H1", "lead"), ("T1", "member"))
     ]
+    for name, rows in (
+        ("org_units", orgs),
+        ("community_members", members),
+        ("residents", [_resident("R1", "V1")]),
+        ("encounters", encounters),
+        ("referrals", referrals),
+    ):
+        wh.commit(name, _table(name, rows), f"test-{name}", "test")
+    return wh
+
+
+def _warehouse(root: Path, source_end: dt.date, from_encounter: str | None = None) -> Warehouse:
+    """R1 in H1 from 1 March to ``source_end``, then admitted to T1 on 10 March by RF1."""
     encounters = [
         _enc("E1", "R1", "H1", "inpatient", D(2024, 3, 1), source_end, 1_000_000),
         _enc("E2", "R1", "T1", "inpatient", D(2024, 3, 10), D(2024, 3, 20), 200_000, "RF1"),
@@ -57,15 +73,7 @@ def _warehouse(root: Path, source_end: dt.date, from_encounter: str | None = Non
         "requested_on": D(2024, 3, 1),
         "status": "completed",
     }
-    for name, rows in (
-        ("org_units", orgs),
-        ("community_members", members),
-        ("residents", [_resident("R1", "V1")]),
-        ("encounters", encounters),
-        ("referrals", [referral]),
-    ):
-        wh.commit(name, _table(name, rows), f"test-{name}", "test")
-    return wh
+    return _community_warehouse(root, encounters, [referral])
 
 
 def _region_with_window(tmp_path: Path, days: int) -> Path:

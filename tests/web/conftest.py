@@ -10,6 +10,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from tests.auth.conftest import NOW, org_tables
@@ -100,3 +101,9 @@ def csrf_of(html: str) -> str:
     marker = 'name="csrf" value="'
     start = html.index(marker) + len(marker)
     return html[start : html.index('"', start)]
+
+
+def submit(client: TestClient, url: str, data: dict[str, str]) -> httpx.Response:
+    """Open the form page at ``url`` and post ``data`` back to it with the page's CSRF token."""
+    form = client.get(url)
+    return client.post(url, data={**data, "csrf": csrf_of(form.text)})

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from fastapi.testclient import TestClient
 from tests.service.conftest import directory, person
-from tests.web.conftest import OTHER_VILLAGE, VILLAGE, County, csrf_of, log_in
+from tests.web.conftest import OTHER_VILLAGE, VILLAGE, County, csrf_of, log_in, submit
 
 from yigai.auth import Role
 from yigai.auth.sessions import principal_of
@@ -96,10 +96,10 @@ def test_resident_page_shows_the_masked_identity_number_only(client: TestClient)
 
 def test_a_bad_reading_is_explained_beside_its_field(client: TestClient, county: County) -> None:
     log_in(client, Role.VILLAGE_DOCTOR)
-    form = client.get(f"/cases/{county.case_id}/followup")
-    r = client.post(
+    r = submit(
+        client,
         f"/cases/{county.case_id}/followup",
-        data={"followup_date": "2026-03-02", "sbp": "abc", "dbp": "95", "csrf": csrf_of(form.text)},
+        {"followup_date": "2026-03-02", "sbp": "abc", "dbp": "95"},
     )
     assert r.status_code == 422
     assert '<span class="field-error" id="sbp-error" role="alert">请输入整数</span>' in r.text
@@ -109,10 +109,8 @@ def test_a_library_refusal_shows_beside_the_field_it_is_about(
     client: TestClient, county: County
 ) -> None:
     log_in(client, Role.VILLAGE_DOCTOR)
-    form = client.get(f"/cases/{county.case_id}/followup")
-    r = client.post(
-        f"/cases/{county.case_id}/followup",
-        data={"followup_date": "2026-03-02", "sbp": "150", "csrf": csrf_of(form.text)},
+    r = submit(
+        client, f"/cases/{county.case_id}/followup", {"followup_date": "2026-03-02", "sbp": "150"}
     )
     assert r.status_code == 422
     assert 'id="dbp-error" role="alert">高血压随访须录入收缩压和舒张压</span>' in r.text
@@ -122,10 +120,10 @@ def test_an_urgent_reading_proposes_a_referral_the_specialist_accepts(
     county: County, client: TestClient
 ) -> None:
     log_in(client, Role.VILLAGE_DOCTOR)
-    form = client.get(f"/cases/{county.case_id}/followup")
-    r = client.post(
+    r = submit(
+        client,
         f"/cases/{county.case_id}/followup",
-        data={"followup_date": "2026-03-02", "sbp": "185", "dbp": "95", "csrf": csrf_of(form.text)},
+        {"followup_date": "2026-03-02", "sbp": "185", "dbp": "95"},
     )
     assert r.status_code == 303
     where = r.headers["location"]
@@ -180,10 +178,10 @@ def test_static_files_cannot_escape_their_folder(client: TestClient) -> None:
 
 def _propose(client: TestClient, county: County) -> str:
     """The referral a reading of SBP 185 proposes (its id)."""
-    form = client.get(f"/cases/{county.case_id}/followup")
-    r = client.post(
+    r = submit(
+        client,
         f"/cases/{county.case_id}/followup",
-        data={"followup_date": "2026-03-02", "sbp": "185", "dbp": "95", "csrf": csrf_of(form.text)},
+        {"followup_date": "2026-03-02", "sbp": "185", "dbp": "95"},
     )
     return r.headers["location"].split("/")[2].split("?")[0]
 
@@ -287,10 +285,8 @@ def test_a_village_doctor_signs_a_resident_to_the_clinics_team(client: TestClien
 
 def test_signing_without_a_team_is_explained_beside_the_team(client: TestClient) -> None:
     log_in(client, Role.VILLAGE_DOCTOR)
-    form = client.get(f"/residents/{person(VILLAGE)}/contract")
-    r = client.post(
-        f"/residents/{person(VILLAGE)}/contract",
-        data={"team_id": "", "package": "basic", "csrf": csrf_of(form.text)},
+    r = submit(
+        client, f"/residents/{person(VILLAGE)}/contract", {"team_id": "", "package": "basic"}
     )
     assert r.status_code == 422
     assert 'id="team_id-error" role="alert">必填</span>' in r.text

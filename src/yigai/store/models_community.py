@@ -36,18 +36,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from yigai.records.schemas import REFERRAL_STATES  # the warehouse's referral statuses
 from yigai.store.base import Base
 from yigai.store.models import Id, utcnow
-
-REFERRAL_STATES = (
-    "requested",
-    "accepted",
-    "arrived",
-    "completed",
-    "rejected",
-    "cancelled",
-    "expired",
-)
 
 
 class Referral(Base):

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from yigai.community._common import local_day
 from yigai.community.discharge import settle_at_discharge
 from yigai.errors import Invalid
+from yigai.policy.adjudication import SPLIT_COLUMNS
 from yigai.policy.discharge import CostLine, DischargeEncounter
 from yigai.policy.params import regions
 from yigai.service.deps import Ctx, Db, Me
@@ -49,16 +50,7 @@ class DischargeIn(BaseModel):
 
 def settlement_json(row: DeskSettlement) -> dict[str, Any]:
     names = ("encounter_id", "person_id", "institution_id", "scheme_region", "scheme_version")
-    fen = (
-        "cost_total_fen",
-        "out_of_scope_fen",
-        "eligible_fen",
-        "deductible_fen",
-        "fund_fen",
-        "critical_fen",
-        "assistance_fen",
-        "patient_fen",
-    )
+    fen = ("cost_total_fen", "out_of_scope_fen", *SPLIT_COLUMNS)
     return {
         **{n: getattr(row, n) for n in names},
         "event_date": row.event_date.isoformat(),

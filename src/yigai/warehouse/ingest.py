@@ -26,6 +26,7 @@ Rules, in order, all vectorised:
    whole org tree usable (no unknown parent, self-parent or cycle on any day).
 5. Foreign keys (``references``): the value must be a stored key of the referenced record set,
    or a key in this batch when a record set refers to itself.
+   Rules 4 and 5 run under the warehouse lock (:mod:`yigai.warehouse.key_checks`).
 
 A batch with any bad row is rejected whole (nothing stored) unless ``accept_partial``; then
 the good rows are committed and the bad ones reported. Raw identity numbers and names are
@@ -54,10 +55,11 @@ from yigai.records.fields import MONTH_COLUMN, Field, Kind, RecordSet
 from yigai.warehouse import convert as cv
 from yigai.warehouse import keys, personal, versioned
 from yigai.warehouse.columns import FROM_IDENTITY, Source, plan_columns
+from yigai.warehouse.key_checks import as_text, check_keys, check_tree
 from yigai.warehouse.personal import Found
 from yigai.warehouse.readers import FileRejected, RawInput, read
 from yigai.warehouse.report import IngestReport, Rejection, Status, scrub
-from yigai.warehouse.store import Warehouse, is_sorted, month_column
+from yigai.warehouse.store import Warehouse, month_column
 
 __all__ = ["IngestReport", "Rejection", "Status", "ingest_file", "ingest_table"]
 
@@ -319,146 +321,6 @@ def _check_protected(name: str, column: str, values: pa.Array, found: Found) -> 
     )
 
 
-def _key_rows(keys: pa.Table, other: pa.Table, key: list[str]) -> np.ndarray:
-    """Row indices (column ``__row``) of ``keys`` whose key appears in ``other``."""
-    if other.num_rows == 0 or keys.num_rows == 0:
-        return np.zeros(0, dtype=np.int64)
-    hit = keys.join(other, keys=key, join_type="left semi", use_threads=True)
-    return np.asarray(hit["__row"].to_numpy(), dtype=np.int64)
-
-
-def _mask_of(rows: np.ndarray, n: int) -> np.ndarray:
-    mask = np.zeros(n, dtype=bool)
-    mask[rows] = True
-    return mask
-
-
-def _as_text(values: pa.Array | pa.ChunkedArray) -> pa.Array:
-    values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-    return pc.cast(values, pa.string())
-
-
-def _shown_text(rs: RecordSet, column: str, values: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """A key or reference as shown in a rejection. A pseudonym is never echoed: it would link
-    an identity number to the stored rows, and tell whether the person is stored. Anything
-    else in a personal column is a mistake of the file, shown (masked by ``report.scrub``)."""
-    text = _as_text(values)
-    if not rs.field(column).personal:
-        return text
-    pseudonym = pc.fill_null(pc.match_substring_regex(text, cv.PSEUDONYM_PATTERN), False)
-    return pc.if_else(pseudonym, pa.scalar(None, pa.string()), text)
-
-
-def _check_keys(
-    wh: Warehouse, rs: RecordSet, typed: pa.Table, found: Found, shown_as: dict[str, str]
-) -> np.ndarray:
-    """Check keys (and references); return the rows to skip: versions already stored with
-    the same content (:mod:`yigai.warehouse.versioned`)."""
-    n = typed.num_rows
-    skip = np.zeros(n, dtype=bool)
-    key = list(rs.stored_key)
-    key_col = shown_as.get(key[0], key[0])
-
-    def key_text() -> pa.Array:
-        shown = rs.key  # a versioned row is shown by its entity (version_from is beside it)
-        if len(shown) == 1:
-            return _shown_text(rs, shown[0], typed[shown[0]])
-        parts = [_shown_text(rs, k, typed[k]) for k in shown]
-        return pc.binary_join_element_wise(*parts, "|", null_handling="skip")
-
-    present = np.ones(n, dtype=bool)
-    for k in key:
-        present &= cv.to_numpy_mask(pc.is_valid(typed[k]))
-    keys = (
-        typed.select(key)
-        .append_column("__row", pa.array(np.arange(n, dtype=np.int64)))
-        .filter(pa.array(present))
-    )
-    if is_sorted(keys, key):
-        # Sorted input (the generator's usual order): copies of a key are neighbours.
-        same = np.zeros(keys.num_rows, dtype=bool)
-        if keys.num_rows > 1:
-            eq = np.ones(keys.num_rows - 1, dtype=bool)
-            for k in key:
-                column = keys[k]
-                eq &= cv.to_numpy_mask(
-                    pc.equal(column.slice(0, keys.num_rows - 1), column.slice(1))
-                )
-            same[:-1] |= eq
-            same[1:] |= eq
-        doubled = keys.filter(pa.array(same)).select(key)
-    else:
-        counts = keys.group_by(key).aggregate([("__row", "count")])
-        doubled = counts.filter(pc.greater(counts["__row_count"], 1)).select(key)
-    found.add(
-        key_col,
-        _mask_of(_key_rows(keys, doubled, key), n),
-        "主键在本批次中重复出现",
-        "the key appears more than once in this batch",
-        key_text,
-    )
-
-    months = None
-    if rs.partitioned:
-        months = pc.unique(typed[MONTH_COLUMN]).drop_null().to_pylist()
-    if months != [] and keys.num_rows:
-        # Only stored keys within the batch's key range can collide; statistics skip the rest.
-        lo, hi = pc.min_max(keys[key[0]]).values()
-        first = pc.field(key[0])
-        where = (first >= lo) & (first <= hi)
-        stored = wh.read(
-            rs.name, months=months, columns=key, where=where, scoped=False, purpose="ingest: keys"
-        )
-        if rs.versioned:
-            same, edited = versioned.stored_matches(wh, rs, typed, keys, stored)
-            skip[same] = True
-            found.add(key_col, _mask_of(edited, n), *versioned.EDITED, key_text)
-        else:
-            found.add(
-                key_col,
-                _mask_of(_key_rows(keys, stored, key), n),
-                "主键已存在于仓库中（重复导入）",
-                "the key is already stored (duplicate import)",
-                key_text,
-            )
-
-    for column, ref_name in rs.references:
-        ref = schemas.get(ref_name)
-        (ref_key,) = ref.key
-        known = wh.read(ref_name, columns=[ref_key], scoped=False, purpose="ingest: references")[
-            ref_key
-        ]
-        if ref_name == rs.name:
-            known = pa.chunked_array([*known.chunks, _as_text(typed[ref_key]).cast(known.type)])
-        values = typed[column]
-        missing = pc.and_(
-            pc.is_valid(values), pc.invert(pc.is_in(values, value_set=pc.unique(known)))
-        )
-        found.add(
-            shown_as.get(column, column),
-            cv.to_numpy_mask(missing),
-            f"在{ref.zh}（{ref_name}）中不存在",
-            f"not found in {ref_name}",
-            lambda values=values, column=column: _shown_text(rs, column, values),
-        )
-    return skip
-
-
-def _check_tree(wh: Warehouse, typed: pa.Table, found: Found, shown_as: dict[str, str]) -> None:
-    """``org_units``: rows that would leave the stored tree plus this batch unusable."""
-    by_reason: dict[tuple[str, str], list[int]] = {}
-    for row, zh, en in versioned.tree_problems(wh, typed, ~found.bad()):
-        by_reason.setdefault((zh, en), []).append(row)
-    for (zh, en), rows in by_reason.items():
-        found.add(
-            shown_as.get("parent_id", "parent_id"),
-            _mask_of(np.asarray(rows, dtype=np.int64), typed.num_rows),
-            zh,
-            en,
-            lambda: _as_text(typed["parent_id"]),
-        )
-
-
 def _ingest(
     wh: Warehouse,
     rs: RecordSet,
@@ -487,34 +349,40 @@ def _ingest(
         return report
     shown_as = {target: src.column for target, src in plan.items()}
     found = Found(n)
+    typed = _validate(rs, table, plan, key, found, shown_as, today or dt.date.today())
+
+    with wh.lock():
+        if _already(wh, report):
+            return report
+        if keyed and _key_refused(wh, key, allow_demo_key, report):  # another import's key
+            return report
+        good = _rows_to_store(wh, rs, raw, typed, found, shown_as, report, accept_partial)
+        if good is None:
+            return report
+        step(VALIDATE, 1, 1)
+        step(WRITE, 0, 1)
+        _commit(wh, rs, good, report, keyed, key)
+    step(WRITE, 1, 1)
+    return report
+
+
+def _validate(
+    rs: RecordSet,
+    table: pa.Table,
+    plan: dict[str, Source],
+    key: bytes,
+    found: Found,
+    shown_as: dict[str, str],
+    today: dt.date,
+) -> pa.Table:
+    """Rules 1-3 (no warehouse read): the batch converted to the record set's types, with
+    every column and row problem added to ``found``."""
     table = _cap_cells(table, plan, found)
-    columns = _convert_columns(rs, table, plan, key, found, today or dt.date.today())
+    columns = _convert_columns(rs, table, plan, key, found, today)
     typed = pa.table(columns, schema=pa.schema([pa.field(f.name, f.arrow_type) for f in rs.fields]))
     personal.reject_hidden_numbers(rs, typed, found, shown_as)
     if rs.partitioned:
-        assert rs.partition_by is not None
-        month = month_column(typed, rs.partition_by)
-        if MONTH_COLUMN in plan:
-            given = cv.convert(
-                Field(MONTH_COLUMN, Kind.INT, "月份", "month"), table[plan[MONTH_COLUMN].column]
-            )
-            for p in given.problems:
-                found.add(
-                    plan[MONTH_COLUMN].column,
-                    p.mask,
-                    p.zh,
-                    p.en,
-                    cv.text(table[plan[MONTH_COLUMN].column]),
-                )
-            differs = pc.not_equal(given.array, pc.cast(month, pa.int64()))
-            found.add(
-                plan[MONTH_COLUMN].column,
-                cv.to_numpy_mask(differs),
-                f"月份与 {rs.partition_by} 不一致",
-                f"month does not match {rs.partition_by}",
-                cv.text(table[plan[MONTH_COLUMN].column]),
-            )
-        typed = typed.append_column(pa.field(MONTH_COLUMN, pa.int32()), month)
+        typed = _with_month(rs, table, typed, plan, found)
 
     if rs.versioned:
         typed = versions.filled(typed)  # no version_from: the entity's first version
@@ -526,40 +394,82 @@ def _ingest(
             bad,
             check.zh,
             check.en,
-            lambda check=check: _as_text(typed[check.column]),
+            lambda check=check: as_text(typed[check.column]),
         )
+    return typed
 
-    with wh.lock():
-        if _already(wh, report):
-            return report
-        if keyed and _key_refused(wh, key, allow_demo_key, report):  # another import's key
-            return report
-        skip = _check_keys(wh, rs, typed, found, shown_as)
-        if rs.name == "org_units":
-            _check_tree(wh, typed, found, shown_as)
-        bad = found.bad()
-        report.rejections = _rejections(report.file, raw, found)
-        if (bad.any() or raw.broken) and not accept_partial:
-            report.status = "rejected"
-            return report
-        good = typed.filter(pa.array(~bad & ~skip))
-        if good.num_rows == 0 and skip.any() and not bad.any():
-            report.status = "already_imported"  # every version is stored as it is
-            return report
-        if good.num_rows == 0 and report.rows_read > 0:
-            report.status = "rejected"
-            return report
-        step(VALIDATE, 1, 1)
-        step(WRITE, 0, 1)
-        corrections = versioned.changes(wh, rs, good) if rs.versioned else []
-        report.batch = wh.commit(rs.name, good, report.batch_id, report.source)
-        versioned.record_changes(wh, rs, corrections, report.batch_id)
-        if keyed:
-            keys.record(wh.root, key)
-        report.status = "committed"
-        report.rows_stored = good.num_rows
-    step(WRITE, 1, 1)
-    return report
+
+def _with_month(
+    rs: RecordSet, table: pa.Table, typed: pa.Table, plan: dict[str, Source], found: Found
+) -> pa.Table:
+    """``typed`` with its partition month; a month column given in the file must agree."""
+    assert rs.partition_by is not None
+    month = month_column(typed, rs.partition_by)
+    if MONTH_COLUMN in plan:
+        given = cv.convert(
+            Field(MONTH_COLUMN, Kind.INT, "月份", "month"), table[plan[MONTH_COLUMN].column]
+        )
+        for p in given.problems:
+            found.add(
+                plan[MONTH_COLUMN].column,
+                p.mask,
+                p.zh,
+                p.en,
+                cv.text(table[plan[MONTH_COLUMN].column]),
+            )
+        differs = pc.not_equal(given.array, pc.cast(month, pa.int64()))
+        found.add(
+            plan[MONTH_COLUMN].column,
+            cv.to_numpy_mask(differs),
+            f"月份与 {rs.partition_by} 不一致",
+            f"month does not match {rs.partition_by}",
+            cv.text(table[plan[MONTH_COLUMN].column]),
+        )
+    return typed.append_column(pa.field(MONTH_COLUMN, pa.int32()), month)
+
+
+def _rows_to_store(
+    wh: Warehouse,
+    rs: RecordSet,
+    raw: RawInput,
+    typed: pa.Table,
+    found: Found,
+    shown_as: dict[str, str],
+    report: IngestReport,
+    accept_partial: bool,
+) -> pa.Table | None:
+    """Rules 4-5 (under the lock), then the rows to store; None when nothing is to be
+    stored, with ``report`` saying why."""
+    skip = check_keys(wh, rs, typed, found, shown_as)
+    if rs.name == "org_units":
+        check_tree(wh, typed, found, shown_as)
+    bad = found.bad()
+    report.rejections = _rejections(report.file, raw, found)
+    if (bad.any() or raw.broken) and not accept_partial:
+        report.status = "rejected"
+        return None
+    good = typed.filter(pa.array(~bad & ~skip))
+    if good.num_rows == 0 and skip.any() and not bad.any():
+        report.status = "already_imported"  # every version is stored as it is
+        return None
+    if good.num_rows == 0 and report.rows_read > 0:
+        report.status = "rejected"
+        return None
+    return good
+
+
+def _commit(
+    wh: Warehouse, rs: RecordSet, good: pa.Table, report: IngestReport, keyed: bool, key: bytes
+) -> None:
+    """Store ``good`` as the report's batch (under the lock), with its corrections audited
+    and, for personal records, the pseudonym key's fingerprint."""
+    corrections = versioned.changes(wh, rs, good) if rs.versioned else []
+    report.batch = wh.commit(rs.name, good, report.batch_id, report.source)
+    versioned.record_changes(wh, rs, corrections, report.batch_id)
+    if keyed:
+        keys.record(wh.root, key)
+    report.status = "committed"
+    report.rows_stored = good.num_rows
 
 
 def _key_refused(wh: Warehouse, key: bytes, allow_demo_key: bool, report: IngestReport) -> bool:

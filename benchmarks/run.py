@@ -7,6 +7,8 @@
 3. The community service under load (:mod:`benchmarks.bench_service`): the real service on
    loopback, concurrent clients through a mixed day at ten times the county's peak hour, on
    SQLite and PostgreSQL.
+4. The web pages' load time in Chromium (:mod:`benchmarks.bench_web`) on a county-year.
+5. Policy what-if (:mod:`benchmarks.bench_whatif`): ``yigai whatif`` on a settled county-year.
 
 Results go to ``benchmarks/results.json`` and ``benchmarks/results.md`` (committed). Sizes can
 be lowered for a quick look: ``python -m benchmarks.run --residents 50000 --claims 200000``.
@@ -29,7 +31,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from benchmarks import bench_service, pandas_baseline
+from benchmarks import bench_indicators as vs_hand
+from benchmarks import bench_service, bench_web, bench_whatif, pandas_baseline
 from yigai import settings as settings_mod
 from yigai.periods import Grain, periods_of_year
 
@@ -167,6 +170,8 @@ def write(results: dict) -> None:
             f"**Engine is {ind['ratio_pandas_over_engine']}× the pandas baseline.**",
             "",
         ]
+    if curve := results.get("indicator_curve"):
+        lines += vs_hand.section(curve)
     if runs := results.get("adjudication"):
         runs = runs if isinstance(runs, list) else [runs]
         lines += [
@@ -246,6 +251,10 @@ def write(results: dict) -> None:
         ]
     if service := results.get("service"):
         lines += bench_service.section(service)
+    if web := results.get("web"):
+        lines += bench_web.section(web)
+    if whatif := results.get("whatif"):
+        lines += bench_whatif.section(whatif)
     (HERE / "results.md").write_text("\n".join(lines))
 
 
@@ -291,8 +300,20 @@ def main() -> None:
         help="claim counts",
     )
     ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument(
+        "--indicator-sizes",
+        type=int,
+        nargs="+",
+        default=[200_000, 1_000_000, 2_000_000],
+        help="residents per county for the engine vs hand-SQL curve",
+    )
     ap.add_argument("--workdir", type=Path, default=HERE / "work")
-    ap.add_argument("--only", choices=["indicators", "adjudication", "service"], default=None)
+    ap.add_argument(
+        "--only", choices=["indicators", "adjudication", "service", "web", "whatif"], default=None
+    )
+    ap.add_argument("--whatif-residents", type=int, default=300_000)
+    ap.add_argument("--web-residents", type=int, default=300_000)
+    ap.add_argument("--web-loads", type=int, default=bench_web.DEFAULT_LOADS)
     ap.add_argument("--service-residents", type=int, default=500_000)
     ap.add_argument("--service-clients", type=int, default=20)
     ap.add_argument("--service-seconds", type=float, default=60)
@@ -304,9 +325,14 @@ def main() -> None:
         run_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         machine=f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
     )
-    if args.only != "service" or "run_at" not in results:
-        results.update(stamp)  # the service section carries its own time: it runs alone
+    if args.only not in ("service", "web", "whatif") or "run_at" not in results:
+        results.update(stamp)  # the service, web and what-if sections carry their own time
     if args.only in (None, "indicators"):
+        results["indicator_curve"] = [
+            vs_hand.run(_county(n, args.workdir).root, n, args.repeat)
+            for n in sorted(args.indicator_sizes)
+        ]
+        print(json.dumps(results["indicator_curve"], indent=2))
         results["indicators"] = bench_indicators(args.residents, args.workdir, args.repeat)
         print(json.dumps(results["indicators"], indent=2))
     if args.only in (None, "adjudication"):
@@ -322,6 +348,14 @@ def main() -> None:
             seconds=args.service_seconds,
         ) | {"run_at": stamp["run_at"]}
         print(json.dumps(results["service"], indent=2, ensure_ascii=False))
+    if args.only in (None, "web"):
+        web = bench_web.run(args.web_residents, args.workdir, loads=args.web_loads)
+        results["web"] = web | {"run_at": stamp["run_at"]}
+        print(json.dumps(results["web"], indent=2, ensure_ascii=False))
+    if args.only in (None, "whatif"):
+        whatif = bench_whatif.run(args.whatif_residents, args.workdir, args.repeat)
+        results["whatif"] = whatif | {"run_at": stamp["run_at"]}
+        print(json.dumps(results["whatif"], indent=2, ensure_ascii=False))
     write(results)
 
 

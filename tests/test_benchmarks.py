@@ -71,3 +71,33 @@ def test_service_benchmark_drives_every_operation_without_an_error(tmp_path: Pat
         "contract_end",
         "discharge",
     }
+
+
+def test_web_benchmark_names_the_pages_over_the_target() -> None:
+    from benchmarks import bench_web
+
+    def page(p95: float) -> dict:
+        return {
+            "first_ms": 900.0,
+            "first_server_ms": 800.0,
+            "p50_ms": p95 - 20,
+            "p95_ms": p95,
+            "server_p50_ms": 30.0,
+        }
+
+    results = {
+        "residents": 1000,
+        "loads_per_page": 3,
+        "font_subset_seconds": 0.1,
+        "cpus": 2,
+        "cold_font": {"page": "/login", "load_ms": 500.0},
+        "full_font_fetched": False,
+        "baseline": page(40),
+        "pages": {"/fast": page(120), "/slow": page(310), "/none": None},
+        "load_average_before": [1.0],
+        "load_average_after": [1.0],
+    }
+    text = "\n".join(bench_web.section(results))
+    assert "**not met** for /slow." in text and "| /fast | 900 (800) | 100 | 120 |" in text
+    results["pages"]["/slow"] = page(299)
+    assert "**met**." in "\n".join(bench_web.section(results))

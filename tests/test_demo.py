@@ -228,3 +228,36 @@ def test_demo_and_report_command_write_the_same_bulletin(
     # the manual items are in both, scored from the stored entries (not 0 for want of input)
     entered = [r for rows in annex.values() for r in rows if "群众满意度" in r]
     assert entered and all(Decimal(str(r[4])) > 0 for r in entered), entered[:2]
+
+
+def test_demo_city_bulletin_names_its_lagging_counties_on_page_one(
+    result: demo.DemoResult,
+) -> None:
+    """Issue 14 §3: the demo city has three counties; its bulletin ranks them and page 1
+    names the counties that miss a key target, with their values and the counts behind them."""
+    import re
+
+    import pypdfium2 as pdfium
+
+    from yigai.orgs.hierarchy import org_info
+
+    info = org_info(Warehouse(result.warehouse).read("org_units"))
+    counties = [u.name for u in info.values() if u.kind == "county"]
+    assert len(counties) == demo.DEMO_COUNTIES
+    document = pdfium.PdfDocument(str(result.outputs["city_bulletin_pdf"]))
+    try:
+        first = "".join(document[0].get_textpage().get_text_range().split())
+    finally:
+        document.close()
+    assert "（一）未达标指标" in first
+    named = re.findall(r"(\d)个县中(\d)个未达标：(\S+?)[\d.]+%（[\d,]+/[\d,]+）", first)
+    assert named, first
+    assert any(name in counties for _, _, name in named), (named, counties)
+
+
+def test_summary_cites_source_documents_not_internal_labels(result: demo.DemoResult) -> None:
+    """Issue 14 §3: the summary's 来源 column names the document (title, issuer, date), never
+    种子002 or domain/README.md, which are not part of the product."""
+    html = result.outputs["summary_html"].read_text(encoding="utf-8")
+    assert "《湛江市加强紧密型县域医疗卫生共同体建设实施方案（征求意见稿）》（湛江市，2020年）" in html
+    assert "种子0" not in html and "domain/README" not in html

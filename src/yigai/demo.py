@@ -26,6 +26,7 @@ from yigai.periods import Grain, Period, parse, periods_of_year
 from yigai.reports.model import Direction
 from yigai.reports.status import Status, rag_status, target_text, trend
 from yigai.settings import Settings
+from yigai.sources import cite
 from yigai.synth.manual import ManualInputs
 from yigai.warehouse import Warehouse
 
@@ -53,16 +54,32 @@ class DemoResult:
     outputs: dict[str, Path] = field(default_factory=dict)
 
 
+#: Counties the demo city holds: a city bulletin ranks its counties, which needs several.
+DEMO_COUNTIES = 3
+
+
 def ensure_county(
-    wh: Warehouse, settings: Settings, residents: int, years: tuple[int, ...], seed: int
+    wh: Warehouse,
+    settings: Settings,
+    residents: int,
+    years: tuple[int, ...],
+    seed: int,
+    counties: int = 1,
 ) -> None:
-    """Generate the synthetic county unless the warehouse already holds data."""
+    """Generate the synthetic county (``counties`` > 1: that many counties of one city sharing
+    ``residents``) unless the warehouse already holds data."""
     from yigai.synth import SynthConfig, generate
 
     if wh.batches():
         console.print(f"复用已有数据仓库 / reusing warehouse at {wh.root}")
         return
-    config = SynthConfig(residents_per_county=residents, years=years, seed=seed)
+    config = SynthConfig(
+        counties_per_city=counties,
+        total_residents=residents if counties > 1 else None,
+        residents_per_county=residents,
+        years=years,
+        seed=seed,
+    )
     console.print(
         f"生成合成县：{residents:,} 名居民，{years[0]}–{years[-1]} 年 / generating a synthetic county"
     )
@@ -71,18 +88,21 @@ def ensure_county(
 
 
 def settle_years(wh: Warehouse, years: tuple[int, ...], region: str) -> None:
-    """医保结算: adjudicate and settle each year in order (a year's community budget is based
-    on the year before), printing the last year's summary. Settled years are not redone."""
-    from yigai.policy.commands import print_summary
+    """医保结算: adjudicate and settle each year in order, printing the last year's summary
+    (its demonstration inputs labelled 示范参数). Settled years are not redone."""
+    from yigai.policy.commands import print_summary, print_written
     from yigai.policy.run import settle
+    from yigai.policy.statements.store import write_statements
 
-    run = None
+    run = written = None
     for year in years:
         console.print(f"医保结算 {year} 年（{region}）/ settling insurance year {year}")
         with progress_bar() as bar:
             run = settle(wh, year, region, progress=bar)
-    if run is not None:
+        written = write_statements(wh, run)
+    if run is not None and written is not None:
         print_summary(run)
+        print_written(written)
 
 
 def single_bar(bar: ProgressFn, label: str) -> ProgressFn:
@@ -155,7 +175,7 @@ def summary_rows(
                     target="—" if target is None else target_text(f"{target.value}", direction),
                     deadline="—" if target is None else target.deadline.isoformat(),
                     status=_status(value, target, direction.value, _tolerance(pid)).value,
-                    source=ind.source or "",
+                    source=cite(ind.source or ""),
                     trend=trend(value, previous, direction),
                 )
             )
@@ -192,16 +212,24 @@ def run(
     residents: int = 20_000,
     years: tuple[int, ...] = (2024, 2025),
     seed: int = 2025,
-    region: str = "hebei_wuji",
+    region: str | None = None,
 ) -> DemoResult:
-    """Build or reuse the demo county, settle its insurance years under ``region``'s scheme,
-    compute the catalogue, print and write the summary and the quarterly bulletin."""
+    """Build or reuse the demo county, settle its insurance years under ``region``'s scheme
+    (default: the insurance rules the deployment names, :mod:`yigai.deployment`), compute
+    the catalogue, print and write the summary and the quarterly bulletin."""
+    from yigai import deployment
+
+    dep = deployment.active(settings.home)
+    if region is None:
+        rule = dep.rule_for("*", kind="county")
+        region = rule.insurance if rule is not None and rule.insurance else "hebei_wuji"
     wh = Warehouse(settings.warehouse_dir)
-    ensure_county(wh, settings, residents, years, seed)
+    ensure_county(wh, settings, residents, years, seed, counties=DEMO_COUNTIES)
 
     settle_years(wh, years, region)
     info = org_info(wh.read("org_units"))
-    county = next(u for u in info.values() if u.kind == "county")
+    # The first county by id, the one `yigai report` defaults to.
+    county = min((u for u in info.values() if u.kind == "county"), key=lambda u: u.org_id)
     supply_manual_inputs(settings, wh, county.org_id, years, seed)
 
     periods = [p for y in years for p in periods_of_year(y, tuple(Grain))]
@@ -224,6 +252,7 @@ def run(
         subtitle=f"{last_year}年及第4季度 · 实际值与目标对照 / value vs target",
         notes=[
             "数据为 yigai 合成数据，按公开文件中的数字校准 / synthetic data calibrated to the seed documents.",
+            *dep.notes_zh(),  # what plan, targets and insurance rules govern the region
             "目标来源见每行“来源”列；工作定义见 docs/indicators.md / targets cite their sources.",
             "状态只看目标（与季度通报同一规则）：达标；未达标但差距在目标值的容差以内为接近目标；"
             "其余为未达标；较上期改善与否另列 / status is about the target only, as in the "
@@ -237,6 +266,10 @@ def run(
     quarter = Period.quarter(last_year, 4)
     bulletin = write_bulletin(settings, wh, county.org_id, quarter, values)
     outputs.update({f"bulletin_{fmt}": path for fmt, path in bulletin.items()})
+    if county.parent_id is not None and info[county.parent_id].kind == "city":
+        # The city's bulletin ranks its counties (`yigai report --region <city>`).
+        city = write_bulletin(settings, wh, county.parent_id, quarter, values)
+        outputs.update({f"city_bulletin_{fmt}": path for fmt, path in city.items()})
     return DemoResult(
         warehouse=wh.root,
         values=values,

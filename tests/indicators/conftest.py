@@ -169,6 +169,9 @@ def residents() -> pa.Table:
                 "left_on": left,
                 "grp_hypertension": flags.get("grp_hypertension", False),
                 "grp_poverty": flags.get("grp_poverty", False),
+                "grp_special_family": flags.get("grp_special_family", False),
+                "grp_severe_mental": flags.get("grp_severe_mental", False),
+                "grp_tuberculosis": flags.get("grp_tuberculosis", False),
                 "health_record_on": HEALTH_RECORDS.get(pid, (None, None))[0],
                 "health_record_electronic": HEALTH_RECORDS.get(pid, (None, None))[1],
             }

@@ -11,8 +11,9 @@ hand-computed tests of the other files stay true. ``CASES`` gives each condition
 with it and without it, worked out by hand from this table::
 
     K3 ─┬─ H3 county general hospital (public)   T3 township centre   V3 village clinic
-    residents (home V3): q1 44 uninsured · q2 74 (key: 65+) · q3 44 employee · q4 44
-    contract n3: q3 (not a key person), valid all 2025
+    residents (home V3): q1 44 uninsured · q2 74 (key: 65+) · q3 44 employee · q4 44 ·
+                         q5, q6 children of a special family (key)
+    contracts n3: q3 (not a key person), n5: q5; both valid all 2025
     staff: t1 T3 doctor junior secondary · t2 T3 nurse senior bachelor ·
            t3 H3 doctor senior master
     encounters  a1 q1 H3 inpatient  05-10              (uninsured)
@@ -21,9 +22,11 @@ with it and without it, worked out by hand from this table::
                 a4 q3 H3 outpatient 05-07 TCM
                 a5 q3 T3 inpatient  05-20 TCM
                 a6 x9 T3 outpatient 05-08              claim: fund 1000, out of county
-    referrals   g1 q2 down H3→V3 05-15 completed · g2 q1 down H3→V3 05-16 rejected
+    referrals   g1 q2 down H3→V3 05-15 completed · g2 q1 down H3→V3 05-16 rejected ·
+                g3 q3 up H3→CH 05-17 rejected
     cases (V3)  j1 q1 diabetes · j2 q2 hypertension · j3 q3 hypertension ·
-                j4 q3 diabetes · j5 q4 hypertension
+                j4 q3 diabetes · j5 q4 hypertension · j6 q2 severe mental disorder ·
+                j7 q2 tuberculosis (q2 is flagged for both)
     follow-ups (2025; BP sbp/dbp, glucose G)
         j1  clinic 02-10, 04-10, 07-10, 10-10, each 120/70 G 6.0
         j2  clinic 03-05 130/80 · clinic 06-05 132/82 · phone 09-05 · clinic 11-05 —/80
@@ -115,9 +118,13 @@ def k3_region() -> dict[str, pa.Table]:
     r = residents()  # r5: born 1980, no group flag, uninsured; r1: born 1950
     people = [
         like(r, "r5", person_id="q1", home_unit_id="V3"),
-        like(r, "r1", person_id="q2", home_unit_id="V3"),
+        like(r, "r1", person_id="q2", home_unit_id="V3", grp_severe_mental=True,
+             grp_tuberculosis=True),
         like(r, "r5", person_id="q3", home_unit_id="V3", scheme="employee"),
         like(r, "r5", person_id="q4", home_unit_id="V3", scheme="resident"),
+        # r4: a child born 2021; q5 and q6 are children of a special family
+        like(r, "r4", person_id="q5", home_unit_id="V3", grp_special_family=True),
+        like(r, "r4", person_id="q6", home_unit_id="V3", grp_special_family=True),
     ]
     s = staff()  # s3 T1 doctor, s2 T1 nurse, s8 H1 doctor
     # t1 is the one primary doctor (no college degree); the nurse t2 and the hospital doctor
@@ -147,13 +154,22 @@ def k3_region() -> dict[str, pa.Table]:
              to_institution_id="V3", requested_on=D(2025, 5, day), status=status)
         for rid, who, day, status in (("g1", "q2", 15, "completed"), ("g2", "q1", 16, "rejected"))
     ]  # fmt: skip
+    # g3: an up-referral to the city hospital, rejected (out of county only if done).
+    sent.append(
+        like(referrals(), "f1", referral_id="g3", person_id="q3", from_institution_id="H3",
+             to_institution_id="CH", requested_on=D(2025, 5, 17), status="rejected")
+    )  # fmt: skip
     cases = [
         like(chronic_cases(), "k1", case_id=cid, person_id=who, disease=disease,
              institution_id="V3")
-        for cid, (who, disease) in _CASE.items()
+        for cid, (who, disease) in [*_CASE.items(), ("j6", ("q2", "severe_mental")),
+                                    ("j7", ("q2", "tuberculosis"))]
     ]  # fmt: skip
     # q3 signs but is not a key person (44, no group flag).
-    signed = [like(contracts(), "c3", contract_id="n3", person_id="q3", institution_id="V3")]
+    signed = [
+        like(contracts(), "c3", contract_id=cid, person_id=who, institution_id="V3")
+        for cid, who in (("n3", "q3"), ("n5", "q5"))
+    ]
     tables = region()
     extra = {
         "org_units": orgs,
@@ -240,8 +256,30 @@ CASES = [
     ("tcm_share", "numerator_where_is_outpatient", "K3", "202505", (0, 2), (1, 2)),
     # T3's fund in county: a3 500; a6's 1000 is paid for a patient from outside the county.
     ("fund_primary_share", "numerator_where_in_county", "T3", "202505", (500, 500), (1500, 500)),
-    # Key: q2 (74), no contract; q3 has a contract but is not a key person.
-    ("key_contract_rate", "numerator_where_key_population", "K3", "202505", (0, 1), (1, 1)),
+    # Key: q2 (74), no contract; q5 q6 (children), q5 signed; q3 signed but is not key.
+    ("key_contract_rate", "numerator_where_key_population", "K3", "202505", (1, 3), (2, 3)),
+    # Special family q5 (signed) and q6; q3 signed but is not in a special family.
+    ("special_contract_rate", "numerator_where_grp_special_family", "K3", "202505",
+     (1, 2), (2, 2)),
+    ("special_contract_rate", "numerator_where_has_contract", "K3", "202505", (1, 2), (2, 2)),
+    # H3's done referrals: g1 to V3; g3 to the city hospital was rejected.
+    ("out_of_county_referral_rate", "numerator_where_status", "H3", "202505", (0, 1), (1, 1)),
+    ("out_of_county_referral_rate", "numerator_where_to_level", "H3", "202505", (0, 1), (1, 1)),
+    # Cases at V3 on 05-31: j1–j5 are hypertension or diabetes; j6, j7 are not counted.
+    ("chronic_primary_management_rate", "numerator_where_disease", "K3", "202505",
+     (5, 5), (7, 5)),
+    ("chronic_primary_management_rate", "denominator_where_disease", "K3", "202505",
+     (5, 5), (5, 7)),
+    # q2 is the one registered severe-mental and tuberculosis patient, managed (j6, j7);
+    # people with any case: q1–q4; residents: q1–q6.
+    ("severe_mental_management_rate", "numerator_where_disease", "K3", "202505", (1, 1), (4, 1)),
+    ("severe_mental_management_rate", "denominator_where_grp_severe_mental", "K3", "202505",
+     (1, 1), (1, 6)),
+    ("tuberculosis_management_rate", "numerator_where_disease", "K3", "202505", (1, 1), (4, 1)),
+    ("tuberculosis_management_rate", "denominator_where_grp_tuberculosis", "K3", "202505",
+     (1, 1), (1, 6)),
+    # Residents q1–q6: q1 is uninsured.
+    ("insurance_enrolment_rate", "numerator_where_home_scheme", "K3", "202505", (5, 6), (6, 6)),
     # g2 was rejected: not a down-referral done.
     ("down_referral_count", "numerator_where_status", "H3", "202505", (1, 1), (2, 1)),
     ("down_referral_rate", "numerator_where_status", "H3", "202505", (1, 1), (2, 1)),

@@ -10,19 +10,19 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_shipped_reference_equals_generated_markdown() -> None:
-    expected = docs.render_markdown(catalogue.default(), targets.default())
+    expected = docs.render_markdown(catalogue.default(), targets.shipped())
     assert (ROOT / "docs" / "indicators.md").read_text(encoding="utf-8") == expected
 
 
 def test_every_indicator_has_a_row() -> None:
-    text = docs.render_markdown(catalogue.default(), targets.default())
+    text = docs.render_markdown(catalogue.default(), targets.shipped())
     for ind in catalogue.default():
         assert f"| `{ind.id}` |" in text
 
 
 def test_targets_show_baseline_and_comparison() -> None:
     """Seed 002 annex 3: 每千人口基层卫生人员数 4.02 → 4.55 by 2022."""
-    text = docs.render_markdown(catalogue.default(), targets.default())
+    text = docs.render_markdown(catalogue.default(), targets.shipped())
     row = next(line for line in text.splitlines() if "`primary_staff_per_1000`" in line)
     assert "4.02 → ≥4.55 by 2022-12-31" in row
 

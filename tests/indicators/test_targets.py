@@ -21,7 +21,8 @@ def _t(scope: str, value: str, deadline: dt.date, **kw: object) -> Target:
 
 
 def _by(indicator: str) -> Target:
-    return next(t for t in targets.load() if t.indicator == indicator)
+    """The seed target (the demo set re-dates the seeds' figures; it is not a seed's)."""
+    return next(t for t in targets.load() if t.indicator == indicator and t.set_id != "demo_2025")
 
 
 def test_zhanjiang_care_seeking_targets_for_2020() -> None:
@@ -54,9 +55,13 @@ def test_liaoning_drug_share_and_referral_targets() -> None:
 
 
 def test_kind_scope_applies_only_to_that_kind() -> None:
-    t = in_force("in_county_visit_rate", "K1", "2020", org_kind="county")
+    shipped = targets.load()
+    t = in_force("in_county_visit_rate", "K1", "2020", org_kind="county", targets=shipped)
     assert t is not None and t.value == Decimal(90)
-    assert in_force("in_county_visit_rate", "M1", "2020", org_kind="community") is None
+    assert (
+        in_force("in_county_visit_rate", "M1", "2020", org_kind="community", targets=shipped)
+        is None
+    )
 
 
 def test_most_specific_scope_wins() -> None:
@@ -70,12 +75,84 @@ def test_most_specific_scope_wins() -> None:
     assert in_force("drug_share", "H1", "2020", org_kind="institution", targets=pool).value == 40
 
 
-def test_nearest_upcoming_deadline_then_latest_past_one() -> None:
-    pool = [_t("*", "40", dt.date(2020, 12, 31)), _t("*", "35", dt.date(2022, 12, 31))]
+def test_nearest_upcoming_deadline_then_latest_past_one_while_valid() -> None:
+    until = dt.date(2024, 12, 31)
+    pool = [
+        _t("*", "40", dt.date(2020, 12, 31), valid_until=until),
+        _t("*", "35", dt.date(2022, 12, 31), valid_until=until),
+    ]
     assert in_force("drug_share", "X", "2020Q3", targets=pool).value == 40
     assert in_force("drug_share", "X", "2021", targets=pool).value == 35
     overdue = in_force("drug_share", "X", "2024", targets=pool)
     assert (overdue.value, overdue.deadline) == (35, dt.date(2022, 12, 31))
+
+
+def test_target_judges_nothing_after_its_deadline_without_valid_until() -> None:
+    """Issue 14 §2: a Liaoning 2015 target must not judge a county in 2025."""
+    pool = [_t("*", "40", dt.date(2015, 12, 31), set_on=dt.date(2015, 4, 24))]
+    assert in_force("drug_share", "X", "2015Q4", targets=pool) is not None
+    assert in_force("drug_share", "X", "2016Q1", targets=pool) is None
+    assert in_force("drug_share", "X", "2025", targets=pool) is None
+
+
+def test_target_judges_until_valid_until_then_stops() -> None:
+    pool = [_t("*", "40", dt.date(2020, 12, 31), valid_until=dt.date(2021, 6, 30))]
+    assert in_force("drug_share", "X", "2021Q2", targets=pool) is not None
+    assert in_force("drug_share", "X", "2021Q3", targets=pool) is None
+
+
+def test_file_level_valid_until_and_set_id(tmp_path: Path) -> None:
+    path = tmp_path / "county_k1.yaml"
+    path.write_text(
+        "region: 某县\nvalid_until: 2026-12-31\ntargets:\n  - {indicator: drug_share,"
+        " scope: '*', value: 38, comparison: below, deadline: 2025-12-31, source: x}\n",
+        encoding="utf-8",
+    )
+    (t,) = targets.load([path])
+    assert (t.valid_until, t.set_id) == (dt.date(2026, 12, 31), "county_k1")
+
+
+def test_default_targets_are_the_active_deployments_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo deployment names demo_2025 only: Liaoning 2015 and Zhanjiang sets do not judge."""
+    monkeypatch.setenv("YIGAI_HOME", str(tmp_path))
+    assert {t.set_id for t in targets.default()} == {"demo_2025"}
+    found = in_force("drug_share", "K1", "2025Q4", org_kind="county")
+    assert found is not None and found.set_id == "demo_2025"
+
+
+def test_loaded_target_file_governs_only_the_units_its_deployment_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`yigai targets load`: a county's own file, named for its county in the deployment,
+    judges that county (and its units) and not another county."""
+    monkeypatch.setenv("YIGAI_HOME", str(tmp_path))
+    own = tmp_path / "k1_2025.yaml"
+    own.write_text(
+        "targets:\n  - {indicator: drug_share, scope: '*', value: 33, comparison: below,"
+        " deadline: 2025-12-31, source: 本县方案}\n",
+        encoding="utf-8",
+    )
+    assert targets.install(own, tmp_path) == ("k1_2025", 1)
+    (tmp_path / "deployment.yaml").write_text(
+        "id: two\nname: 两县\ngoverns:\n"
+        "  - {units: [K1], targets: [k1_2025], plan: demo-2025}\n"
+        "  - {units: ['*'], targets: [demo_2025]}\n",
+        encoding="utf-8",
+    )
+    mine = targets.for_unit("H1", ["K1", "C1"])
+    other = targets.for_unit("H2", ["K2", "C1"])
+    assert [t.value for t in mine] == [Decimal(33)]
+    assert "k1_2025" not in {t.set_id for t in other}
+
+
+def test_bad_target_file_is_not_installed(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("targets:\n  - {indicator: nope}\n", encoding="utf-8")
+    with pytest.raises(CatalogueError):
+        targets.install(bad, tmp_path / "home")
+    assert not (tmp_path / "home" / "targets" / "bad.yaml").exists()
 
 
 def test_target_not_in_force_before_it_was_set() -> None:

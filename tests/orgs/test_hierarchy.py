@@ -191,3 +191,35 @@ def test_on_any_day_an_institution_has_one_ancestor_per_level(
     assert kinds.count("community") <= 1
     assert [k for k in kinds if k != "community"] == ["institution", "county", "city", "province"]
     assert [d for _, _, d in path] == list(range(len(path)))
+
+
+def _with_centre(village_centre: str | None) -> pa.Table:
+    units = _units().to_pylist()
+    for u in units:
+        u["centre_id"] = village_centre if u["org_id"] == "V" else None
+    return pa.Table.from_pylist(units)
+
+
+def test_village_clinic_rolls_up_through_its_township_centre() -> None:
+    """乡村一体化 (seed 003 二（五）): V belongs to T, so V's records count at T, then at T's
+    community and county, even though V itself is in no community."""
+    table = closure(_with_centre("T"), _members(MOVE))
+    assert _path_on(table, "V", D(2025, 3, 31)) == [
+        ("V", "institution", 0),
+        ("T", "institution", 1),
+        ("M1", "community", 2),
+        ("K", "county", 3),
+        ("C", "city", 4),
+        ("P", "province", 5),
+    ]
+    assert ("M2", "community", 2) in _path_on(table, "V", D(2025, 4, 1))
+
+
+def test_village_without_a_centre_does_not_roll_up_to_the_township() -> None:
+    table = closure(_with_centre(None), _members(MOVE))
+    assert "T" not in [a for a, _, _ in _path_on(table, "V", D(2025, 3, 31))]
+
+
+def test_centre_that_is_not_a_township_centre_is_refused() -> None:
+    with pytest.raises(HierarchyError, match="centre CH is unknown or not a township"):
+        closure(_with_centre("CH"), _members(MOVE))

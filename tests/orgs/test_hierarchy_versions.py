@@ -71,3 +71,30 @@ def test_unit_info_is_the_version_in_force_on_the_day() -> None:
     assert org_info(_units(), D(2025, 5, 1))["V"].parent_id == "TB"
     assert "X" in org_info(_units(), D(2025, 6, 30))
     assert "X" not in org_info(_units())
+
+
+def test_a_village_moved_to_another_township_centre_counts_there_from_the_version_date() -> None:
+    """乡村一体化 is a dated link: V belongs to centre TA, then to TB from 2025-05-01."""
+    schema = SCHEMA.append(pa.field("centre_id", pa.string()))
+
+    def unit(org_id, kind, inst_type=None, centre=None, since=None):  # type: ignore[no-untyped-def]
+        return {"org_id": org_id, "parent_id": None if org_id == "K" else "K", "kind": kind,
+                "name": org_id, "inst_type": inst_type, "version_from": since,
+                "retired_reason": None, "centre_id": centre}  # fmt: skip
+
+    units = pa.Table.from_pylist(
+        [
+            unit("K", "county"),
+            unit("TA", "institution", "township_centre"),
+            unit("TB", "institution", "township_centre"),
+            unit("V", "institution", "village_clinic", "TA"),
+            unit("V", "institution", "village_clinic", "TB", D(2025, 5, 1)),
+        ],
+        schema=schema,
+    )
+    assert _links(closure(units, MEMBERS), "V") == [
+        ("K", 2, BEGINNING, END_OF_TIME),
+        ("TA", 1, BEGINNING, D(2025, 4, 30)),
+        ("TB", 1, D(2025, 5, 1), END_OF_TIME),
+        ("V", 0, BEGINNING, END_OF_TIME),
+    ]

@@ -414,3 +414,24 @@ def test_unknown_code_message_is_the_scalar_paths(column: str, value: str) -> No
     with pytest.raises(ClaimError) as scalar:
         adjudicate([bad], SchemeBook("hubei_xiaogan"))
     assert str(vectorised.value) == str(scalar.value)
+
+
+def test_vectorised_path_refuses_an_encounter_id_given_twice_on_different_days() -> None:
+    """Claim order only sets claims of one person and day side by side: a duplicate on
+    another day (or of another person) must still be refused, as the scalar path does."""
+    one = ClaimInput("e1", "p1", dt.date(2024, 3, 1), "inpatient", "county", True, 100)
+    again = ClaimInput("e1", "p2", dt.date(2024, 5, 1), "outpatient", "village", True, 100)
+    with pytest.raises(ClaimError, match="duplicate encounter ids") as info:
+        adjudicate_table(table_from_claims([one, again]), "hubei_xiaogan")
+    assert (info.value.encounter_id, info.value.column) == ("e1", "encounter_id")
+
+
+def test_a_duplicate_in_another_chunk_of_persons_is_refused() -> None:
+    """Chunks of whole persons are adjudicated one by one; the check spans them all."""
+    claims = [
+        ClaimInput(f"e{i}", f"p{i}", dt.date(2024, 3, 1), "outpatient", "village", True, 100)
+        for i in range(6)
+    ]
+    claims.append(replace(claims[0], person_id="p5", event_date=dt.date(2024, 6, 1)))
+    with pytest.raises(ClaimError, match="duplicate encounter ids"):
+        adjudicate_table(table_from_claims(claims), "hubei_xiaogan", chunk_rows=2)

@@ -161,3 +161,14 @@ def test_chunks_of_hashed_keys_cover_every_row_once() -> None:
     for k, c in zip(keys.key.tolist(), chunk.tolist(), strict=True):
         by_person.setdefault(k, set()).add(c)
     assert all(len(c) == 1 for c in by_person.values())
+
+
+def test_check_unique_compares_ids_whose_keys_meet_byte_for_byte(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Equal keys are only candidates: distinct ids whose keys collide pass, equal ids fail."""
+    monkeypatch.setattr(co, "_id_key", lambda fixed: np.zeros(len(fixed), np.uint64))
+    co.check_unique(pa.array(["A001", "A002", "B003"]))
+    with pytest.raises(ClaimError, match="duplicate encounter ids") as info:
+        co.check_unique(pa.array(["A001", "A002", "A001"]))
+    assert info.value.encounter_id == "A001"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 import typer
 from typer.testing import CliRunner
@@ -87,3 +90,33 @@ def test_who_bears_names_the_parties_of_an_overrun() -> None:
     assert who_bears(_community(100, 120, 15, 5)).startswith("基金与医共体分担")
     assert who_bears(_community(100, 120, 20, 0)).startswith("基金 /")
     assert who_bears(_community(100, 120, 0, 20)).startswith("医共体 /")
+
+
+def test_settle_command_releases_the_withheld_share_by_the_given_scores(
+    home: Path, tmp_path: Path
+) -> None:
+    scores = tmp_path / "assessment_totals.parquet"
+    pq.write_table(pa.table({"org_id": ["440101Y1"], "total": [Decimal("95")]}), scores)
+    result = CliRunner().invoke(
+        _app(), ["--year", "2025", "--home", str(home), "--scores", str(scores)]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"考核得分取自 / assessment scores from {scores}" in result.output
+    assert "考核返还 / released by the score" in result.output
+    assert "待考核" not in result.output
+
+
+def test_settle_command_without_scores_shows_the_share_pending(home: Path) -> None:
+    result = CliRunner().invoke(_app(), ["--year", "2025", "--home", str(home)])
+    assert result.exit_code == 0, result.output
+    assert "待考核 / pending" in result.output
+
+
+def test_settle_command_with_a_bad_scores_file_exits_1(home: Path, tmp_path: Path) -> None:
+    scores = tmp_path / "bad.parquet"
+    pq.write_table(pa.table({"org_id": ["440101Y1"]}), scores)
+    result = CliRunner().invoke(
+        _app(), ["--year", "2025", "--home", str(home), "--scores", str(scores)]
+    )
+    assert result.exit_code == 1
+    assert "缺少列 total" in result.output and "Traceback" not in result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +16,7 @@ from yigai import params as shared
 from yigai.params import NotInForce, ParameterError
 from yigai.policy import params as policy
 from yigai.policy.params import (
+    DEFAULT_ROOT,
     Bracket,
     Scale,
     load,
@@ -229,3 +231,33 @@ def test_a_note_beside_a_dated_value_is_allowed_but_must_be_text(tmp_path: Path)
     with pytest.raises(ParameterError, match="must be non-empty text") as err:
         load_file(folder / "blank.yaml", "blank")
     assert err.value.key == "values.2024-01-01.note"
+
+
+def test_a_region_extending_another_inherits_what_it_does_not_set(tmp_path: Path) -> None:
+    base = tmp_path / "base"
+    shutil.copytree(DEFAULT_ROOT / "hebei_wuji", base)
+    child = tmp_path / "child"
+    (child / "inpatient").mkdir(parents=True)
+    (child / "index.yaml").write_text(
+        "description: 子方案 / child\nmetadata:\n  extends: base\n", encoding="utf-8"
+    )
+    ratio = (base / "inpatient" / "ratio.yaml").read_text(encoding="utf-8")
+    (child / "inpatient" / "ratio.yaml").write_text(
+        ratio.replace("county: 0.78", "county: 0.85"), encoding="utf-8"
+    )
+    on = dt.date(2025, 1, 1)
+    values = parameters("child", on, root=tmp_path)
+    assert values["inpatient.ratio"]["county"] == Decimal("0.85")
+    assert values["inpatient.deductible"] == parameters("base", on, root=tmp_path)[
+        "inpatient.deductible"
+    ]
+
+
+def test_regions_extending_each_other_in_a_cycle_are_refused(tmp_path: Path) -> None:
+    for name, other in (("a", "b"), ("b", "a")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "index.yaml").write_text(
+            f"description: {name}\nmetadata:\n  extends: {other}\n", encoding="utf-8"
+        )
+    with pytest.raises(ParameterError, match=r"a → b → a"):
+        parameters("a", dt.date(2025, 1, 1), root=tmp_path)

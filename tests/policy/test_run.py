@@ -19,10 +19,9 @@ from hypothesis import strategies as st
 
 from yigai.console import console
 from yigai.periods import Period
-from yigai.policy.budget import BudgetParams, community_budget, resident_spending
 from yigai.policy.claims import CLAIMS
 from yigai.policy.commands import print_summary
-from yigai.policy.params import DEFAULT_ROOT
+from yigai.policy.params import DEFAULT_ROOT, parameters, scheme_regions
 from yigai.policy.run import (
     SettlementError,
     SettlementRun,
@@ -60,8 +59,10 @@ def _stored(wh: Warehouse, year: int) -> pa.Table:
 
 
 def _parameter_copy(tmp_path: Path) -> Path:
+    """The region's scheme folders (城乡居民 and 职工), copied to be edited."""
     root = tmp_path / "params"
-    shutil.copytree(DEFAULT_ROOT / REGION, root / REGION)
+    for scheme_region in scheme_regions(REGION).values():
+        shutil.copytree(DEFAULT_ROOT / scheme_region, root / scheme_region)
     return root
 
 
@@ -199,18 +200,57 @@ def test_dip_rows_match_the_institution_settlement_table(runs: dict[int, Settlem
     assert sum(r.points for r in run.dip) == pc.sum(table["points"]).as_py()
 
 
-def test_dip_fund_is_what_the_fund_paid_on_grouped_in_county_stays(
-    runs: dict[int, SettlementRun],
-) -> None:
+def test_dip_cases_are_the_in_county_inpatient_stays(runs: dict[int, SettlementRun]) -> None:
     run = runs[2025]
     claims = run.tables["claims"]
     scored = run.tables["dip_scored"]
     stays = claims.filter(pc.and_(pc.equal(claims["care_type"], "inpatient"), claims["in_county"]))
     assert scored.num_rows == stays.num_rows
     grouped = scored.filter(pc.not_equal(scored["case_type"], "ungrouped"))
-    assert run.dip_fund_fen == pc.sum(grouped["fund_fen"]).as_py()
-    assert run.dip_fund_fen == sum(r.item_fund_fen for r in run.dip)
+    assert sum(r.item_fund_fen for r in run.dip) == pc.sum(grouped["fund_fen"]).as_py()
     assert sum(r.cases for r in run.dip) == grouped.num_rows
+
+
+def test_dip_fund_is_the_dated_input_not_the_item_fund_sum(runs: dict[int, SettlementRun]) -> None:
+    """Issue 15 §1: the DIP fund is the bureau's dated input (payment.dip_fund), so the DIP
+    balance compares two independent figures."""
+    for year in (2024, 2025):
+        fund = parameters(REGION, dt.date(year, 1, 1))["payment.dip_fund"]
+        assert runs[year].dip_fund_fen == fund
+    assert runs[2025].dip_fund_fen != sum(r.item_fund_fen for r in runs[2025].dip)
+
+
+def test_a_missing_dip_fund_stops_settlement_naming_it_before_writing(
+    wh: Warehouse, runs: dict[int, SettlementRun], tmp_path: Path
+) -> None:
+    root = _parameter_copy(tmp_path)
+    (root / REGION / "payment" / "dip_fund.yaml").unlink()
+    batches = len(wh.batches())
+    with pytest.raises(SettlementError, match=r"payment\.dip_fund.*payment\.dip_fund"):
+        settle(wh, 2025, REGION, root=root)
+    assert len(wh.batches()) == batches
+
+
+def test_a_community_without_a_budget_stops_settlement_naming_it(
+    wh: Warehouse, runs: dict[int, SettlementRun], tmp_path: Path
+) -> None:
+    root = _parameter_copy(tmp_path)
+    path = root / REGION / "payment" / "community_budgets.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("440101Y1", "OTHER"), "utf-8")
+    with pytest.raises(SettlementError, match=r"医共体 440101Y1.*community 440101Y1"):
+        settle(wh, 2025, REGION, root=root)
+
+
+def test_demo_inputs_are_listed_and_printed_as_demo_values(
+    runs: dict[int, SettlementRun],
+) -> None:
+    run = runs[2025]
+    assert "payment.dip_fund" in run.demo_parameters
+    assert "payment.community_budgets" in run.demo_parameters
+    assert "payment.capitation_rate_per_resident" in run.demo_parameters
+    with console.capture() as captured:
+        print_summary(run)
+    assert "示范参数" in captured.get()
 
 
 def test_dip_balance_is_the_payment_less_the_item_fund(runs: dict[int, SettlementRun]) -> None:
@@ -229,26 +269,13 @@ def test_capitation_total_is_the_sum_of_the_monthly_payments(
     assert run.capitation_fen == pc.sum(run.tables["capitation"]["amount_fen"]).as_py()
 
 
-def test_first_year_has_no_budget_base(runs: dict[int, SettlementRun]) -> None:
-    assert runs[2024].budget_base_year is None
-    assert runs[2024].budgets == ()
-
-
-def test_budget_is_last_years_resident_spending_grown(
-    wh: Warehouse, runs: dict[int, SettlementRun]
-) -> None:
-    """Budget = fen(2024 fund spending on the community's residents × (1 + growth)); source:
-    《湛江市加强紧密型县域医疗卫生共同体建设实施方案》三（六） (method) and the dated growth rate."""
-    run = runs[2025]
-    params = BudgetParams.load(REGION, dt.date(2025, 1, 1))
-    spending = resident_spending(
-        _stored(wh, 2024), wh.read("residents"), wh.read("community_members"), 2024
-    )
-    assert run.budget_base_year == 2024
-    assert run.budgets
-    for row in run.budgets:
-        base = sum(v[0] for v in spending[row.community_id].values())
-        assert row.budget_fen == community_budget(base, params)
+def test_budget_is_the_dated_input_of_each_year(runs: dict[int, SettlementRun]) -> None:
+    """Issue 15 §1: the budget is the bureau's payment.community_budgets, never derived."""
+    for year in (2024, 2025):
+        given = parameters(REGION, dt.date(year, 1, 1))["payment.community_budgets"]
+        assert runs[year].budgets
+        for row in runs[year].budgets:
+            assert row.budget_fen == given[row.community_id]
 
 
 def test_budget_split_to_members_sums_to_the_community_settlement(
@@ -345,7 +372,6 @@ def test_budgets_given_by_the_bureau_replace_the_derived_ones(
 ) -> None:
     community = runs[2025].budgets[0].community_id
     run = settle(wh, 2024, REGION, budgets={community: 123_456_789})
-    assert run.budget_base_year is None
     (row,) = run.budgets
     assert row.budget_fen == 123_456_789
     assert row.balance_fen == 123_456_789 - row.spending_fen

@@ -232,7 +232,6 @@ def test_summary_says_which_encounters_gave_no_claim_and_why() -> None:
         dip_settlement_point_value=None,
         dip=(),
         capitation_fen=0,
-        budget_base_year=None,
         budgets=(),
         dropped=(("E4", "not_resident_scheme"), ("E9", "unknown_person")),
     )
@@ -240,5 +239,5 @@ def test_summary_says_which_encounters_gave_no_claim_and_why() -> None:
         print_summary(run)
     text = out.get()
     assert "2 次就诊未结算 / 2 encounters gave no claim" in text
-    assert "参保人不属城乡居民医保" in text and "E4" in text
+    assert "参保人所属险种在本地区没有待遇参数" in text and "E4" in text
     assert "the person is not in the residents registry at the year end — E9" in text

@@ -29,6 +29,7 @@ from yigai.reports.assemble import (
     check_kind,
     compare_units,
     history_periods,
+    issue_date,
     kind_for,
     periods_needed,
     report_data,
@@ -36,6 +37,7 @@ from yigai.reports.assemble import (
     short_name,
     trend_months,
 )
+from yigai.reports.header import sequence_number
 from yigai.store import AggregateImport, ReportedValue, migrate, session_scope
 from yigai.warehouse import Warehouse
 
@@ -142,8 +144,15 @@ def test_reported_value_fills_a_key_the_engine_did_not_compute(
 ):
     """aggregates.merge: a reported row is used only where no computed row exists."""
     first = report_data(wh=wh, session=None, period=Q4, region_id=county, values=engine_values)
-    org = township(first)
-    assert first.value("general_contract_rate", org, Q4.id) is None
+    # a percent key the engine left empty (a township centre now counts its villages'
+    # residents, so its contract rate is computed)
+    ind, org = next(
+        (m.id, u.id)
+        for m in first.indicators
+        if m.unit == "percent"
+        for u in first.units
+        if first.value(m.id, u.id, Q4.id) is None
+    )
     upload = AggregateImport(
         file_name="t.xlsx",
         sha256="0" * 64,
@@ -157,7 +166,7 @@ def test_reported_value_fills_a_key_the_engine_did_not_compute(
     session.flush()
     session.add(
         ReportedValue(
-            indicator_id="general_contract_rate",
+            indicator_id=ind,
             org_id=org,
             period_id=Q4.id,
             grain="quarter",
@@ -172,11 +181,11 @@ def test_reported_value_fills_a_key_the_engine_did_not_compute(
     )
     session.flush()
     data = report_data(wh=wh, session=session, period=Q4, region_id=county, values=engine_values)
-    assert data.value("general_contract_rate", org, Q4.id) == Decimal("41.20")
+    assert data.value(ind, org, Q4.id) == Decimal("41.20")
     row = next(
         r
         for r in data.results
-        if (r.indicator_id, r.org_id, r.period_id) == ("general_contract_rate", org, Q4.id)
+        if (r.indicator_id, r.org_id, r.period_id) == (ind, org, Q4.id)
     )
     assert row.source == "reported"
 
@@ -300,38 +309,67 @@ def test_item_whose_indicator_is_not_in_the_catalogue_scores_zero(
 def test_overdue_tasks_match_reform_overdue(
     wh: Warehouse, county: str, engine_values: pa.Table, session: Session
 ):
-    """An empty store is loaded with seed 002's plan; overdue flags are reform.overdue's."""
-    reform.load_plan(session, "zhanjiang-2020")
-    codes = [v.code for v in reform.task_views(session, Q4.end)]
+    """The county's own tasks and progress (issue 14 §2); overdue flags are reform.overdue's
+    for the county."""
+    reform.load_plan(session, "demo-2025")
+    codes = [v.code for v in reform.task_views(session, Q4.end, "demo-2025")]
     reform.report_progress(
         session,
-        "zhanjiang-2020",
+        "demo-2025",
         codes[0],
-        reported_on=dt.date(2025, 6, 30),
+        reported_on=dt.date(2024, 3, 1),
         percent=100,
         reporter="县卫健局",
+        unit=county,
     )
     data = report_data(wh=wh, session=session, period=Q4, region_id=county, values=engine_values)
-    late = {v.code for v in reform.overdue(session, Q4.end)}
+    late = {v.code for v in reform.overdue(session, Q4.end, "demo-2025", county)}
     assert {t.code for t in data.tasks if t.overdue} == late and late
     done = next(t for t in data.tasks if t.code == codes[0])
     assert done.completed and not done.overdue
 
 
-def test_empty_store_gets_the_seed_002_plan(
+def test_county_bulletin_lists_its_deployments_plan_not_the_city_plan(
     wh: Warehouse, county: str, engine_values: pa.Table, session: Session
 ):
+    """Issue 14 §2: the demo county's bulletin lists the demo plan (county lead units, 2024–2025
+    deadlines) that its deployment names, not Zhanjiang's city-level plan."""
+    reform.load_plan(session, "zhanjiang-2020")
     data = report_data(wh=wh, session=session, period=Q4, region_id=county, values=engine_values)
-    spec = reform.plan_spec("zhanjiang-2020")
+    spec = reform.plan_spec("demo-2025")
     assert {t.code for t in data.tasks} == {t.code for t in spec.tasks}
+    assert not any(t.lead_department.startswith("市") for t in data.tasks)
 
 
 def test_header_names_the_county_office_and_number(bulletin: ReportData):
     h = bulletin.header
     name = bulletin.region.name_zh
     assert h.issuer_zh == f"{name}深化医药卫生体制改革领导小组办公室"
-    assert h.doc_number == f"{short_name(name)}医改办〔2025〕4号"
+    assert h.doc_number == f"{short_name(name)}医改办〔2026〕2号"
     assert h.issue_date == dt.date(2026, 1, 15)
+
+
+def test_document_number_carries_the_issuing_year_not_the_period_year(bulletin: ReportData):
+    """GB/T 9704-2012: 〔年份〕 is the year of issue; 2025年第四季度's bulletin is issued in 2026."""
+    assert "〔2026〕" in bulletin.header.doc_number
+
+
+def test_monthly_report_and_bulletin_issued_together_never_share_a_number():
+    """Issue 14 §3: a monthly report and a bulletin must not both be 〔2025〕4号. Every
+    product an office issues in a year gets its own number, in issue order."""
+    by_year: dict[int, list[int]] = {}
+    for p in [
+        *(Period.month(y, m) for y in (2025, 2026) for m in range(1, 13)),
+        *(Period.quarter(y, q) for y in (2025, 2026) for q in range(1, 5)),
+    ]:
+        issued = issue_date(p)
+        kind = "monthly" if p.grain is Grain.MONTH else "bulletin"
+        by_year.setdefault(issued.year, []).append(sequence_number(issued, kind))
+    # 2026 issues December 2025's report and the 第四季度 bulletin through 2026's own: 16 numbers
+    assert sorted(by_year[2026]) == list(range(1, 17)), by_year[2026]
+    # in the issue month of a bulletin, the report comes first and the bulletin right after it
+    april = dt.date(2025, 4, 15)
+    assert sequence_number(april, "bulletin") == sequence_number(april, "monthly") + 1
 
 
 def test_key_indicator_is_in_county_visit_rate(bulletin: ReportData):
@@ -343,7 +381,7 @@ def test_monthly_report_has_no_assessment(wh: Warehouse, county: str, engine_val
         wh=wh, session=None, period=DEC, region_id=county, kind="monthly", values=engine_values
     )
     assert data.totals == [] and data.items == []
-    assert data.header.doc_number.endswith("〔2025〕12号")
+    assert data.header.doc_number.endswith("〔2026〕1号")  # issued in January 2026
     assert data.header.recipients_zh == f"{data.region.name_zh}深化医药卫生体制改革领导小组"
 
 

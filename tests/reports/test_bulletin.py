@@ -18,9 +18,9 @@ def test_bulletin_writes_four_documents(bulletin_files):
 
 def test_bulletin_title_and_consequences_are_in_the_docx(bulletin_files):
     text = "\n".join(p.text for p in Document(str(bulletin_files["docx"])).paragraphs)
-    assert "关于2025年第1季度县域医共体建设监测考核情况的通报" in text
+    assert "关于2025年第一季度县域医共体建设监测考核情况的通报" in text
     assert "对乙镇卫生院予以通报批评，限期整改。" in text
-    assert "现将2025年第1季度示范县深化医药卫生体制改革监测考核情况通报如下。" in text
+    assert "现将2025年第一季度示范县深化医药卫生体制改革监测考核情况通报如下。" in text
 
 
 def test_bulletin_of_a_month_is_refused(tmp_path):

@@ -13,7 +13,7 @@ from yigai.reports import charts
 from yigai.reports.fonts import FontMissingError
 from yigai.reports.sections import ReportKind, build
 
-from .factories import make_data
+from .factories import UNITS, make_data
 
 
 @pytest.fixture(scope="module")
@@ -45,3 +45,14 @@ def test_chart_with_a_font_lacking_chinese_is_refused(report, tmp_path, monkeypa
 def test_no_unit_values_means_no_bar_chart(tmp_path):
     data = make_data(results=[r for r in make_data().results if not r.org_id.startswith("U")])
     assert charts.bar_by_unit(build(data, ReportKind.MONTHLY), tmp_path / "x.png") is None
+
+
+def test_a_single_unit_makes_no_bar_chart(tmp_path):
+    """Issue 14 §3: no chart of a single bar (it compares nothing)."""
+    data = make_data("2025Q1", units=UNITS[:1])
+    assert charts.bar_by_unit(build(data, ReportKind.QUARTERLY), tmp_path / "one.png") is None
+
+
+def test_bars_are_ranked_best_first_in_the_indicators_direction():
+    report = build(make_data("2025Q1"), ReportKind.QUARTERLY)
+    assert [u.org_id for u in charts.ranked(report)] == ["U1", "U3", "U2"]

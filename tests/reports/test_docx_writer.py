@@ -107,7 +107,9 @@ def test_indicator_table_cells_hold_the_report_numbers(doc):
 
 
 def test_ranking_and_task_tables_follow(doc):
-    ranking, tasks = doc.tables[1], doc.tables[2]
+    # tables[1] compares the units side by side (表1-2); the last one is the annex
+    compared, ranking, tasks = doc.tables[1], doc.tables[2], doc.tables[3]
+    assert compared.rows[0].cells[0].text == "单位"
     assert [c.text for c in ranking.rows[1].cells] == [
         "1",
         "甲镇卫生院",

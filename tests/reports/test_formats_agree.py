@@ -4,7 +4,7 @@ writer must not survive).
 The fixture county's quarterly bulletin is read back: the indicator, ranking and task tables
 from the DOCX (python-docx), the HTML (lxml) and the PDF text layer (pypdfium2) must be the
 same cells in the same order, header included; the XLSX sheets, which hold raw numbers under
-named columns (and an English header row), must hold the same values under the same column
+named columns (Chinese and English in one header cell), must hold the same values under the same column
 names as the documents show. The XLSX keeps ``是否逾期`` as its own column where the documents
 append ``（逾期）`` to the status; that is the one difference allowed.
 """
@@ -25,7 +25,7 @@ import pytest
 
 #: First header cell of each table in the documents → (caption text, XLSX sheet).
 TABLES = {
-    "指标": ("主要指标完成情况", "指标完成情况"),
+    "指标": ("重点监测指标完成情况", "指标完成情况"),
     "名次": ("考核排名", "考核排名"),
     "编号": ("重点任务进展", "重点任务"),
 }
@@ -40,7 +40,8 @@ def _squash(text: str) -> str:
 
 
 def _pick(tables: list[Table], first: str) -> Table:
-    found = [t for t in tables if t and t[0] and t[0][0] == first]
+    # the annex repeats the indicator table with 分子/分母; the body's is the one compared
+    found = [t for t in tables if t and t[0] and t[0][0] == first and "分子/分母" not in t[0]]
     assert len(found) == 1, f"expected one table headed {first!r}, found {len(found)}"
     return found[0]
 
@@ -112,8 +113,9 @@ def _xlsx_table(path: Path, sheet: str) -> tuple[list[str], list[list[tuple[Any,
     """Chinese header and the data rows (value, number format) of ``sheet``."""
     workbook = openpyxl.load_workbook(path)
     rows = list(workbook[sheet].iter_rows())
-    header = [str(c.value) for c in rows[0]]  # rows[1] is the English header
-    return header, [[(c.value, c.number_format) for c in row] for row in rows[2:]]
+    # one header row: "指标 / Indicator" in one cell
+    header = [str(c.value).split(" / ")[0] for c in rows[0]]
+    return header, [[(c.value, c.number_format) for c in row] for row in rows[1:]]
 
 
 _NUMBER = re.compile(r"^([+-]?[\d,]+(?:\.\d+)?)(%|元|个百分点|‰)?$")

@@ -1,8 +1,9 @@
-"""The HTML rendering: same sections and numbers as the other formats, charts linked by
-relative path, user text escaped."""
+"""The HTML rendering: same sections and numbers as the other formats, charts inlined
+(one self-contained file), user text escaped."""
 
 from __future__ import annotations
 
+import base64
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,11 +26,16 @@ def test_html_has_all_sections_and_table_values(monthly_files):
     assert "<td>47.85元</td>" in html and "县医改办〔2025〕12号" in html
 
 
-def test_chart_images_exist_next_to_the_html(monthly_files):
+def test_html_is_one_self_contained_file_with_the_charts_inlined(monthly_files):
+    """Issue 14 §3: the HTML carries its charts (PNG data URIs), so it is one file that
+    opens anywhere; nothing is referenced beside it."""
     html_path: Path = monthly_files["html"]
     html = html_path.read_text(encoding="utf-8")
     sources = [part.split('"')[0] for part in html.split('<img src="')[1:]]
-    assert len(sources) == 2 and all((html_path.parent / s).is_file() for s in sources)
+    assert len(sources) == 2
+    for source in sources:
+        assert source.startswith("data:image/png;base64,")
+        assert base64.b64decode(source.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_css_is_inlined_unescaped(monthly_files):

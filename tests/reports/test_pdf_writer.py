@@ -45,10 +45,11 @@ def test_fonts_are_embedded_cjk_faces(pdf):
     assert names and all("CJK" in name and embedded for name, embedded in names)
 
 
-def test_text_layer_has_title_summary_and_page_number(pdf):
+def test_text_layer_has_title_key_points_and_page_number(pdf):
+    """Page 1 opens 总体情况 with what matters (未达标指标 first), then the page number."""
     text = pdf[0].get_textpage().get_text_range().replace("\r\n", "")
     assert "关于2025年3月深化医药卫生体制改革重点工作进展情况的报告" in text
-    assert "1项达到目标" in text and "— 1 —" in text
+    assert "（一）未达标指标" in text and "— 1 —" in text
 
 
 def test_last_page_carries_the_colophon(pdf):

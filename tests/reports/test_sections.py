@@ -209,7 +209,7 @@ def test_quarterly_bulletin_compares_with_previous_quarter():
     report = build(make_data("2025Q1"), ReportKind.QUARTERLY)
     row = next(r for r in report.indicator_rows if r.meta.id == "drug_share")
     assert (row.previous, row.last_year) == (D("39.00"), D("42.50"))
-    assert report.title == "关于2025年第1季度县域医共体建设监测考核情况的通报"
+    assert report.title == "关于2025年第一季度县域医共体建设监测考核情况的通报"
 
 
 def test_monthly_report_refuses_a_quarter():
@@ -409,3 +409,78 @@ def test_a_total_resting_on_missing_inputs_is_marked_provisional(monthly):
     grades = {r.org_id: r.grade for r in report.ranking_rows}
     assert grades["U3"] == "合格（暂定）" and grades["U1"] == "合格"
     assert any(s.startswith("丙镇卫生院的考核得分为暂定") for s in report.ranking_sentences)
+
+
+def test_an_unchanged_value_says_yu_shang_qi_chi_ping():
+    """Issue 14 §3: no change reads 与上期持平 (a bare 0.00个百分点 reads as a missing figure)."""
+    from yigai.reports import Unit
+    from yigai.reports.status import change_label_zh
+
+    assert change_label_zh(Decimal("0.00"), Unit.PERCENT, "与上期持平") == "与上期持平"
+    results = [
+        replace(r, value=Decimal("88.50"))
+        if (r.indicator_id, r.org_id, r.period_id) == ("in_county_visit_rate", "C01", "2024Q4")
+        else r
+        for r in make_data("2025Q1").results
+    ]
+    report = build(make_data("2025Q1", results=results), ReportKind.QUARTERLY)
+    row = next(r for r in report.indicator_rows if r.meta.id == "in_county_visit_rate")
+    assert row.cells[5] == "与上期持平"
+
+
+def test_body_keeps_the_plans_key_indicators_and_the_annex_all_with_counts():
+    data = make_data("2025Q1", body_indicator_ids=("drug_share", "in_county_visit_rate"))
+    report = build(data, ReportKind.QUARTERLY)
+    assert [r.meta.id for r in report.body_rows] == ["drug_share", "in_county_visit_rate"]
+    assert len(report.indicator_rows) == len(data.indicators)
+    annex = next(r for r in report.indicator_rows if r.meta.id == "in_county_visit_rate")
+    assert annex.annex_cells[2] == "8,850/10,000"
+
+
+def test_an_unknown_body_indicator_is_refused_with_its_place():
+    with pytest.raises(ReportDataError, match="报告设置第1行“body_indicator_ids”列"):
+        make_data("2025Q1", body_indicator_ids=("no_such",))
+
+
+def test_a_control_rate_states_its_period_rule():
+    """Issue 14 §3: a control rate means something different over a month, a quarter and a
+    year; the report says how to read it (data/period_rules.yaml)."""
+    from yigai.reports import Direction, IndicatorMeta, Unit
+
+    from .factories import INDICATORS
+
+    control = IndicatorMeta(
+        "hypertension_control_rate",
+        "高血压患者血压控制率",
+        "Hypertension control",
+        Unit.PERCENT,
+        Direction.HIGHER,
+    )
+    report = build(make_data("2025Q1", indicators=[*INDICATORS, control]), ReportKind.QUARTERLY)
+    (rule,) = report.period_rules(report.indicator_rows)
+    assert rule.startswith("高血压患者血压控制率：") and "以年度值为准" in rule
+    assert (
+        report.period_rules([r for r in report.indicator_rows if r.meta.id == "drug_share"]) == []
+    )
+
+
+def test_units_are_compared_side_by_side_in_rank_order():
+    """Issue 14 §3: a bulletin compares its units (a city's counties) in a table, best first
+    on the first key indicator; U4 (no value) last."""
+    report = build(make_data("2025Q1"), ReportKind.QUARTERLY)
+    compared = report.unit_comparison
+    assert compared is not None
+    headers, rows = compared
+    assert [zh for zh, _ in headers] == ["单位", "县域内就诊率"]
+    assert rows == [
+        ["甲镇卫生院", "92.10%"],
+        ["丙镇卫生院", "90.00%"],
+        ["乙镇卫生院", "86.40%"],
+        ["丁社区卫生服务中心", "—"],
+    ]
+
+
+def test_no_comparison_table_for_a_single_unit():
+    from .factories import UNITS
+
+    assert build(make_data("2025Q1", units=UNITS[:1]), ReportKind.QUARTERLY).unit_comparison is None

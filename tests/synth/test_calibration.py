@@ -47,8 +47,8 @@ def test_missing_parameter_error_names_file_and_key() -> None:
 
 def test_distribution_not_summing_to_one_is_rejected(tmp_path: Path) -> None:
     text = _valid_text().replace(
-        "{resident: 0.82, employee: 0.15, none: 0.03}",
-        "{resident: 0.82, employee: 0.15, none: 0.13}",
+        "{resident: 0.74, employee: 0.23, none: 0.03}",
+        "{resident: 0.74, employee: 0.23, none: 0.13}",
     )
     path = _write(tmp_path, text)
     with pytest.raises(calibration.CalibrationError) as err:

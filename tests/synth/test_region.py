@@ -109,3 +109,18 @@ def test_county_effects_stay_inside_their_calibrated_half_widths(
         values = np.array([e[name] for e in effects])
         assert (np.abs(values) <= width).all()
         assert values.std() > 0  # counties differ
+
+
+def test_every_village_clinic_and_station_belongs_to_a_centre(
+    cal: calibration.Calibration,
+) -> None:
+    """乡村一体化: village clinics name a township centre, stations a community centre."""
+    _, higher, county = _county(cal, 20_000)
+    units = county.org_units(higher.city_codes[0]).to_pylist()
+    kind = {u["org_id"]: u["inst_type"] for u in units}
+    centre_type = {"village_clinic": "township_centre", "community_station": "community_centre"}
+    linked = [u for u in units if u["inst_type"] in centre_type]
+    assert linked
+    for u in linked:
+        assert kind[u["centre_id"]] == centre_type[u["inst_type"]]
+    assert all(u["centre_id"] is None for u in units if u["inst_type"] not in centre_type)

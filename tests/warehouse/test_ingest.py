@@ -397,10 +397,10 @@ def test_crash_before_commit_leaves_prior_data_and_retry_succeeds(
     before = region.read("org_units")
     path = write_csv("org_id,kind,name\nC7,county,七县\n", "more.csv")
 
-    def crash(log_dir: Path, batch: store.Batch) -> None:
+    def crash(*args: object) -> int:
         raise OSError("power cut")
 
-    monkeypatch.setattr(store, "_write_log", crash)
+    monkeypatch.setattr(store, "_write_commit", crash)
     with pytest.raises(OSError, match="power cut"):
         ingest_file(region, "org_units", path, key=KEY)
     assert region.read("org_units").equals(before)

@@ -49,7 +49,8 @@ def test_every_folder_and_file_of_a_new_warehouse_is_owner_only(
     wh.read("residents")
     found = modes(wh.root)
     kinds = {Path(p).parts[0] for p in found if p != "."}
-    assert {"_log", "_audit", "_access", "org_units", "residents"} <= kinds
+    assert {"_audit", "_access", "org_units", "residents"} <= kinds
+    assert "org_units/_delta_log/00000000000000000001.json" in found  # delta-rs wrote it
     wrong = {
         p: oct(m) for p, m in found.items() if m != (0o700 if (wh.root / p).is_dir() else 0o600)
     }

@@ -16,6 +16,11 @@ PAGES = {
     ("GET", "/"): "/",
     ("GET", "/worklist"): "/worklist",
     ("GET", "/overview"): "/overview",
+    ("GET", "/indicators"): "/indicators",
+    ("GET", "/indicators/{indicator_id}"): "/indicators/drug_share",
+    ("GET", "/units/{org_id}"): "/units/440101",
+    ("GET", "/assessment"): "/assessment",
+    ("GET", "/tasks"): "/tasks?overdue=1",
     ("GET", "/residents/{person_id}"): "/residents/p1",
     ("GET", "/residents/{person_id}/referral"): "/residents/p1/referral",
     ("POST", "/residents/{person_id}/referral"): "/residents/p1/referral",
@@ -27,12 +32,21 @@ PAGES = {
     ("GET", "/referrals/{referral_id}"): "/referrals/1",
     ("POST", "/referrals/{referral_id}/{action}"): "/referrals/1/accept",
     ("POST", "/logout"): "/logout",
+    ("GET", "/reports"): "/reports",
+    ("GET", "/reports/{unit_id}/{period_id}.{fmt}"): "/reports/440101/2025Q4.docx",
+    ("GET", "/insurance"): "/insurance",
+    ("GET", "/insurance/statements/{statement_id}"): "/insurance/statements/x",
+    ("GET", "/insurance/statements/{statement_id}/download/{fmt}"): (
+        "/insurance/statements/x/download/xlsx"
+    ),
 }
 OPEN = {
     ("GET", "/login"),
     ("POST", "/login"),
     ("GET", "/static/{name:path}"),
     ("GET", "/static/fonts/NotoSansCJKsc-Regular.otf"),
+    ("GET", "/static/fonts/faces-{key}.css"),
+    ("GET", "/static/fonts/subset-{key}.{flavor}"),
 }
 
 

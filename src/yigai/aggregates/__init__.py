@@ -7,23 +7,15 @@ it (atomic, idempotent, every revision kept); ``reported_values`` returns the va
 in the indicator result-table shape, and ``merge`` adds them where computed values are missing.
 """
 
-from yigai.aggregates.errors import AggregateFileError, Finding, Rejection, Warning_
-from yigai.aggregates.importer import ImportReport, history, import_file
-from yigai.aggregates.results import RESULT_SCHEMA, merge, reported_values
-from yigai.aggregates.spec import IndicatorSpec
-from yigai.aggregates.template import make_template
+from yigai._lazy import lazy_exports
 
-__all__ = [
-    "RESULT_SCHEMA",
-    "AggregateFileError",
-    "Finding",
-    "ImportReport",
-    "IndicatorSpec",
-    "Rejection",
-    "Warning_",
-    "history",
-    "import_file",
-    "make_template",
-    "merge",
-    "reported_values",
-]
+__getattr__, __dir__, __all__ = lazy_exports(
+    __name__,
+    {
+        "yigai.aggregates.errors": ["AggregateFileError", "Finding", "Rejection", "Warning_"],
+        "yigai.aggregates.importer": ["ImportReport", "history", "import_file"],
+        "yigai.aggregates.results": ["RESULT_SCHEMA", "merge", "reported_values"],
+        "yigai.aggregates.spec": ["IndicatorSpec"],
+        "yigai.aggregates.template": ["make_template"],
+    },
+)

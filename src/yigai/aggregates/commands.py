@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from yigai import settings
-from yigai.aggregates.importer import ImportReport, import_file
-from yigai.aggregates.template import make_template
-from yigai.console import console
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from yigai.aggregates.importer import ImportReport
 
 app = typer.Typer(help="上报数据：模板与导入 / reported aggregate values: template and import")
 
@@ -51,6 +49,7 @@ def _catalogue(ids: list[str] | None) -> list:
 def _orgs(ids: list[str] | None) -> dict[str, str]:
     if ids:
         return {o: "" for o in ids}
+    from yigai import settings
     from yigai.records.versions import read_in_force
     from yigai.warehouse.store import Warehouse
 
@@ -70,11 +69,17 @@ def template(
     org: OrgOption = None,
 ) -> None:
     """生成上报数据填报模板 / write the reporting template."""
+    from yigai.aggregates.template import make_template
+    from yigai.console import console
+
     path = make_template(output, _catalogue(indicator), _orgs(org), period)
     console.print(f"已生成模板 / template written: {path}")
 
 
 def report_tables(report: ImportReport) -> list[Table]:
+    from rich.markup import escape
+    from rich.table import Table
+
     summary = Table(title=f"导入结果：{report.file}", show_header=False)
     summary.add_column("项目")
     summary.add_column("值", justify="right")
@@ -123,7 +128,8 @@ def import_(
     database_url: DbOption = None,
 ) -> None:
     """导入上报数据 / import reported values."""
-    from yigai.aggregates.importer import check_filled_by
+    from yigai.aggregates.importer import check_filled_by, import_file
+    from yigai.console import console
     from yigai.store import migrate, session_scope
 
     try:

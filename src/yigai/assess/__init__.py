@@ -10,47 +10,35 @@ subsidies(result, approved_fen={...}, surplus_fen={...})   # fen
 ```
 """
 
-from yigai.assess.assessment import (
-    AssessmentError,
-    AssessmentResult,
-    ItemScore,
-    OrgAssessment,
-    assess,
-    pick_target,
-    targets_from_table,
-)
-from yigai.assess.consequences import (
-    Consequence,
-    ConsequenceKind,
-    consequences,
-    consequences_table,
-)
-from yigai.assess.manual import read_manual_scores, write_manual_scores
-from yigai.assess.model import Scheme, SchemeError, Target, available_schemes, load_scheme
-from yigai.assess.params import ParameterError, load_parameter
-from yigai.assess.subsidy import SubsidyParams, subsidies
+from yigai._lazy import lazy_exports
 
-__all__ = [
-    "AssessmentError",
-    "AssessmentResult",
-    "Consequence",
-    "ConsequenceKind",
-    "ItemScore",
-    "OrgAssessment",
-    "ParameterError",
-    "Scheme",
-    "SchemeError",
-    "SubsidyParams",
-    "Target",
-    "assess",
-    "available_schemes",
-    "consequences",
-    "consequences_table",
-    "load_parameter",
-    "load_scheme",
-    "pick_target",
-    "read_manual_scores",
-    "subsidies",
-    "targets_from_table",
-    "write_manual_scores",
-]
+__getattr__, __dir__, __all__ = lazy_exports(
+    __name__,
+    {
+        "yigai.assess.assessment": [
+            "AssessmentError",
+            "AssessmentResult",
+            "ItemScore",
+            "OrgAssessment",
+            "assess",
+            "pick_target",
+            "targets_from_table",
+        ],
+        "yigai.assess.consequences": [
+            "Consequence",
+            "ConsequenceKind",
+            "consequences",
+            "consequences_table",
+        ],
+        "yigai.assess.manual": ["read_manual_scores", "write_manual_scores"],
+        "yigai.assess.model": [
+            "Scheme",
+            "SchemeError",
+            "Target",
+            "available_schemes",
+            "load_scheme",
+        ],
+        "yigai.assess.params": ["ParameterError", "load_parameter"],
+        "yigai.assess.subsidy": ["SubsidyParams", "subsidies"],
+    },
+)

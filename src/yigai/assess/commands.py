@@ -8,17 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import typer
 
-from yigai.assess.assessment import AssessmentResult, ValuesProvider
-from yigai.assess.assessment import assess as assess_scheme
-from yigai.assess.model import Scheme, TargetLike, load_scheme
-from yigai.assess.subsidy import subsidies
-from yigai.periods import parse
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from yigai.assess.assessment import AssessmentResult, ValuesProvider
+    from yigai.assess.model import Scheme, TargetLike
 
 app = typer.Typer(help="绩效考核 / assessment")
 
@@ -33,6 +31,12 @@ def run(
     manual_scores: pa.Table | None = None,
 ) -> AssessmentResult:
     """Assess and write ``assessment_totals``, ``assessment_items`` and ``subsidies`` Parquet."""
+    import pyarrow.parquet as pq
+
+    from yigai.assess.assessment import assess as assess_scheme
+    from yigai.assess.model import load_scheme
+    from yigai.assess.subsidy import subsidies
+
     scheme = load_scheme(scheme_id)
     result = assess_scheme(scheme, values, targets, period_id, org_units, manual_scores)
     target = out_dir / "assess" / scheme.id / result.period_id
@@ -79,6 +83,7 @@ def assess(
     from rich.markup import escape
     from rich.table import Table
 
+    from yigai.assess.model import load_scheme
     from yigai.console import console
     from yigai.reports.commands import settings_for
 
@@ -110,6 +115,7 @@ def stored_manual_scores(
     (checked against the scheme first) when given."""
     from yigai.assess.stored import import_scores, stored_scores
     from yigai.console import console
+    from yigai.periods import parse
     from yigai.store import migrate, session_scope
 
     pid = parse(period).id

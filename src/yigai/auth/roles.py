@@ -64,7 +64,11 @@ PERMISSIONS: frozenset[str] = frozenset(
         "chronic.write",
         "worklists.read",
         "rates.read",  # signing rates and other aggregates (no personal rows)
+        "indicators.read",  # the indicator dashboards: values, targets, counts (aggregates)
+        "assessment.read",  # assessment scores, ranks and item-by-item explanations
+        "tasks.read",  # the reform-task ledger and its overdue tasks
         "settlement.discharge",  # 即时结算 at discharge
+        "statements.read",  # stored settlement statements (结算单) of units within scope
     }
 )
 

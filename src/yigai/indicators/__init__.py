@@ -4,8 +4,13 @@
 see docs/CONTRACTS.md for the result columns.
 """
 
-from yigai.indicators.catalogue import Catalogue, CatalogueError
-from yigai.indicators.engine import RESULT_SCHEMA, compute
-from yigai.indicators.source import ArrowSource, TableSource
+from yigai._lazy import lazy_exports
 
-__all__ = ["RESULT_SCHEMA", "ArrowSource", "Catalogue", "CatalogueError", "TableSource", "compute"]
+__getattr__, __dir__, __all__ = lazy_exports(
+    __name__,
+    {
+        "yigai.indicators.catalogue": ["Catalogue", "CatalogueError"],
+        "yigai.indicators.engine": ["RESULT_SCHEMA", "compute"],
+        "yigai.indicators.source": ["ArrowSource", "TableSource"],
+    },
+)

@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pyarrow as pa
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 import typer
-from rich.table import Table
 
-from yigai import safe_cells, settings
-from yigai.console import console, progress_bar
-from yigai.indicators import catalogue as catalogue_mod
-from yigai.indicators.engine import compute
-from yigai.periods import PeriodError, parse
+from yigai import settings
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 app = typer.Typer(help="监测指标 / monitoring indicators")
 
@@ -30,6 +25,11 @@ def open_source() -> Any:
 @app.command("list")
 def list_() -> None:
     """列出指标目录 / list the indicator catalogue."""
+    from rich.table import Table
+
+    from yigai.console import console
+    from yigai.indicators import catalogue as catalogue_mod
+
     table = Table(title="指标目录 / indicator catalogue")
     for header in ("id", "名称", "单位 unit", "方向", "来源 source", "工作定义"):
         table.add_column(header)
@@ -46,6 +46,11 @@ def list_() -> None:
 
 
 def _write(result: pa.Table, out: Path) -> None:
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    from yigai import safe_cells
+
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.lower() == ".csv":
         # Org ids come from imported data: text that looks like a formula is quoted.
@@ -66,6 +71,11 @@ def compute_(
     ] = None,
 ) -> None:
     """计算指标并写出结果表 / compute indicators and write the result table."""
+    from yigai.console import console, progress_bar
+    from yigai.indicators import catalogue as catalogue_mod
+    from yigai.indicators.engine import compute
+    from yigai.periods import PeriodError, parse
+
     try:
         wanted = [parse(p) for p in periods]
     except PeriodError as exc:

@@ -113,6 +113,14 @@ def attributed_to(side: Side, attribution: str) -> str:
     return "home_unit_id" if (side.attribution or attribution) == "resident" else "institution_id"
 
 
+def columns_read(side: Side, org_col: str) -> frozenset[str]:
+    """The view columns a side's computation reads: filters, measure, entity, and the unit
+    column ``org_col`` it is attributed by."""
+    cols = {c.column for c in (*side.where, *side.then)}
+    cols |= {c for c in (side.measure.column, side.per, side.latest) if c}
+    return frozenset(cols | {org_col})
+
+
 def _counts_records(side: Side) -> bool:
     """Counting distinct values of the record set's own key is counting its rows: a view
     holds each record at most once per period (the warehouse keeps keys unique)."""

@@ -81,7 +81,8 @@ def _targets_text(ind_id: str, targets: Iterable[Target]) -> str:
         if t.indicator != ind_id:
             continue
         base = f"{t.baseline} → " if t.baseline is not None else ""
-        out.append(f"{base}{_COMPARISON[t.comparison]}{t.value} by {t.deadline} ({t.scope})")
+        where = f"{t.scope}, {t.set_id}" if t.set_id else t.scope  # which set: see deployment
+        out.append(f"{base}{_COMPARISON[t.comparison]}{t.value} by {t.deadline} ({where})")
     return "; ".join(out)
 
 
@@ -97,6 +98,11 @@ def render_markdown(catalogue: Catalogue, targets: Iterable[Target]) -> str:
         "Generated from `src/yigai/indicators/catalogue/*.yaml` and `targets/*.yaml` by",
         "`python -m yigai.indicators.docs`; do not edit by hand. “工作口径” marks a working",
         "definition still to be checked against the official text.",
+        "",
+        "目标 Targets: every shipped target set is listed, each with its scope and set",
+        "(`targets/<set>.yaml`). A set judges only the org units a deployment assigns it",
+        "(`yigai deployment show`) and only the periods up to its deadline (or its",
+        "`valid_until`), so a 2015 provincial target never judges a 2025 county.",
         "",
         "年龄 Age: `age` (周岁) is counted at the period end from the birth year-month only",
         "(`birth_ym`; the birth day is not stored, docs/PRIVACY.md). A person born in month M",
@@ -138,7 +144,7 @@ def render_markdown(catalogue: Catalogue, targets: Iterable[Target]) -> str:
 
 def main() -> None:
     """Print the shipped catalogue's reference to stdout."""
-    print(render_markdown(catalogue_mod.default(), targets_mod.default()), end="")
+    print(render_markdown(catalogue_mod.default(), targets_mod.shipped()), end="")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from yigai.indicators import views
 from yigai.indicators.compiler import (
     attributed_to,
     batchable,
+    columns_read,
     compile_batch,
     compile_side,
     side_key,
@@ -64,30 +65,48 @@ def plan(
     ``tables`` cover every period needed; indicators not in ``wide`` are computed only over
     the ``requested`` period ids (all periods when None).
     """
+    indicators = list(indicators)
     scopes = {True: dict(tables)}
     scopes[False] = scopes[True] if requested is None else _narrowed(tables, requested)
-    built: dict[tuple[str, bool], ir.Table] = {}
 
-    def view(name: str, is_wide: bool) -> ir.Table:
-        if (name, is_wide) not in built:
-            built[name, is_wide] = views.BUILDERS[name](scopes[is_wide])
-        return built[name, is_wide]
+    def view(name: str, is_wide: bool, reads: frozenset[str]) -> ir.Table:
+        return views.lean(name, scopes[is_wide], reads)
 
-    batches: dict[tuple[str, str, bool], dict[str, Side]] = {}
+    def months(records: str, is_wide: bool) -> ir.Table | None:
+        return scopes[is_wide]["period_months"] if records in views.EVENT_VIEWS else None
+
+    # Additive sides of one view and unit column share one pass. The pass covers last year's
+    # periods when any of them needs it: one scan of the files, not a second one for the
+    # growth bases (the others' extra periods are dropped when the results are assembled).
+    wanted_sides = [
+        (ind, side, requested is None or ind.id in wide)
+        for ind in indicators
+        for side in sides(ind)
+        if side is not None
+    ]
+    group_wide: dict[tuple[str, str], bool] = {}
+    for ind, side, is_wide in wanted_sides:
+        if batchable(side):
+            group = (side.records, attributed_to(side, ind.attribution or ""))
+            group_wide[group] = group_wide.get(group, False) or is_wide
+
+    batches: dict[tuple[str, str], dict[str, Side]] = {}
     singles: dict[str, tuple[Side, str, bool]] = {}
     keys: dict[str, tuple[str, str | None]] = {}
     for ind in indicators:
-        is_wide = requested is None or ind.id in wide
         attribution = ind.attribution or ""
         pair: list[str | None] = []
         for side in sides(ind):
             if side is None:
                 pair.append(None)
                 continue
+            is_wide = requested is None or ind.id in wide
+            group = (side.records, attributed_to(side, attribution))
+            if batchable(side):
+                is_wide = group_wide[group]
             key = f"{side_key(side, attribution)}|{'wide' if is_wide else 'narrow'}"
             pair.append(key)
             if batchable(side):
-                group = (side.records, attributed_to(side, attribution), is_wide)
                 batches.setdefault(group, {})[key] = side
             else:
                 singles[key] = (side, attribution, is_wide)
@@ -95,34 +114,27 @@ def plan(
         assert num is not None
         keys[ind.id] = (num, den)
 
-    def months(records: str, is_wide: bool) -> ir.Table | None:
-        return scopes[is_wide]["period_months"] if records in views.EVENT_VIEWS else None
-
     closure = tables["closure"]
-    queries = [
-        Query(
-            compile_batch(
-                view(records, is_wide),
-                list(members.values()),
-                org_col,
-                closure,
-                months(records, is_wide),
-            ),
-            tuple(members),
+    queries = []
+    for (records, org_col), members in batches.items():
+        is_wide = group_wide[records, org_col]
+        reads = frozenset().union(*(columns_read(s, org_col) for s in members.values()))
+        expr = compile_batch(
+            view(records, is_wide, reads),
+            list(members.values()),
+            org_col,
+            closure,
+            months(records, is_wide),
         )
-        for (records, org_col, is_wide), members in batches.items()
-    ]
-    queries += [
-        Query(
-            compile_side(
-                view(side.records, is_wide),
-                side,
-                attribution,
-                closure,
-                months(side.records, is_wide),
-            ),
-            (key,),
+        queries.append(Query(expr, tuple(members)))
+    for key, (side, attribution, is_wide) in singles.items():
+        reads = columns_read(side, attributed_to(side, attribution))
+        expr = compile_side(
+            view(side.records, is_wide, reads),
+            side,
+            attribution,
+            closure,
+            months(side.records, is_wide),
         )
-        for key, (side, attribution, is_wide) in singles.items()
-    ]
+        queries.append(Query(expr, (key,)))
     return Plan(tuple(queries), keys)

@@ -31,6 +31,7 @@ from collections.abc import Callable, Mapping
 from functools import cache
 
 import ibis
+import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import pyarrow as pa
 
@@ -84,15 +85,21 @@ def build(name: str, t: Tables) -> ir.Table:
 
 
 def _active_at_end(
-    records: ir.Table, t: Tables, start_col: str, end_col: str | None, inclusive_end: bool
+    records: ir.Table,
+    t: Tables,
+    start_col: str,
+    end_col: str | None,
+    inclusive_end: bool,
+    periods: ir.Table | None = None,
 ) -> ir.Table:
     """Stock records active at the period end: started on or before it and not ended by then.
 
     ``end_col`` is the day a record stops (``left_on``, ``closed_on``: gone that day, so one
     ending ON the period end is not counted) or, with ``inclusive_end``, its last valid day
-    (a contract's ``valid_to``: counted on it).
+    (a contract's ``valid_to``: counted on it). ``periods`` (default: the periods table) may
+    be any table with ``period_end``.
     """
-    p = _periods(t)
+    p = _periods(t) if periods is None else periods
     preds = [records[start_col] <= p.period_end]
     if end_col is not None:
         stop = records[end_col]
@@ -120,8 +127,11 @@ def _homes(t: Tables) -> ir.Table:
     )
 
 
-def _with_home(records: ir.Table, t: Tables, day: str) -> ir.Table:
-    """``records`` with the home of their person as registered on their ``day`` column."""
+def _with_home(records: ir.Table, t: Tables, day: str, home: bool = True) -> ir.Table:
+    """``records`` with the home of their person as registered on their ``day`` column;
+    unchanged when ``home`` is false (a query that reads no home column skips the join)."""
+    if not home:
+        return records
     h = _homes(t)
     on = records[day]
     preds = [records.person_id == h._home_person, h._home_from <= on, h._home_to >= on]
@@ -154,19 +164,20 @@ def _with_inst(records: ir.Table, t: Tables, prefix: str, org: str, day: str) ->
     return records.left_join(i, preds).drop(*(f"_{prefix}_{c}" for c in ("org", "from", "to")))
 
 
-def encounters(t: Tables) -> ir.Table:
+def encounters(t: Tables, home: bool = True) -> ir.Table:
     """就诊: one row per encounter × period, with institution and home attributes.
 
     ``drug_fen`` = western drugs + Chinese patent medicines; herbal pieces (中药饮片) are
     excluded, as 药占比 targets of the period exclude them.
     """
-    e = _with_home(t["encounters"], t, "event_date")
+    e = _with_home(t["encounters"], t, "event_date", home)
     e = _with_inst(e, t, "inst", "institution_id", "event_date")
-    c = t["org_county"]
-    home_c = c.select(_home_org=c.org_id, home_county_id=c.county_id)
-    e = e.left_join(home_c, e.home_unit_id == home_c._home_org).drop("_home_org")
+    if home:
+        c = t["org_county"]
+        home_c = c.select(_home_org=c.org_id, home_county_id=c.county_id)
+        e = e.left_join(home_c, e.home_unit_id == home_c._home_org).drop("_home_org")
+        e = e.mutate(in_county=(e.inst_county_id == e.home_county_id).fill_null(False))
     e = e.mutate(
-        in_county=(e.inst_county_id == e.home_county_id).fill_null(False),
         is_primary=e.inst_type.isin([x.value for x in PRIMARY_TYPES]).fill_null(False),
         is_public_hospital=(
             (e.inst_ownership == "public") & e.inst_type.isin(HOSPITAL_TYPES)
@@ -200,13 +211,25 @@ def _age_at(birth_ym: ir.DateValue, day: ir.DateValue) -> ir.IntegerValue:
     return day.year() - birth_ym.year() - ibis.ifelse(before_birthday, 1, 0)
 
 
-def _contracted_people(t: Tables) -> ir.Table:
-    """People with a family-doctor contract (家庭医生签约) valid on the period end: the one
-    contract-validity rule. ``valid_to`` (到期日期) is the last valid day, so a contract
-    ending on the period end still counts there."""
-    c = _active_at_end(t["contracts"], t, "valid_from", "valid_to", inclusive_end=True)
+def _contract_masks(t: Tables) -> ir.Table:
+    """Per person, the period ends on which they hold a family-doctor contract (家庭医生签约),
+    as the OR of the ends' ``end_mask`` bits: the one contract-validity rule. ``valid_to``
+    (到期日期) is the last valid day, so a contract ending on the period end still counts there.
+
+    One row per person, not per person × period: the residents join it once and test their
+    period's bit, instead of joining one row per resident × period on string keys.
+    """
+    p = _periods(t)
+    ends = p.select(p.period_end, p.end_mask).distinct()  # a quarter ends with its 3rd month
+    c = _active_at_end(t["contracts"], t, "valid_from", "valid_to", True, periods=ends)
     c = c.filter(in_force(c, c.period_end))  # a contract ended early: its corrected version
-    return c.select(_c_person=c.person_id, _c_period=c.period_id).distinct()
+    # OR, not a sum: two contracts valid on one end set its bit once.
+    return c.group_by(_c_person=c.person_id).aggregate(_c_mask=_bit_or(c.end_mask))
+
+
+@ibis.udf.agg.builtin(name="bit_or")
+def _bit_or(x: dt.int64) -> dt.int64:  # type: ignore[empty-body]
+    """Bitwise OR of a group's integers: ``bit_or`` in DuckDB and Spark SQL alike."""
 
 
 def residents(t: Tables) -> ir.Table:
@@ -218,6 +241,9 @@ def residents(t: Tables) -> ir.Table:
     the period end, ``has_electronic_record`` (电子建档) such a record flagged electronic.
     """
     r = t["residents"]
+    # Each person's contract ends, joined once per resident version before the periods.
+    cm = _contract_masks(t)
+    r = r.left_join(cm, r.person_id == cm._c_person).drop("_c_person")
     r = r.mutate(institution_id=r.home_unit_id, home_scheme=r.scheme)
     r = _active_at_end(r, t, "registered_on", "left_on", inclusive_end=False)
     r = r.filter(in_force(r, r.period_end))
@@ -231,9 +257,8 @@ def residents(t: Tables) -> ir.Table:
         has_health_record=rec,
         has_electronic_record=rec & r.health_record_electronic.fill_null(False),
     )
-    cp = _contracted_people(t)
-    r = r.left_join(cp, [r.person_id == cp._c_person, r.period_id == cp._c_period])
-    return r.mutate(has_contract=r._c_person.notnull()).drop("_c_person", "_c_period")
+    has = (r._c_mask & r.end_mask) != 0
+    return r.mutate(has_contract=has.fill_null(False)).drop("_c_mask")
 
 
 def staff(t: Tables) -> ir.Table:
@@ -248,14 +273,14 @@ def staff(t: Tables) -> ir.Table:
     return s.mutate(is_primary=s.inst_type.isin([x.value for x in PRIMARY_TYPES]).fill_null(False))
 
 
-def claims(t: Tables) -> ir.Table:
+def claims(t: Tables, home: bool = True) -> ir.Table:
     """医保结算: adjudicated claims by month of the statistics date.
 
     ``reimbursed_fen`` = 统筹基金 + 大病保险 + 医疗救助 (all third-party payments, the common
     definition of 实际报销); ``in_county`` is the adjudication's own flag; ``is_primary`` is
     the treating institution's type.
     """
-    c = _with_home(t["claims"], t, "event_date")
+    c = _with_home(t["claims"], t, "event_date", home)
     c = _with_inst(c, t, "inst", "institution_id", "event_date")
     c = c.mutate(
         is_primary=c.inst_type.isin([x.value for x in PRIMARY_TYPES]).fill_null(False),
@@ -266,32 +291,32 @@ def claims(t: Tables) -> ir.Table:
     return _events(c, t, "event_date")
 
 
-def referrals(t: Tables) -> ir.Table:
+def referrals(t: Tables, home: bool = True) -> ir.Table:
     """双向转诊: referrals by request month, attributed to the referring institution."""
-    r = _with_home(t["referrals"], t, "requested_on")
+    r = _with_home(t["referrals"], t, "requested_on", home)
     r = r.mutate(institution_id=r.from_institution_id)
     r = _with_inst(r, t, "from", "from_institution_id", "requested_on")
     r = _with_inst(r, t, "to", "to_institution_id", "requested_on")
     return _events(r, t, "requested_on")
 
 
-def chronic_cases(t: Tables) -> ir.Table:
+def chronic_cases(t: Tables, home: bool = True) -> ir.Table:
     """慢病管理档案: cases under management on the period end.
 
     ``is_primary``: the managing institution is a 基层医疗卫生机构.
     """
-    c = _with_home(t["chronic_cases"], t, "managed_from")
+    c = _with_home(t["chronic_cases"], t, "managed_from", home)
     c = _with_inst(c, t, "inst", "institution_id", "managed_from")
     c = c.mutate(is_primary=c.inst_type.isin([x.value for x in PRIMARY_TYPES]).fill_null(False))
     return _active_at_end(c, t, "managed_from", "closed_on", inclusive_end=False)
 
 
-def followups(t: Tables) -> ir.Table:
+def followups(t: Tables, home: bool = True) -> ir.Table:
     """慢病随访: follow-ups by month of the follow-up date.
 
     ``face_to_face`` (面对面随访) is a clinic or home visit; a phone call is not.
     """
-    f = _with_home(t["followups"], t, "followup_date")
+    f = _with_home(t["followups"], t, "followup_date", home)
     f = f.mutate(face_to_face=f["mode"].isin(["clinic", "home"]))
     return _events(f, t, "followup_date")
 
@@ -299,7 +324,7 @@ def followups(t: Tables) -> ir.Table:
 #: Views whose rows are dated events, placed in periods by month (not stocks at period end).
 EVENT_VIEWS = frozenset({"claims", "encounters", "referrals", "followups"})
 
-BUILDERS: dict[str, Callable[[Tables], ir.Table]] = {
+BUILDERS: dict[str, Callable[..., ir.Table]] = {
     "claims": claims,
     "encounters": encounters,
     "residents": residents,
@@ -308,6 +333,48 @@ BUILDERS: dict[str, Callable[[Tables], ir.Table]] = {
     "chronic_cases": chronic_cases,
     "followups": followups,
 }
+
+_HOME = frozenset({"home_unit_id", "home_scheme"})
+#: Per view that joins residents' homes (:func:`_with_home`), the columns that come from it.
+HOME_COLUMNS: dict[str, frozenset[str]] = {
+    "encounters": _HOME | {"home_county_id", "in_county"},
+    "claims": _HOME,
+    "referrals": _HOME,
+    "chronic_cases": _HOME,
+    "followups": _HOME,
+}
+
+
+def lean(name: str, t: Tables, reads: frozenset[str]) -> ir.Table:
+    """The view ``name`` for a query that reads only the columns ``reads``: without the join
+    to the residents registry when it reads none of the home columns. That join is the
+    costliest of an event view (every event matched on its person), and SQL engines keep a
+    left join whose columns nobody reads."""
+    if name in HOME_COLUMNS and not reads & HOME_COLUMNS[name]:
+        return BUILDERS[name](t, home=False)
+    return BUILDERS[name](t)
+
+
+#: The record sets each view reads, besides the org units and community members every
+#: computation reads for its hierarchy.
+VIEW_SOURCES: dict[str, tuple[str, ...]] = {
+    "encounters": ("encounters", "residents"),
+    "claims": ("claims", "residents"),
+    "referrals": ("referrals", "residents"),
+    "followups": ("followups", "residents"),
+    "chronic_cases": ("chronic_cases", "residents"),
+    "residents": ("residents", "contracts"),
+    "staff": ("staff",),
+}
+
+
+def record_sets(view_names: set[str]) -> frozenset[str]:
+    """The record sets the views ``view_names`` read, the hierarchy's included."""
+    out = {"org_units", "community_members"}
+    for name in view_names:
+        out.update(VIEW_SOURCES[name])
+    return frozenset(out)
+
 
 #: Derived tables the engine provides next to the record sets.
 DERIVED_SCHEMAS: dict[str, dict[str, str]] = {
@@ -325,6 +392,7 @@ DERIVED_SCHEMAS: dict[str, dict[str, str]] = {
         "grain": "string",
         "period_start": "date",
         "period_end": "date",
+        "end_mask": "int64",
     },
     "period_months": {"period_id": "string", "grain": "string", "month": "int32"},
 }

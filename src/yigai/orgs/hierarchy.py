@@ -16,6 +16,12 @@ the same date is in B, and only B, from that date. Undated links run 1900-01-01 
 ``depth`` is the number of steps on the path that day: a county is depth 2 above an
 institution while it belongs to a community and depth 1 while it does not.
 
+乡村一体化: a village clinic or community station may name its township (or community) health
+centre in ``centre_id``. Like ``parent_id`` the link is dated by the unit's versions. On the
+days it holds, the unit rolls up through its centre — village → centre → the centre's
+community → county … — so a centre's indicators, ranking and assessment include its villages
+(seed 003 Xi County 二（五）, seed 004 一（六）). Only one level: a centre's own centre is refused.
+
 Org units are versioned (:mod:`yigai.records.versions`): a unit renamed, re-parented or
 retired on a day has a new version from that day, so the geographic chain is dated too. The
 closure is built for each stretch of days between version dates and joined back into
@@ -68,17 +74,47 @@ class OrgInfo:
     kind: str
     inst_type: str | None
     parent_id: str | None
+    #: 乡村一体化: the township / community health centre this unit belongs to (or None)
+    centre_id: str | None = None
+
+
+#: Units that can be a centre (乡镇卫生院 / 社区卫生服务中心) and units that can have one.
+CENTRE_TYPES = frozenset({"township_centre", "community_centre"})
+LINKED_TYPES = frozenset({"village_clinic", "community_station"})
 
 
 def org_info(org_units: pa.Table, as_of: dt.date | None = None) -> dict[str, OrgInfo]:
     """Every org unit in force on ``as_of`` (None: its latest version) by id: name, kind,
     institution type and parent. A retired unit is absent."""
     current = versions.in_force(org_units, _KEY, as_of)
-    rows = current.select(["org_id", "name", "kind", "inst_type", "parent_id"]).to_pylist()
+    wanted = ["org_id", "name", "kind", "inst_type", "parent_id", "centre_id"]
+    # registries stored before 乡村一体化 existed have no centre_id column: no links
+    rows = current.select([c for c in wanted if c in current.column_names]).to_pylist()
     return {
-        r["org_id"]: OrgInfo(r["org_id"], r["name"], r["kind"], r["inst_type"], r["parent_id"])
+        r["org_id"]: OrgInfo(
+            r["org_id"], r["name"], r["kind"], r["inst_type"], r["parent_id"], r.get("centre_id")
+        )
         for r in rows
     }
+
+
+def centre_problem(org_id: str, info: Mapping[str, OrgInfo]) -> tuple[str, str] | None:
+    """Why ``org_id``'s ``centre_id`` cannot be used on a day (None when it can or is unset)."""
+    unit = info[org_id]
+    centre = unit.centre_id
+    if centre is None:
+        return None
+    if unit.inst_type not in LINKED_TYPES:
+        return (
+            f"只有村卫生室和社区卫生服务站可填写所属卫生院（{org_id}）",
+            f"only village clinics and community stations have a centre ({org_id})",
+        )
+    if centre not in info or info[centre].inst_type not in CENTRE_TYPES:
+        return (
+            f"机构 {org_id} 的所属卫生院 {centre} 不存在或不是乡镇卫生院/社区卫生服务中心",
+            f"org unit {org_id}: centre {centre} is unknown or not a township/community centre",
+        )
+    return None
 
 
 def names(org_units: pa.Table, as_of: dt.date | None = None) -> dict[str, str]:
@@ -89,6 +125,12 @@ def names(org_units: pa.Table, as_of: dt.date | None = None) -> dict[str, str]:
 def kinds(org_units: pa.Table, as_of: dt.date | None = None) -> dict[str, str]:
     """层级: org id → kind (province | city | county | community | institution)."""
     return {k: v.kind for k, v in org_info(org_units, as_of).items()}
+
+
+def ancestors(org_id: str, info: Mapping[str, OrgInfo]) -> list[str]:
+    """Geographic ancestors of ``org_id`` by ``parent_id``, nearest first (county, city …):
+    what a deployment rule for a county or a city covers (:mod:`yigai.deployment`)."""
+    return _geographic_chain(org_id, info) if org_id in info else []
 
 
 def _geographic_chain(org_id: str, info: Mapping[str, OrgInfo]) -> list[str]:
@@ -227,20 +269,43 @@ def closure(org_units: pa.Table, members: pa.Table) -> pa.Table:
         info = org_info(org_units, lo)
         rows.stretch(lo, hi, info)
         for org_id in info:
-            _add_unit(org_id, info, spans.get(org_id), lo, hi, rows.add)
+            _add_unit(org_id, info, spans, lo, hi, rows.add)
     return pa.table(rows.columns, schema=CLOSURE_SCHEMA)
 
 
 def _add_unit(
     org_id: str,
     info: Mapping[str, OrgInfo],
-    memberships: list[tuple[dt.date, dt.date, str]] | None,
+    spans: Mapping[str, list[tuple[dt.date, dt.date, str]]],
     lo: dt.date,
     hi: dt.date,
     add: Callable[[str, str, int, dt.date, dt.date], None],
 ) -> None:
     """The closure rows of one unit for the days ``lo`` … ``hi`` (one set of versions)."""
     add(org_id, org_id, 0, lo, hi)
+    problem = centre_problem(org_id, info)
+    if problem is not None:
+        raise HierarchyError(*problem)
+    centre = info[org_id].centre_id
+    if centre is None:
+        for anc, depth, start, last in _links(org_id, info, spans.get(org_id), lo, hi):
+            add(org_id, anc, depth, start, last)
+        return
+    # 乡村一体化: the centre's whole path, one step further away; the village's own
+    # membership and geographic chain are the centre's (it is managed by the centre)
+    add(org_id, centre, 1, lo, hi)
+    for anc, depth, start, last in _links(centre, info, spans.get(centre), lo, hi):
+        add(org_id, anc, depth + 1, start, last)
+
+
+def _links(
+    org_id: str,
+    info: Mapping[str, OrgInfo],
+    memberships: list[tuple[dt.date, dt.date, str]] | None,
+    lo: dt.date,
+    hi: dt.date,
+) -> Iterator[tuple[str, int, dt.date, dt.date]]:
+    """``org_id``'s ancestors (community on each day, then geography) within ``lo`` … ``hi``."""
     chain = _geographic_chain(org_id, info)
     for start, last, comm in _timeline(memberships or []):
         start, last = max(start, lo), min(last, hi)
@@ -248,10 +313,10 @@ def _add_unit(
             continue
         shift = 0
         if comm is not None and comm in info:
-            add(org_id, comm, 1, start, last)
+            yield comm, 1, start, last
             shift = 1
         for depth, anc in enumerate(chain, start=1 + shift):
-            add(org_id, anc, depth, start, last)
+            yield anc, depth, start, last
 
 
 @dataclass(frozen=True)

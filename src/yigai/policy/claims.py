@@ -1,8 +1,10 @@
 """The adjudicated claims record set (医保结算记录, ``claims``).
 
-One row per encounter of a resident insured under the resident scheme (城乡居民医保), with
-the split computed by :mod:`yigai.policy.adjudication`: 政策范围内费用, 起付线, 统筹基金,
-大病保险, 医疗救助 and 个人负担, and the scheme region/version that settled it. Partitioned by
+One row per encounter of a person insured under a scheme the region settles — 城乡居民医保,
+or 职工医保 where the region has employee-scheme parameters (``scheme_region`` then names the
+``<region>_employee`` folder) — with the split computed by :mod:`yigai.policy.adjudication`:
+政策范围内费用, 起付线, 统筹基金, 大病保险, 医疗救助 and 个人负担, and the scheme
+region/version that settled it. Partitioned by
 the month of ``event_date`` like encounters, so indicators can join the two month by month.
 """
 

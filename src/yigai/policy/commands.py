@@ -8,9 +8,10 @@ decimals, converted exactly from integer fen; ratios as percentages of the Decim
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.measure import Measurement
@@ -18,12 +19,11 @@ from rich.table import Table
 
 from yigai import settings as settings_mod
 from yigai.console import console, progress_bar
-from yigai.policy.run import CommunityBudget, SettlementRun
-from yigai.policy.run import settle as run_settle
-from yigai.policy.scheme import LEVEL_ZH
-from yigai.policy.settle import DROPPED_REASONS
-from yigai.warehouse import Warehouse
-from yigai.warehouse.errors import WarehouseError
+
+# Settlement pulls in pandas and Arrow: imported where used, so `yigai settle --help` is fast.
+if TYPE_CHECKING:
+    from yigai.policy.run import CommunityBudget, SettlementRun
+    from yigai.policy.statements.store import Written
 
 
 def yuan(amount_fen: int) -> str:
@@ -73,6 +73,8 @@ def _totals_table(run: SettlementRun) -> Table:
 
 def _coefficients_used(run: SettlementRun) -> str:
     """The level coefficients the year's DIP points were multiplied by, level by level."""
+    from yigai.policy.scheme import LEVEL_ZH
+
     used = {r.level: r.level_coefficient for r in run.dip if r.level is not None}
     shown = "、".join(f"{LEVEL_ZH.get(level, level)} {used[level]}" for level in sorted(used))
     return (
@@ -128,9 +130,11 @@ def _dip_table(run: SettlementRun) -> Table:
 
 def _budget_table(run: SettlementRun) -> Table:
     """One column per community, one row per figure: narrow enough for any terminal."""
+    from yigai.policy.inputs import COMMUNITY_BUDGETS
+
     table = Table(
         title="医共体总额预算结算 / community global budget settlement",
-        caption=f"预算基准年 {run.budget_base_year} / budget base year {run.budget_base_year}",
+        caption=f"预算：参数 {COMMUNITY_BUDGETS} / budgets: parameter {COMMUNITY_BUDGETS}",
     )
     table.add_column("项目 / item")
     for r in run.budgets:
@@ -147,9 +151,33 @@ def _budget_table(run: SettlementRun) -> Table:
         ("医共体承担超支 / overrun borne by the community", lambda r: yuan(r.community_borne_fen)),
         ("超支承担方 / who bears the overrun", who_bears),
         ("医共体结算 / community settlement", lambda r: yuan(r.settlement_fen)),
+        *_release_rows(run),
     ):
         table.add_row(label, *(cell(r) for r in run.budgets))
     return table
+
+
+def _release_rows(run: SettlementRun) -> list[tuple[str, Callable[[CommunityBudget], str]]]:
+    """Rows for the assessment withholding and release, when the plan withholds a share."""
+    if all(r.release is None for r in run.budgets):
+        return []
+
+    def score(r: CommunityBudget) -> str:
+        if r.release is None:
+            return "—"
+        return "待考核 / pending" if r.release.score is None else str(r.release.score)
+
+    return [
+        (
+            "考核预留 / withheld for the assessment",
+            lambda r: yuan(r.release.withheld_fen) if r.release else "—",
+        ),
+        ("年度考核总分 / assessment score", score),
+        (
+            "考核返还 / released by the score",
+            lambda r: yuan(r.release.released_fen) if r.release else "—",
+        ),
+    ]
 
 
 def _members_table(run: SettlementRun) -> Table:
@@ -179,6 +207,8 @@ _DROPPED_SHOWN = 10
 
 def _print_dropped(run: SettlementRun) -> None:
     """Which of the year's encounters gave no claim, and why (counted by reason)."""
+    from yigai.policy.settle import DROPPED_REASONS
+
     if not run.dropped:
         return
     console.print(
@@ -189,6 +219,22 @@ def _print_dropped(run: SettlementRun) -> None:
         if ids:
             shown = "、".join(ids[:_DROPPED_SHOWN]) + (" …" if len(ids) > _DROPPED_SHOWN else "")
             console.print(f"  {len(ids):,} 次：{zh} / {len(ids):,}: {en} — {shown}")
+
+
+def demo_label(names: tuple[str, ...] | list[str]) -> str:
+    """The 示范参数 line for figures computed from demonstration inputs ('' when none)."""
+    if not names:
+        return ""
+    listed = "、".join(names)
+    return (
+        f"示范参数：以下金额使用示范值（{listed}），不是医保局核定的数值 / demo values: the "
+        f"figures below use demonstration inputs ({', '.join(names)}), not the bureau's own"
+    )
+
+
+def print_demo_label(names: tuple[str, ...] | list[str]) -> None:
+    if names:
+        console.print(f"[bold yellow]{demo_label(names)}[/bold yellow]")
 
 
 def print_summary(run: SettlementRun) -> None:
@@ -203,6 +249,7 @@ def print_summary(run: SettlementRun) -> None:
         f"(batch {run.batch_id})"
     )
     _print_dropped(run)
+    print_demo_label(run.demo_parameters)
     if run.claims_differing:
         console.print(
             f"[yellow]注意：已存储的 {run.claims_differing:,} 笔理赔与现行参数的结算结果不同，"
@@ -219,8 +266,7 @@ def print_summary(run: SettlementRun) -> None:
         _show(_members_table(run))
     else:
         console.print(
-            "无上年数据作预算基准，未做医共体总额预算结算 / "
-            "no previous year to base budgets on: no community budget settlement"
+            "没有医共体，未做医共体总额预算结算 / no community: no community budget settlement"
         )
 
 
@@ -232,8 +278,22 @@ def settle(
     home: Annotated[
         Path | None, typer.Option(help="数据目录 / data folder (default $YIGAI_HOME or ./var)")
     ] = None,
+    scores: Annotated[
+        Path | None,
+        typer.Option(
+            help="医共体年度考核结果 assessment_totals.parquet（默认取 yigai assess "
+            "community_2020 <年> 的结果）/ community assessment totals (default: the result of "
+            "yigai assess community_2020 <year>)"
+        ),
+    ] = None,
 ) -> None:
     """结算一个医保年度：理赔、DIP、人头付费、医共体总额预算 / settle one insurance year."""
+    from yigai.policy.assessment_release import read_scores
+    from yigai.policy.run import settle as run_settle
+    from yigai.policy.statements.store import write_statements
+    from yigai.warehouse import Warehouse
+    from yigai.warehouse.errors import WarehouseError
+
     conf = settings_mod.load()
     if home is not None:
         conf = dataclasses.replace(conf, home=home.resolve())
@@ -242,10 +302,39 @@ def settle(
             f"[red]数据仓库不存在：{conf.warehouse_dir} / no warehouse at {conf.warehouse_dir}[/red]"
         )
         raise typer.Exit(2)
+    path = scores or default_scores(conf.output_dir, year)
+    try:
+        given = read_scores(path) if path.is_file() or scores is not None else None
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    if given is not None:
+        console.print(f"考核得分取自 / assessment scores from {path}")
     try:
         with progress_bar() as bar:
-            run = run_settle(Warehouse(conf.warehouse_dir), year, region, progress=bar)
+            wh = Warehouse(conf.warehouse_dir)
+            run = run_settle(wh, year, region, progress=bar, scores=given)
+        written = write_statements(wh, run)
     except (ValueError, WarehouseError) as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
     print_summary(run)
+    print_written(written)
+
+
+#: The annual community assessment whose totals release the withheld share.
+SCORE_SCHEME = "community_2020"
+
+
+def default_scores(output_dir: Path, year: int) -> Path:
+    """Where ``yigai assess community_2020 <year>`` writes the community totals."""
+    return output_dir / "assess" / SCORE_SCHEME / str(year) / "assessment_totals.parquet"
+
+
+def print_written(written: Written) -> None:
+    """What the run stored as statements (结算单): new versions, or nothing when unchanged."""
+    console.print(
+        f"结算单：新写入 {written.new_versions:,} 张，未变 {written.unchanged:,} 张"
+        f"（yigai statements list 查看）/ statements: {written.new_versions:,} new versions, "
+        f"{written.unchanged:,} unchanged (see yigai statements list)"
+    )

@@ -20,6 +20,10 @@ The path below the region folder is the parameter's name (``/`` becomes ``.``). 
       2026-01-01:
         value: null                          # the parameter stops being in force
 
+A region's ``index.yaml`` may name another region in ``metadata.extends``: it then holds
+only the parameters that differ (its files replace the base's, name by name). The 职工医保
+(employee scheme) of a region is the folder ``<region>_employee`` (:func:`scheme_regions`).
+
 A tiered schedule (e.g. 大病保险 tiers) uses ``brackets`` instead of ``values``; thresholds are
 in ``metadata.threshold_unit`` (yuan) and rates in ``metadata.unit`` (ratio)::
 
@@ -55,7 +59,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -84,7 +88,7 @@ _SCALE_TOP_KEYS = ("description", "metadata", "brackets")
 _SCALE_META_KEYS = ("reference", "unit", "threshold_unit", "note")
 _BRACKET_KEYS = ("threshold", "rate")
 _INDEX_KEYS = ("description", "metadata")
-_INDEX_META_KEYS = ("reference", "note", "name_zh", "name_en")
+_INDEX_META_KEYS = ("reference", "note", "name_zh", "name_en", "extends")
 
 
 # ---------------------------------------------------------------- values by unit
@@ -362,16 +366,53 @@ def load(region: str, *, root: Path | None = None) -> ParameterTree:
     return _load((root or DEFAULT_ROOT).resolve(), region)
 
 
-def _index(folder: Path) -> tuple[str, str]:
-    """The region's description and reference from its optional ``index.yaml``."""
+def _index(folder: Path) -> tuple[str, str, str | None]:
+    """The region's description, reference and the region it extends (``metadata.extends``)
+    from its optional ``index.yaml``."""
     index = folder / "index.yaml"
     if not index.exists():
-        return folder.name, ""
+        return folder.name, "", None
     doc = _mapping(read_yaml(index), index, "(file)")
     check_keys(doc, _INDEX_KEYS, index, "", ("description",))
     meta = _mapping(doc.get("metadata", {}), index, "metadata")
     check_keys(meta, _INDEX_META_KEYS, index, "metadata", ())
-    return text(doc["description"], index, "description"), str(meta.get("reference", ""))
+    base = meta.get("extends")
+    return (
+        text(doc["description"], index, "description"),
+        str(meta.get("reference", "")),
+        None if base is None else text(base, index, "metadata.extends"),
+    )
+
+
+#: The folder of a region's 职工医保 (employee scheme), beside its 城乡居民医保 folder.
+EMPLOYEE_SUFFIX = "_employee"
+
+
+def scheme_regions(region: str, *, root: Path | None = None) -> dict[str, str]:
+    """The parameter region of each insurance scheme settled for ``region``: ``resident`` is
+    ``region`` itself; ``employee`` is ``<region>_employee`` when that folder exists (it
+    usually ``extends`` the resident one and holds only what differs)."""
+    out = {"resident": region}
+    if ((root or DEFAULT_ROOT) / f"{region}{EMPLOYEE_SUFFIX}").is_dir():
+        out["employee"] = f"{region}{EMPLOYEE_SUFFIX}"
+    return out
+
+
+def _check_chain(root: Path, region: str) -> None:
+    """Refuse a chain of ``extends`` that comes back to a region already in it."""
+    seen = [region]
+    base = _index(root / region)[2]
+    while base is not None:
+        if base in seen:
+            chain = " → ".join([*seen, base])
+            raise ParameterError(
+                root / seen[-1] / "index.yaml",
+                "metadata.extends",
+                f"继承关系成环：{chain}",
+                f"the regions extend each other in a cycle: {chain}",
+            )
+        seen.append(base)
+        base = _index(root / base)[2] if (root / base).is_dir() else None
 
 
 @lru_cache(maxsize=64)
@@ -385,8 +426,10 @@ def _load(root: Path, region: str) -> ParameterTree:
             f"没有这个地区的参数（已有：{known}）",
             f"no parameters for this region (known: {known})",
         )
-    description, reference = _index(folder)
-    params: dict[str, Parameter | Scale] = {}
+    description, reference, base = _index(folder)
+    _check_chain(root, region)
+    # A region that extends another starts from its parameters; its own files replace them.
+    params: dict[str, Parameter | Scale] = dict(_load(root, base).params) if base else {}
     for path in sorted(folder.rglob("*.yaml")):
         if path.name == "index.yaml":
             continue
@@ -400,8 +443,20 @@ def parameters(region: str, on_date: dt.date, *, root: Path | None = None) -> Va
     return load(region, root=root).at(on_date)
 
 
+#: What marks a demonstration value (示范参数) in a parameter's ``metadata.note``: a value
+#: shipped so the demo runs, not one a bureau has set; printed beside every figure it feeds.
+DEMO_MARK = "示范参数"
+
+
+def demo_parameters(region: str, names: Iterable[str], *, root: Path | None = None) -> list[str]:
+    """Those of ``names`` whose file marks them :data:`DEMO_MARK` (absent names are skipped)."""
+    tree = load(region, root=root)
+    return [n for n in names if n in tree and DEMO_MARK in (tree[n].note or "")]
+
+
 __all__ = [
     "DEFAULT_ROOT",
+    "DEMO_MARK",
     "UNITS",
     "Bracket",
     "KeyProblem",
@@ -410,9 +465,11 @@ __all__ = [
     "ParameterTree",
     "Scale",
     "Values",
+    "demo_parameters",
     "load",
     "load_file",
     "parameters",
     "read_value",
     "regions",
+    "scheme_regions",
 ]

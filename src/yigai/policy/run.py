@@ -3,14 +3,16 @@
 :func:`settle` runs, in order, over a :class:`yigai.warehouse.Warehouse`:
 
 1. **Claims** (理赔): :func:`yigai.policy.settle.settle_claims` adjudicates every
-   resident-scheme encounter of the year; the claims not yet stored are committed to the
+   encounter of the year under its person's scheme on the date (城乡居民医保 or 职工医保);
+   the claims not yet stored are committed to the
    ``claims`` record set as one batch (see *Writing* below).
 2. **DIP** (按病种分值付费) for the year's inpatient claims in scope, monthly pre-settlement
    at the budget point value and year-end settlement per institution
    (:mod:`yigai.policy.dip`).
 3. **Capitation** (门诊统筹按人头付费, :mod:`yigai.policy.capitation`).
 4. **Community global budgets** (医共体总额付费, 结余留用、合理超支分担, split to member
-   institutions; :mod:`yigai.policy.budget`).
+   institutions; :mod:`yigai.policy.budget`), with the share withheld pending the annual
+   assessment and released by the score (:mod:`yigai.policy.assessment_release`).
 
 Every figure of the run is computed from the year's claims **as stored** in the warehouse
 (the record of what the fund paid). When stored claims differ from what the parameters in force
@@ -21,7 +23,8 @@ Working definitions (yigai rules where the sources are silent; each stated so it
 corrected):
 
 - **Writing** (幂等写入): the batch id is ``settle-<region>-<year>-<fingerprint>``, the
-  fingerprint being SHA-256 of the region's parameter files (paths and bytes) and the ids of
+  fingerprint being SHA-256 of the parameter files of the region's schemes (paths and bytes)
+  and the ids of
   the input batches (encounters of the year's months, residents, org units, community members,
   referrals). A committed batch id is never written again; of a new batch only claims whose
   ``encounter_id`` is not stored yet are written, so re-running the same year duplicates and
@@ -35,18 +38,20 @@ corrected):
   its first year has no earlier data, so the year's own cases are its base (the catalogue and
   the budget point value then describe the same cases that are settled) — what a first-year
   county does when it builds its catalogue from current cases.
-- **Fund available for DIP** (可用于 DIP 的基金): unless given, the basic fund the
-  adjudication paid on the year's grouped DIP cases (以收定支: DIP redistributes the inpatient
-  fund among institutions by points). Ungrouped cases (不能入组) go to expert review and are
-  outside every DIP amount.
+- **Settlement inputs** (结算输入, issue 15 §1): the fund available for DIP (``payment.dip_fund``,
+  the pooling region's DIP fund for the year) and each community's global budget
+  (``payment.community_budgets``, community id → yuan) are dated parameters in force on
+  1 January of the year, set by the insurance bureau; nothing is derived from spending. A
+  missing one stops the run before anything is written, naming the parameter (and the
+  community; :mod:`yigai.policy.inputs`). The ``dip_fund_fen`` and ``budgets`` arguments
+  replace them (what-if runs).
+  Parameters whose file marks them 示范参数 (demo values) are listed in
+  :attr:`SettlementRun.demo_parameters` so every print of the figures can say so.
+  Ungrouped cases (不能入组) go to expert review and are outside every DIP amount.
 - **DIP balance** per institution (结余/超支): its DIP fund payment minus what the fund paid
   on its grouped cases item by item; positive means DIP pays it more than item-by-item
   adjudication did.
-- **Community budget** (年度预算): unless given, the previous year's basic-fund spending on the
-  community's residents × (1 + growth rate) (:func:`yigai.policy.budget.community_budget`);
-  the previous year's claims are the stored ones when that year was settled, else they are
-  adjudicated for the purpose (not stored). With no encounters in the previous year there is
-  no base and no budget settlement (``budget_base_year`` is None).
+- **Community budgets** are settled for every community with members on 1 January.
 - The three payment methods are computed side by side from the same claims; how a county
   nets them into one cash flow is a local rule not modelled here.
 
@@ -57,6 +62,7 @@ cost`` and ``… ÷ eligible cost``, rounded half up to :data:`RATIO_PLACES` dec
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Mapping
@@ -70,7 +76,14 @@ import pyarrow.compute as pc
 
 from yigai.periods import Period
 from yigai.policy.adjudication import SPLIT_COLUMNS
-from yigai.policy.budget import BudgetParams, community_budget, resident_spending
+from yigai.policy.assessment_release import (
+    Release,
+    ReleaseInputError,
+    ReleaseRule,
+    release,
+    staff_reward,
+)
+from yigai.policy.budget import BudgetParams
 from yigai.policy.budget import settle_community_budgets as _settle_budgets
 from yigai.policy.capitation import CapitationParams, capitation_payments
 from yigai.policy.claims import CLAIMS
@@ -83,7 +96,14 @@ from yigai.policy.dip import (
     settle_year,
 )
 from yigai.policy.dip._common import quantize
-from yigai.policy.params import DEFAULT_ROOT
+from yigai.policy.inputs import (
+    DIP_FUND,
+    INPUT_PARAMETERS,
+    SettlementError,
+    community_budgets_of,
+    settlement_input,
+)
+from yigai.policy.params import DEFAULT_ROOT, demo_parameters, scheme_regions
 from yigai.policy.settle import settle_claims, settle_claims_explained
 from yigai.records.versions import read_in_force
 from yigai.warehouse import Warehouse
@@ -113,10 +133,6 @@ _STEPS = (
     "按人头付费 / capitation",
     "医共体总额预算 / community budgets",
 )
-
-
-class SettlementError(ValueError):
-    """A settlement run that cannot proceed; the message is Chinese first, then English."""
 
 
 # ---------------------------------------------------------------- results
@@ -203,6 +219,11 @@ class CommunityBudget:
     fund_shared_fen: int  # overrun paid by the fund (合理超支分担)
     community_borne_fen: int  # overrun borne by the community
     members: tuple[MemberShare, ...]
+    #: the share withheld pending the assessment and what the score released (None: the
+    #: plan withholds nothing; :mod:`yigai.policy.assessment_release`)
+    release: Release | None = None
+    #: the kept surplus's staff-reward part (None: the plan sets no share)
+    staff_reward_fen: int | None = None
 
     @property
     def balance_fen(self) -> int:
@@ -231,13 +252,16 @@ class SettlementRun:
     dip_settlement_point_value: Decimal | None  # fen per point
     dip: tuple[DipInstitution, ...]
     capitation_fen: int
-    budget_base_year: int | None
     budgets: tuple[CommunityBudget, ...]
     #: the detail tables behind the rows above (pyarrow), for reports and checks
     tables: Mapping[str, pa.Table] = field(default_factory=dict, compare=False, repr=False)
     #: the year's encounters that gave no claim: (encounter id, reason code of
     #: :data:`yigai.policy.settle.DROPPED_REASONS`), so the user can see why
     dropped: tuple[tuple[str, str], ...] = ()
+    #: settlement inputs of the run that are demonstration values (示范参数), by parameter name
+    demo_parameters: tuple[str, ...] = ()
+    #: the input batches the run read (:func:`input_batches`)
+    input_batches: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------- pure pieces
@@ -278,18 +302,26 @@ def claim_totals(claims: pa.Table) -> ClaimTotals:
 def batch_fingerprint(wh: Warehouse, year: int, region: str, root: Path | None = None) -> str:
     """SHA-256 of the region's parameter files and the input batches of ``year`` (hex)."""
     digest = hashlib.sha256(f"yigai-settle-v1\0{region}\0{year}\0".encode())
-    folder = (root or DEFAULT_ROOT) / region
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
-    months = set(Period.year(year).month_keys())
-    for batch in wh.batches("encounters"):
-        if months & set(batch.months):
-            digest.update(f"encounters:{batch.id}\0".encode())
-    for name in _INPUTS:
-        for batch in wh.batches(name):
-            digest.update(f"{name}:{batch.id}\0".encode())
+    # every scheme's folder: the resident region's and, when present, its employee one
+    for scheme_region in scheme_regions(region, root=root).values():
+        folder = (root or DEFAULT_ROOT) / scheme_region
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(f"{scheme_region}/".encode())
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    for batch in input_batches(wh, year):
+        digest.update(f"{batch}\0".encode())
     return digest.hexdigest()
+
+
+def input_batches(wh: Warehouse, year: int) -> list[str]:
+    """The input batches a settlement of ``year`` reads, as ``record_set:batch_id``: the
+    encounters of the year's months and every batch of the registries it uses."""
+    months = set(Period.year(year).month_keys())
+    out = [f"encounters:{b.id}" for b in wh.batches("encounters") if months & set(b.months)]
+    for name in _INPUTS:
+        out += [f"{name}:{b.id}" for b in wh.batches(name)]
+    return out
 
 
 # ---------------------------------------------------------------- the run
@@ -304,11 +336,14 @@ def settle(
     root: Path | None = None,
     dip_fund_fen: int | None = None,
     budgets: Mapping[str, int] | None = None,
+    scores: Mapping[str, Decimal | None] | None = None,
 ) -> SettlementRun:
     """Settle ``year`` of ``region`` over warehouse ``wh`` (see the module docstring).
 
     ``dip_fund_fen`` overrides the fund available for DIP, ``budgets`` (community id → fen)
     the community budgets given by the insurance bureau; ``root`` is another parameter folder.
+    ``scores`` (community id → annual assessment total, None while provisional) release the
+    share of the budget withheld pending the assessment; a community without one is pending.
     """
     report = progress or (lambda description, done, total: None)
     months = Period.year(year).month_keys()
@@ -319,14 +354,24 @@ def settle(
             f"数据仓库中没有 {year} 年的就诊记录，无法结算 / "
             f"the warehouse holds no encounters for {year}: nothing to settle"
         )
+    # Inputs first: a missing one must stop the run before any claim is written.
+    dip_fund = (
+        settlement_input(region, year, DIP_FUND, root) if dip_fund_fen is None else dip_fund_fen
+    )
+    members = wh.read("community_members")
+    community_budgets = community_budgets_of(region, year, members, budgets, root)
+    try:
+        release_rule = ReleaseRule.load(region, year, root=root)
+    except ReleaseInputError as exc:
+        raise SettlementError(str(exc)) from None
 
     step = _STEPS[0]
     report(step, 0, 3)
     computed, dropped = settle_claims_explained(wh, year, region, root=root)
     if computed.num_rows == 0:
         raise SettlementError(
-            f"{year} 年没有城乡居民医保参保人的就诊，无法结算 / "
-            f"no encounters of resident-scheme insured people in {year}: nothing to settle"
+            f"{year} 年没有可结算的参保人就诊，无法结算 / "
+            f"no encounters of insured people to settle in {year}: nothing to settle"
         )
     report(step, 1, 3)
     batch_id = f"settle-{region}-{year}-{batch_fingerprint(wh, year, region, root)[:32]}"
@@ -343,13 +388,12 @@ def settle(
 
     step = _STEPS[1]
     report(step, 0, 1)
-    dip = _dip(wh, year, region, stored, names, root, dip_fund_fen)
+    dip = _dip(wh, year, region, stored, names, root, dip_fund)
     report(step, 1, 1)
 
     step = _STEPS[2]
     report(step, 0, 1)
     residents = read_in_force(wh, "residents", Period.year(year).end)
-    members = wh.read("community_members")
     capitation = capitation_payments(
         residents,
         year,
@@ -361,8 +405,11 @@ def settle(
 
     step = _STEPS[3]
     report(step, 0, 1)
-    base_year, community_rows, budget_tables = _budgets(
-        wh, year, region, stored, residents, members, names, budgets, root
+    community_rows, budget_tables = _budgets(
+        year, region, stored, residents, members, names, community_budgets, root
+    )
+    community_rows = tuple(
+        _assessed(row, release_rule, scores or {}, region, year, root) for row in community_rows
     )
     report(step, 1, 1)
 
@@ -373,6 +420,8 @@ def settle(
         claims_written=written,
         claims_differing=differing,
         dropped=tuple(dropped),
+        demo_parameters=tuple(demo_parameters(region, INPUT_PARAMETERS, root=root)),
+        input_batches=tuple(input_batches(wh, year)),
         totals=totals,
         dip_base_years=dip.base_years,
         dip_fund_fen=dip.fund_fen,
@@ -380,7 +429,6 @@ def settle(
         dip_settlement_point_value=dip.settlement_point_value,
         dip=dip.rows,
         capitation_fen=int(pc.sum(capitation["amount_fen"]).as_py() or 0),
-        budget_base_year=base_year,
         budgets=community_rows,
         tables=MappingProxyType(
             {
@@ -481,7 +529,7 @@ def _dip(
     claims: pa.Table,
     names: Mapping[str, str],
     root: Path | None,
-    dip_fund_fen: int | None,
+    fund: int,
 ) -> _DipResult:
     params = DipParams.load(region, dt.date(year, 1, 1), root=root)
     cases = _dip_cases(wh, claims, year)
@@ -501,7 +549,6 @@ def _dip(
     item_fund: dict[str, int] = {}
     for row in grouped.select(["institution_id", "fund_fen"]).to_pylist():
         item_fund[row["institution_id"]] = item_fund.get(row["institution_id"], 0) + row["fund_fen"]
-    fund = sum(item_fund.values()) if dip_fund_fen is None else dip_fund_fen
     months = monthly_presettlement(scored, budget_pv, params)
     settled = settle_year(scored, fund, params, presettlement=months)
     rows = tuple(
@@ -551,30 +598,16 @@ def _spending_columns(claims: pa.Table) -> pa.Table:
 
 
 def _budgets(
-    wh: Warehouse,
     year: int,
     region: str,
     claims: pa.Table,
     residents: pa.Table,
     members: pa.Table,
     names: Mapping[str, str],
-    given: Mapping[str, int] | None,
+    budgets: Mapping[str, int],
     root: Path | None,
-) -> tuple[int | None, tuple[CommunityBudget, ...], dict[str, pa.Table]]:
+) -> tuple[tuple[CommunityBudget, ...], dict[str, pa.Table]]:
     params = BudgetParams.load(region, dt.date(year, 1, 1), root=root)
-    base_year: int | None = None
-    if given is None:
-        if year - 1 not in _encounter_years(wh):
-            return None, (), {}
-        base_year = year - 1
-        base_claims = _claims_of(wh, base_year, region, root)
-        spending = resident_spending(_spending_columns(base_claims), residents, members, base_year)
-        budgets = {
-            community: community_budget(sum(v[0] for v in by.values()), params)
-            for community, by in spending.items()
-        }
-    else:
-        budgets = dict(given)
     communities, splits = _settle_budgets(
         budgets, _spending_columns(claims), residents, members, year, params
     )
@@ -604,4 +637,21 @@ def _budgets(
         )
         for r in communities.to_pylist()
     )
-    return base_year, rows, {"budget_communities": communities, "budget_members": splits}
+    return rows, {"budget_communities": communities, "budget_members": splits}
+
+
+def _assessed(
+    row: CommunityBudget,
+    rule: ReleaseRule | None,
+    scores: Mapping[str, Decimal | None],
+    region: str,
+    year: int,
+    root: Path | None,
+) -> CommunityBudget:
+    """``row`` with its assessment withholding and release and its staff-reward part."""
+    score = scores.get(row.community_id)
+    return dataclasses.replace(
+        row,
+        release=None if rule is None else release(row.budget_fen, score, rule),
+        staff_reward_fen=staff_reward(row.retained_fen, region, year, root=root),
+    )

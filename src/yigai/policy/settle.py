@@ -3,8 +3,12 @@
 ``settle_claims(wh, year, region)`` reads from the warehouse (docs/CONTRACTS.md):
 
 - ``encounters`` of the year's months;
-- ``residents``: only residents insured under the resident scheme (``scheme == "resident"``)
-  are settled here — encounters of others are left out; their ``grp_*`` flags give the
+- ``residents``: each encounter is settled under the scheme its person is insured in on the
+  encounter's date (the registry version in force on ``event_date``; the year-end version when
+  none is): 城乡居民医保 (``resident``) under ``region``'s parameters, 职工医保
+  (``employee``) under ``<region>_employee``'s when the region has that folder
+  (:func:`yigai.policy.params.scheme_regions`); encounters of the uninsured (``none``) or of a
+  scheme without parameters are left out, with the reason. Their ``grp_*`` flags give the
   medical-assistance groups;
 - ``org_units``: an institution's policy ``level`` and its county (``parent_id``); a
   resident's home county is the parent of their ``home_unit_id`` (or the unit itself when it
@@ -51,9 +55,11 @@ from yigai.orgs.model import OrgKind
 from yigai.periods import Period
 from yigai.policy.adjudication_vectorised import REQUIRED, adjudicate_table
 from yigai.policy.claims import CLAIMS
+from yigai.policy.params import scheme_regions
 from yigai.policy.scheme import OUT_OF_COUNTY, SchemeBook
+from yigai.records.fields import RETIRED_REASON, VERSION_FROM
 from yigai.records.schemas import POPULATION_GROUPS
-from yigai.records.versions import read_in_force
+from yigai.records.versions import VERSION_TO, read_in_force, spans
 
 _LOCAL_LEVELS = ("village", "township", "county")
 #: The encounter columns the batch reads to build claims (the desk's replay reads them too).
@@ -73,7 +79,11 @@ ENCOUNTER_COLUMNS = [
 
 #: Why an encounter of the year gives no claim: reason code → Chinese / English.
 DROPPED_REASONS = {
-    "not_resident_scheme": ("参保人不属城乡居民医保", "the person is insured under another scheme"),
+    "not_resident_scheme": (
+        "参保人所属险种在本地区没有待遇参数",
+        "the person's insurance scheme has no parameters in this region",
+    ),
+    "uninsured": ("就诊当日未参保", "the person was not insured on the day"),
     "unknown_person": (
         "居民登记中没有该人（年末在册）",
         "the person is not in the residents registry at the year end",
@@ -82,17 +92,24 @@ DROPPED_REASONS = {
 
 
 def settle_claims(wh: Any, year: int, region: str, *, root: Path | None = None) -> pa.Table:
-    """The ``claims`` of ``year``: every resident-scheme encounter adjudicated under
-    ``region``'s scheme (``wh`` is a :class:`yigai.warehouse.Warehouse`). Settlement covers
+    """The ``claims`` of ``year``: every insured person's encounter adjudicated under the
+    parameters of their scheme in ``region`` (``wh`` is a :class:`yigai.warehouse.Warehouse`). Settlement covers
     every resident of the region, so it needs a grant to all data (:mod:`yigai.access`)."""
     return settle_claims_explained(wh, year, region, root=root)[0]
 
 
 def settle_claims_explained(
-    wh: Any, year: int, region: str, *, root: Path | None = None
+    wh: Any,
+    year: int,
+    region: str,
+    *,
+    root: Path | None = None,
+    adjust: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
 ) -> tuple[pa.Table, list[tuple[str, str]]]:
     """:func:`settle_claims`, with the year's encounters that gave no claim, each with the
-    code of its reason (:data:`DROPPED_REASONS`), in encounter-id order."""
+    code of its reason (:data:`DROPPED_REASONS`), in encounter-id order. ``adjust`` changes
+    the encounters as built (level, county, referral links) before adjudication: what-if
+    care-seeking scenarios (:mod:`yigai.policy.whatif.scenario`)."""
     access.require_all(wh.root, "医保结算 / settlement")
     encounters = wh.read(
         "encounters", months=Period.year(year).month_keys(), columns=ENCOUNTER_COLUMNS
@@ -112,9 +129,11 @@ def settle_claims_explained(
 
     enc = encounters.to_pandas()
     registry = residents.to_pandas()
-    res = registry[registry["scheme"] == "resident"]
-    dropped = _dropped(enc, registry, res)
-    enc = enc.merge(res, on="person_id", how="inner")
+    schemes = scheme_regions(region, root=root)
+    enc["scheme"] = _scheme_on_date(wh, enc, registry)
+    dropped = _dropped(enc, registry, schemes)
+    res = registry.drop(columns="scheme")
+    enc = enc[enc["scheme"].isin(list(schemes))].merge(res, on="person_id", how="inner")
     if enc.empty:
         return CLAIMS.arrow_schema().empty_table(), dropped
 
@@ -138,6 +157,8 @@ def settle_claims_explained(
         enc, referrals.to_pandas(), members.to_pandas(), lambda d: book.at(d).referral_episode_days
     )
 
+    if adjust is not None:
+        enc = adjust(enc)
     table = pa.Table.from_pandas(
         enc[
             [
@@ -159,7 +180,14 @@ def settle_claims_explained(
         table = table.set_column(
             table.schema.get_field_index(name), name, table[name].cast(pa.bool_()).fill_null(False)
         )
-    settled = adjudicate_table(table, region, root=root)
+    scheme_of = enc["scheme"].to_numpy()
+    settled = pa.concat_tables(
+        [
+            _adjudicated(table, scheme_of == scheme, scheme_region, root)
+            for scheme, scheme_region in schemes.items()
+            if (scheme_of == scheme).any()
+        ]
+    )
 
     extra = pa.Table.from_pandas(
         enc[["encounter_id", "institution_id", "care_type", "level", "in_county"]],
@@ -186,18 +214,54 @@ def settle_claims_explained(
         "critical_fen": settled["critical_fen"],
         "assistance_fen": settled["assistance_fen"],
         "patient_fen": settled["patient_fen"],
-        "scheme_region": pa.array([region] * settled.num_rows, pa.string()),
+        "scheme_region": settled["scheme_region"],
         "scheme_version": settled["scheme_version"],
         "month": month,
     }
     return pa.table(columns).cast(CLAIMS.arrow_schema()), dropped
 
 
-def _dropped(enc: pd.DataFrame, registry: pd.DataFrame, res: pd.DataFrame) -> list[tuple[str, str]]:
-    """The encounters left out (not of a resident-scheme insured person), with the reason."""
-    out = enc.loc[~enc["person_id"].isin(res["person_id"]), ["encounter_id", "person_id"]]
+def _adjudicated(
+    table: pa.Table, rows: np.ndarray, scheme_region: str, root: Path | None
+) -> pa.Table:
+    """The ``rows`` of ``table`` adjudicated under ``scheme_region``, which is recorded."""
+    settled = adjudicate_table(table.filter(pa.array(rows)), scheme_region, root=root)
+    return settled.append_column(
+        "scheme_region", pa.array([scheme_region] * settled.num_rows, pa.string())
+    )
+
+
+def _scheme_on_date(wh: Any, enc: pd.DataFrame, registry: pd.DataFrame) -> pd.Series:
+    """Each encounter's scheme: the person's registry version in force on ``event_date``, else
+    their year-end one (a person registered after the encounter), else none (unknown)."""
+    versions = spans(
+        wh.read("residents", columns=["person_id", "scheme", VERSION_FROM, RETIRED_REASON]),
+        ("person_id",),
+    ).to_pandas()
+    links = enc[["encounter_id", "person_id", "event_date"]].merge(versions, on="person_id")
+    day = pd.to_datetime(links["event_date"])
+    links = links[
+        (pd.to_datetime(links[VERSION_FROM]) <= day) & (day <= pd.to_datetime(links[VERSION_TO]))
+    ]
+    on_date = enc["encounter_id"].map(
+        links.drop_duplicates("encounter_id").set_index("encounter_id")["scheme"]
+    )
+    year_end = enc["person_id"].map(registry.set_index("person_id")["scheme"])
+    return on_date.fillna(year_end)
+
+
+def _dropped(
+    enc: pd.DataFrame, registry: pd.DataFrame, schemes: dict[str, str]
+) -> list[tuple[str, str]]:
+    """The encounters left out (unknown person, uninsured, or a scheme without parameters),
+    each with the code of its reason."""
+    out = enc.loc[~enc["scheme"].isin(list(schemes)), ["encounter_id", "person_id", "scheme"]]
     known = out["person_id"].isin(registry["person_id"])
-    reasons = np.where(known, "not_resident_scheme", "unknown_person")
+    reasons = np.where(
+        ~known,
+        "unknown_person",
+        np.where(out["scheme"] == "none", "uninsured", "not_resident_scheme"),
+    )
     return sorted(zip(out["encounter_id"].tolist(), reasons.tolist(), strict=True))
 
 

@@ -51,6 +51,16 @@ EXAMPLES: dict[str, list[dict[str, str]]] = {
             "beds": "40",
             "agri_population": "23000",
         },
+        {
+            "org_id": "V1",
+            "parent_id": "C1",
+            "centre_id": "T1",  # 乡村一体化: the village clinic belongs to its township centre
+            "kind": "institution",
+            "name": "东关村卫生室",
+            "inst_type": "village_clinic",
+            "level": "village",
+            "ownership": "public",
+        },
     ],
     "community_members": [
         {"community_id": "M1", "institution_id": "H1", "role": "lead", "valid_from": "2024-01-01"},

@@ -67,6 +67,9 @@ REFERRAL_STATUS = {
 }
 PACKAGE = {"basic": "基础包", "personalised": "个性化包"}
 DISEASE = {"hypertension": "高血压", "diabetes": "糖尿病"}
+#: Diseases a managed case may have: follow-up readings are recorded for DISEASE only; severe
+#: mental disorder and tuberculosis patients are registered and managed (issue 14 §4).
+CASE_DISEASE = DISEASE | {"severe_mental": "严重精神障碍", "tuberculosis": "肺结核"}
 FOLLOWUP_MODE = {"clinic": "门诊随访", "home": "家庭随访", "phone": "电话随访"}
 CLASSIFICATION = {
     "controlled": "控制满意",

@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 
 from yigai.orgs.model import OrgKind
 from yigai.policy.claims import CLAIMS
+from yigai.policy.statements.record import STATEMENTS
 from yigai.records import labels
 from yigai.records.fields import RETIRED_REASON, VERSION_FROM, Field, Kind, RecordSet, RowCheck
 
@@ -70,6 +71,8 @@ ORG_UNITS = RecordSet(
         Field("division_code", S, "行政区划代码", "division code", required=False),
         Field("beds", N, "编制床位", "beds", required=False, min=0),
         Field("agri_population", N, "农业人口", "agricultural population", False, min=0),
+        # 乡村一体化 (seed 003 二（五）): a village clinic's township centre; dated by versions
+        Field("centre_id", S, "所属卫生院编码", "township centre id", required=False),
         *VERSION_FIELDS,
     ),
     key=("org_id",),
@@ -360,7 +363,7 @@ CHRONIC_CASES = RecordSet(
     fields=(
         Field("case_id", S, "管理档案号", "case id"),
         Field("person_id", S, "居民标识（假名）", "person id (pseudonym)", personal=True),
-        Field("disease", E, "病种", "disease", labels=labels.DISEASE),
+        Field("disease", E, "病种", "disease", labels=labels.CASE_DISEASE),
         Field("institution_id", S, "管理机构", "managing institution"),
         Field("screened_on", D, "筛查日期", "screened on", required=False),
         Field("confirmed_on", D, "确诊日期", "confirmed on"),
@@ -421,6 +424,7 @@ ALL: tuple[RecordSet, ...] = (
     CONTRACTS,
     CHRONIC_CASES,
     FOLLOWUPS,
+    STATEMENTS,  # settlement statements, defined by yigai.policy.statements.record
     CLAIMS,  # adjudicated claims, defined by yigai.policy.claims
 )
 

@@ -60,14 +60,7 @@ def spans(table: pa.Table, key: Sequence[str]) -> pa.Table:
     entity's next version; 9999-12-31 for its last). Retired versions are dropped: they only
     end the version before them."""
     table = filled(table)
-    entity = _entity(table, key)
-    # Only entities with several versions (or a retirement) need ordering: usually a few.
-    counts = pc.value_counts(entity)
-    several = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
-    retired = pc.is_valid(table[RETIRED_REASON])
-    gone = pc.filter(entity, retired)
-    gone = gone.combine_chunks() if isinstance(gone, pa.ChunkedArray) else gone
-    busy = pc.is_in(entity, value_set=pa.concat_arrays([several, gone.cast(several.type)]))
+    busy = versioned_rows(table, key)
     plain = table.filter(pc.invert(busy))
     end = pa.array(np.full(plain.num_rows, END_OF_TIME, dtype="datetime64[D]"), pa.date32())
     plain = plain.append_column(VERSION_TO, end)
@@ -75,6 +68,19 @@ def spans(table: pa.Table, key: Sequence[str]) -> pa.Table:
     if busy_rows.num_rows == 0:
         return plain
     return pa.concat_tables([plain, _ordered_spans(busy_rows, key)])
+
+
+def versioned_rows(table: pa.Table, key: Sequence[str]) -> pa.ChunkedArray | pa.Array:
+    """Mask of the rows whose entity has several versions or a retirement: the only ones
+    :func:`spans` has to order (usually a few). Reads only ``key`` and ``retired_reason``,
+    so a caller can decide on those columns alone (``table`` may hold nothing else)."""
+    entity = _entity(table, key)
+    counts = pc.value_counts(entity)
+    several = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
+    retired = pc.is_valid(table[RETIRED_REASON])
+    gone = pc.filter(entity, retired)
+    gone = gone.combine_chunks() if isinstance(gone, pa.ChunkedArray) else gone
+    return pc.is_in(entity, value_set=pa.concat_arrays([several, gone.cast(several.type)]))
 
 
 def _ordered_spans(table: pa.Table, key: Sequence[str]) -> pa.Table:

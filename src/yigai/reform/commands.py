@@ -1,18 +1,19 @@
-"""``yigai tasks``: reform task lists, progress reports and overdue alerts (医改重点任务)."""
+"""``yigai tasks``: reform task lists, progress reports and overdue alerts (医改重点任务).
+
+SQLAlchemy and the store load inside the commands (the CLI start-up rule)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from yigai.console import console
-from yigai.reform import tasks as reform_tasks
 from yigai.reform.plan import available_plans
 from yigai.reform.status import TaskStatus
-from yigai.store import migrate, session_scope
 
 app = typer.Typer(help="医改重点任务：载入、进展、逾期 / reform tasks: load, progress, overdue")
 
@@ -28,6 +29,12 @@ OnOption = Annotated[
     typer.Option("--on", formats=["%Y-%m-%d"], help="进展日期，默认今天 / date of the report"),
 ]
 PlanOption = Annotated[str | None, typer.Option("--plan", help="只看某个方案 / one plan only")]
+UnitOption = Annotated[
+    str | None,
+    typer.Option(
+        "--unit", help="责任单位（县的机构编码或部门） / responsible unit (org id or department)"
+    ),
+]
 
 
 def _day(value: dt.datetime | None) -> dt.date:
@@ -35,13 +42,36 @@ def _day(value: dt.datetime | None) -> dt.date:
 
 
 def load(
-    plan_id: Annotated[str, typer.Argument(help=f"方案 / plan: {', '.join(available_plans())}")],
+    plan: Annotated[
+        str,
+        typer.Argument(
+            help=f"方案或本地方案文件 / plan id ({', '.join(available_plans())}) or a plan FILE"
+        ),
+    ],
     database_url: DbOption = None,
 ) -> None:
-    """载入（或更新）方案的任务清单 / load or refresh a plan's tasks."""
+    """载入（或更新）方案的任务清单；可载入本县的方案文件 / load or refresh a plan's tasks,
+    shipped or from a county's own plan file (kept under $YIGAI_HOME/plans/)."""
+    from yigai import settings
+    from yigai.reform import plan as plan_mod
+    from yigai.reform import tasks as reform_tasks
+    from yigai.store import migrate, session_scope
+
+    home = settings.load().home
+    path = Path(plan)
+    if path.suffix in (".yaml", ".yml") or path.is_file():
+        if not path.is_file():
+            console.print(f"[red]{plan}：文件不存在 / no such file[/red]")
+            raise typer.Exit(1)
+        plan_mod.parse_plan(path)  # a bad file is refused before anything is stored
     migrate(database_url)
     with session_scope(database_url) as session:
-        r = reform_tasks.load_plan(session, plan_id)
+        if path.is_file():
+            spec = plan_mod.install(path, home)
+        else:
+            spec = plan_mod.plan_spec(plan, home=home)
+        r = reform_tasks.load_spec(session, spec)
+    plan_id = spec.id
     console.print(
         f"{plan_id}：新增 {len(r.added)}，更新 {len(r.updated)}，未变 {len(r.unchanged)} / "
         f"added {len(r.added)}, updated {len(r.updated)}, unchanged {len(r.unchanged)}"
@@ -59,9 +89,13 @@ def report(
     reporter: Annotated[str, typer.Option(help="报告人或单位 / reporter")],
     note: Annotated[str, typer.Option(help="进展说明 / note")] = "",
     on: OnOption = None,
+    unit: UnitOption = None,
     database_url: DbOption = None,
 ) -> None:
-    """报告任务进展 / record a progress report."""
+    """报告任务进展（--unit：某责任单位自己的进展） / record a progress report."""
+    from yigai.reform import tasks as reform_tasks
+    from yigai.store import migrate, session_scope
+
     migrate(database_url)
     with session_scope(database_url) as session:
         reform_tasks.report_progress(
@@ -72,14 +106,18 @@ def report(
             percent=percent,
             reporter=reporter,
             note=note,
+            unit=unit,
         )
-    console.print(f"{plan_id} {code}: {percent}% ✓")
+    console.print(f"{plan_id} {code}{f'（{unit}）' if unit else ''}: {percent}% ✓")
 
 
 def progress(
     as_of: AsOfOption = None, plan: PlanOption = None, database_url: DbOption = None
 ) -> None:
     """任务进展汇总 / progress summary by plan and category."""
+    from yigai.reform import tasks as reform_tasks
+    from yigai.store import migrate, session_scope
+
     day = _day(as_of)
     migrate(database_url)
     with session_scope(database_url) as session:
@@ -105,13 +143,19 @@ def progress(
 
 
 def overdue(
-    as_of: AsOfOption = None, plan: PlanOption = None, database_url: DbOption = None
+    as_of: AsOfOption = None,
+    plan: PlanOption = None,
+    unit: UnitOption = None,
+    database_url: DbOption = None,
 ) -> None:
-    """逾期任务 / tasks past their deadline and not done."""
+    """逾期任务（--unit：某责任单位） / tasks past their deadline and not done."""
+    from yigai.reform import tasks as reform_tasks
+    from yigai.store import migrate, session_scope
+
     day = _day(as_of)
     migrate(database_url)
     with session_scope(database_url) as session:
-        late = reform_tasks.overdue(session, day, plan)
+        late = reform_tasks.overdue(session, day, plan, unit)
     table = Table(title=f"逾期任务（截至 {day}，共 {len(late)} 项） / overdue tasks")
     for header in (
         "方案 plan",

@@ -199,15 +199,40 @@ def available_plans(folder: Path = DATA_DIR) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.yaml"))
 
 
-def plan_spec(plan_id: str, folder: Path = DATA_DIR) -> PlanSpec:
-    """The shipped plan ``plan_id`` (file ``data/<plan_id>.yaml``)."""
-    path = folder / f"{plan_id}.yaml"
+def plan_files(home: Path | None = None) -> dict[str, Path]:
+    """Plan id → file: the shipped plans and those a county loaded (``home``/plans/)."""
+    out = {p.stem: p for p in sorted(DATA_DIR.glob("*.yaml"))}
+    if home is not None and (home / "plans").is_dir():
+        out |= {p.stem: p for p in sorted((home / "plans").glob("*.yaml"))}
+    return out
+
+
+def known_plans(home: Path | None = None) -> list[str]:
+    return sorted(plan_files(home))
+
+
+def install(path: Path, home: Path) -> PlanSpec:
+    """``yigai tasks load FILE``: check a county's own plan file and keep a copy under
+    ``home``/plans/ so a deployment can name it. A bad file changes nothing."""
+    spec = parse_plan(path)
+    folder = home / "plans"
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{path.name}.tmp"
+    tmp.write_bytes(path.read_bytes())
+    tmp.replace(folder / f"{spec.id}.yaml")
+    return spec
+
+
+def plan_spec(plan_id: str, folder: Path = DATA_DIR, home: Path | None = None) -> PlanSpec:
+    """The plan ``plan_id`` (file ``data/<plan_id>.yaml``, or one loaded into ``home``)."""
+    files = plan_files(home) if folder == DATA_DIR else {}
+    path = files.get(plan_id, folder / f"{plan_id}.yaml")
     if not path.exists():
-        known = "、".join(available_plans(folder))
+        known = sorted(plan_files(home)) if folder == DATA_DIR else available_plans(folder)
         raise PlanError(
             path,
             "(file)",
-            f"没有这个方案（可选：{known}）",
-            f"no such plan (known: {', '.join(available_plans(folder))})",
+            f"没有这个方案（可选：{'、'.join(known)}）",
+            f"no such plan (known: {', '.join(known)})",
         )
     return parse_plan(path)

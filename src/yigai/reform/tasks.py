@@ -3,19 +3,26 @@ see what is overdue.
 
 These functions work inside the caller's session and do not commit: a command or a web
 request commits once, so a plan load or a progress report is all-or-nothing.
+
+Progress per responsible unit (issue 14 §2): a report may name the ``unit`` whose own progress
+it is (a county's org id, or a department). :func:`task_views` with ``unit`` gives that unit's
+status on each task from its own reports only, so five counties carrying out one city plan
+each have their own status; :func:`unit_task_views` is what a county's bulletin lists: the
+tasks of the plan its deployment assigns it, with its own progress.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from yigai.reform.plan import plan_spec
+from yigai.reform.plan import PlanSpec, plan_spec
 from yigai.reform.status import Report, TaskStatus, latest_percent, task_status
 from yigai.store import ReformPlan, ReformProgress, ReformTask, ReformTaskCoDepartment
 
@@ -49,6 +56,8 @@ class TaskView:
     status: TaskStatus
     percent: int
     days_overdue: int
+    #: whose progress the status is (None: the task as a whole)
+    unit: str | None = None
 
 
 def _definition(task: ReformTask) -> tuple:
@@ -72,7 +81,12 @@ def load_plan(session: Session, plan_id: str) -> LoadReport:
     Idempotent: loading twice changes nothing. A corrected plan file updates the task
     definitions in place, keeping every progress report.
     """
-    spec = plan_spec(plan_id)
+    return load_spec(session, plan_spec(plan_id))
+
+
+def load_spec(session: Session, spec: PlanSpec) -> LoadReport:
+    """Load (or refresh) a checked plan (:func:`yigai.reform.plan.parse_plan`), as
+    :func:`load_plan` does; a county's own plan file comes in this way."""
     plan = session.get(ReformPlan, spec.id)
     if plan is None:
         plan = ReformPlan(id=spec.id, title=spec.title, source=spec.source, issued=spec.issued)
@@ -151,8 +165,10 @@ def report_progress(
     percent: int,
     reporter: str,
     note: str = "",
+    unit: str | None = None,
 ) -> ReformProgress:
-    """Record a progress report (进展报告) on a task."""
+    """Record a progress report (进展报告) on a task; ``unit``: the responsible unit whose
+    own progress it is (None: the task as a whole)."""
     if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
         raise TaskError(
             f"完成进度应为 0–100 的整数，收到 {percent!r} / percent must be an integer 0–100, got {percent!r}"
@@ -160,7 +176,11 @@ def report_progress(
     if not reporter.strip():
         raise TaskError("进展报告必须写明报告人 / a progress report needs a reporter")
     task = _task(session, plan_id, code)
-    entry = ReformProgress(reported_on=reported_on, percent=percent, reporter=reporter, note=note)
+    if unit is not None and not unit.strip():
+        raise TaskError("责任单位不能为空 / the responsible unit must not be blank")
+    entry = ReformProgress(
+        reported_on=reported_on, percent=percent, reporter=reporter, note=note, unit=unit
+    )
     task.progress.append(entry)
     session.flush()
     return entry
@@ -172,8 +192,11 @@ def cancel_task(session: Session, plan_id: str, code: str) -> None:
     session.flush()
 
 
-def task_views(session: Session, as_of: dt.date, plan_id: str | None = None) -> list[TaskView]:
-    """Every task (of ``plan_id``, or of all plans) with its status as of ``as_of``."""
+def task_views(
+    session: Session, as_of: dt.date, plan_id: str | None = None, unit: str | None = None
+) -> list[TaskView]:
+    """Every task (of ``plan_id``, or of all plans) with its status as of ``as_of``: from
+    the reports on the whole task, or with ``unit`` from that unit's own reports only."""
     query = (
         select(ReformTask)
         .options(selectinload(ReformTask.co_departments), selectinload(ReformTask.progress))
@@ -183,7 +206,7 @@ def task_views(session: Session, as_of: dt.date, plan_id: str | None = None) -> 
         query = query.where(ReformTask.plan_id == plan_id)
     views = []
     for task in session.scalars(query):
-        reports = [Report(p.reported_on, p.percent) for p in task.progress]
+        reports = [Report(p.reported_on, p.percent) for p in task.progress if p.unit == unit]
         status = task_status(task.deadline, reports, as_of, cancelled=task.cancelled)
         late = (as_of - task.deadline).days if status is TaskStatus.OVERDUE and task.deadline else 0
         views.append(
@@ -199,15 +222,41 @@ def task_views(session: Session, as_of: dt.date, plan_id: str | None = None) -> 
                 status=status,
                 percent=latest_percent(reports, as_of) or 0,
                 days_overdue=late,
+                unit=unit,
             )
         )
     return views
 
 
-def overdue(session: Session, as_of: dt.date, plan_id: str | None = None) -> list[TaskView]:
+def overdue(
+    session: Session, as_of: dt.date, plan_id: str | None = None, unit: str | None = None
+) -> list[TaskView]:
     """逾期任务: tasks past their deadline and not done as of ``as_of``, most overdue first."""
-    late = [v for v in task_views(session, as_of, plan_id) if v.status is TaskStatus.OVERDUE]
+    late = [v for v in task_views(session, as_of, plan_id, unit) if v.status is TaskStatus.OVERDUE]
     return sorted(late, key=lambda v: (-v.days_overdue, v.plan_id, v.code))
+
+
+def unit_task_views(
+    session: Session,
+    org_id: str,
+    as_of: dt.date,
+    ancestors: Sequence[str] = (),
+    kind: str | None = None,
+) -> list[TaskView]:
+    """A unit's own tasks (what its bulletin lists): the tasks of the plan its deployment
+    rule assigns a unit of ``kind`` (:mod:`yigai.deployment`; ``ancestors`` nearest first),
+    with the unit's own
+    progress. A plan not yet in the database is loaded first (from the shipped or the
+    county's own plan files); no plan assigned: no tasks."""
+    from yigai import deployment
+
+    dep = deployment.active()
+    rule = dep.rule_for(org_id, ancestors, kind)
+    if rule is None or rule.plan is None:
+        return []
+    if session.get(ReformPlan, rule.plan) is None:
+        load_spec(session, plan_spec(rule.plan, home=dep.home))
+    return task_views(session, as_of, rule.plan, unit=org_id)
 
 
 @dataclass(frozen=True)

@@ -5,52 +5,35 @@ The lead assembles a :class:`ReportData` from the indicator, assessment and refo
 this package imports none of them.
 """
 
-from yigai.reports.bulletin import write_quarterly_bulletin
-from yigai.reports.inputs import (
-    consequences_from_rows,
-    indicator_values_from_rows,
-    items_from_rows,
-    totals_from_rows,
-)
-from yigai.reports.model import (
-    AssessmentItem,
-    AssessmentTotal,
-    Consequence,
-    ConsequenceKind,
-    Direction,
-    DocumentHeader,
-    IndicatorMeta,
-    IndicatorValue,
-    OrgUnit,
-    RankingGroup,
-    ReformTask,
-    ReportData,
-    ReportDataError,
-    Target,
-    Unit,
-)
-from yigai.reports.monthly import write_monthly_report
+from yigai._lazy import lazy_exports
 
-__all__ = [
-    "AssessmentItem",
-    "AssessmentTotal",
-    "Consequence",
-    "ConsequenceKind",
-    "Direction",
-    "DocumentHeader",
-    "IndicatorMeta",
-    "IndicatorValue",
-    "OrgUnit",
-    "RankingGroup",
-    "ReformTask",
-    "ReportData",
-    "ReportDataError",
-    "Target",
-    "Unit",
-    "consequences_from_rows",
-    "indicator_values_from_rows",
-    "items_from_rows",
-    "totals_from_rows",
-    "write_monthly_report",
-    "write_quarterly_bulletin",
-]
+__getattr__, __dir__, __all__ = lazy_exports(
+    __name__,
+    {
+        "yigai.reports.bulletin": ["write_quarterly_bulletin"],
+        "yigai.reports.inputs": [
+            "consequences_from_rows",
+            "indicator_values_from_rows",
+            "items_from_rows",
+            "totals_from_rows",
+        ],
+        "yigai.reports.model": [
+            "AssessmentItem",
+            "AssessmentTotal",
+            "Consequence",
+            "ConsequenceKind",
+            "Direction",
+            "DocumentHeader",
+            "IndicatorMeta",
+            "IndicatorValue",
+            "OrgUnit",
+            "RankingGroup",
+            "ReformTask",
+            "ReportData",
+            "ReportDataError",
+            "Target",
+            "Unit",
+        ],
+        "yigai.reports.monthly": ["write_monthly_report"],
+    },
+)

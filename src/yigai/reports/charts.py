@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 
 from yigai.reports.fonts import FontMissingError, chart_font
 from yigai.reports.model import UNIT_SUFFIX_ZH, Direction
-from yigai.reports.sections import Report
+from yigai.reports.sections import Report, UnitValue
 from yigai.reports.status import STATUS_RGB, Status, meets_target
 
 DPI = 150
@@ -55,17 +55,31 @@ def _style() -> dict[str, object]:
     return {"font.family": [family], "axes.unicode_minus": False, "font.size": 10}
 
 
+#: Fewer bars than this make no chart: one bar compares nothing (the table says it all).
+MIN_BARS = 2
+
+
+def ranked(report: Report) -> list[UnitValue]:
+    """The units' key values, best first in the indicator's direction (ties by name)."""
+    meta = report.data.key_indicator
+    sign = -1 if meta.direction is Direction.HIGHER else 1
+    return sorted(report.key_by_unit, key=lambda u: (sign * u.value, u.name_zh))
+
+
 def bar_by_unit(report: Report, path: Path) -> Path | None:
-    """各单位重点指标柱状图 with the target as a dashed line; None when no unit has a value."""
-    if not report.key_by_unit:
+    """各单位重点指标排名 as horizontal bars, best at the top, against the target (a dashed
+    line); each value at the end of its own bar, so labels never collide however many units.
+    None with fewer than :data:`MIN_BARS` units with a value."""
+    if len(report.key_by_unit) < MIN_BARS:
         return None
     meta = report.data.key_indicator
     target = report.key_target.value if report.key_target else None
+    units = ranked(report)[::-1]  # barh draws bottom-up: best last, so it is on top
     with matplotlib.rc_context(_style()), _strict_glyphs(path):
-        fig = Figure(figsize=(7.5, 3.8))
+        fig = Figure(figsize=(7.5, max(2.6, 0.42 * len(units) + 1.4)))
         ax = fig.subplots()
-        names = [u.name_zh for u in report.key_by_unit]
-        values = [float(u.value) for u in report.key_by_unit]
+        names = [u.name_zh for u in units]
+        values = [float(u.value) for u in units]
         colours = [
             "#"
             + STATUS_RGB[
@@ -75,23 +89,25 @@ def bar_by_unit(report: Report, path: Path) -> Path | None:
                 if meets_target(u.value, target, meta.direction)
                 else Status.RED
             ]
-            for u in report.key_by_unit
+            for u in units
         ]
-        bars = ax.bar(names, values, color=colours, width=0.6)
-        ax.bar_label(bars, labels=[str(u.value) for u in report.key_by_unit], fontsize=8, padding=2)
+        bars = ax.barh(names, values, color=colours, height=0.6)
+        suffix = UNIT_SUFFIX_ZH[meta.unit]
+        ax.bar_label(bars, labels=[f"{u.value}{suffix}" for u in units], fontsize=8, padding=3)
         if target is not None:
-            ax.axhline(
+            ax.axvline(
                 float(target),
                 color="#C0392B",
                 linestyle="--",
                 linewidth=1.2,
-                label=f"目标值 {target}{UNIT_SUFFIX_ZH[meta.unit]}",
+                label=f"目标值 {target}{suffix}",
             )
             ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+        ax.set_xlim(0, max([*values, float(target or 0)]) * 1.15)
         better = "越高越好" if meta.direction is Direction.HIGHER else "越低越好"
-        ax.set_title(f"{report.data.period.label_zh}各单位{meta.name_zh}（{better}）", fontsize=11)
-        ax.set_ylabel(f"{meta.name_zh}（{UNIT_SUFFIX_ZH[meta.unit] or '数值'}）")
-        ax.tick_params(axis="x", labelrotation=30 if len(names) > 5 else 0, labelsize=8)
+        ax.set_title(f"{report.period_zh}各单位{meta.name_zh}排名（{better}）", fontsize=11)
+        ax.set_xlabel(f"{meta.name_zh}（{suffix or '数值'}，横轴从0开始）")
+        ax.tick_params(axis="y", labelsize=8)
         ax.spines[["top", "right"]].set_visible(False)
         return _save(fig, path)
 
@@ -126,6 +142,11 @@ def trend_by_month(report: Report, path: Path) -> Path | None:
             )
             ax.legend(loc="best", fontsize=8, frameon=False)
         ax.set_title(f"{report.data.region.name_zh}{meta.name_zh}月度趋势", fontsize=11)
+        # The axis starts at 0, where a reader expects it, so a small change is not drawn as
+        # a steep one; the label says so.
+        top = max(values + ([float(report.key_target.value)] if report.key_target else []))
+        ax.set_ylim(0, top * 1.15)
+        ax.set_ylabel(f"{meta.name_zh}（{UNIT_SUFFIX_ZH[meta.unit] or '数值'}，纵轴从0开始）")
         ax.tick_params(axis="x", labelrotation=45, labelsize=7)
         ax.spines[["top", "right"]].set_visible(False)
         return _save(fig, path)

@@ -9,22 +9,17 @@ sub-commands that write either product from a hand-made report data file
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from yigai import settings as settings_mod
-from yigai.console import ProgressFn, console, progress_bar
-from yigai.periods import PeriodError, parse
-from yigai.reports import datafile
-from yigai.reports.bulletin import write_quarterly_bulletin
-from yigai.reports.model import ReportData, ReportDataError
-from yigai.reports.monthly import write_monthly_report
-from yigai.warehouse import Warehouse
+
+if TYPE_CHECKING:
+    from yigai.reports.model import ReportData
+    from yigai.reports.produce import Writer
 
 app = typer.Typer(
     help="月度进展报告与季度通报 / monthly report and quarterly bulletin", no_args_is_help=True
@@ -37,20 +32,16 @@ OutOpt = Annotated[
 ]
 
 
-Writer = Callable[[ReportData, Path, ProgressFn | None], dict[str, Path]]
-
-WRITERS: dict[str, Writer] = {
-    "bulletin": write_quarterly_bulletin,
-    "monthly": write_monthly_report,
-}
-
-
 def _fail(message: str) -> typer.Exit:
     typer.echo(message, err=True)
     return typer.Exit(code=2)
 
 
 def _run(writer: Writer, data_path: Path, out: Path | None) -> None:
+    from yigai.console import progress_bar
+    from yigai.reports import datafile
+    from yigai.reports.model import ReportDataError
+
     try:
         data = datafile.load(data_path)
         with progress_bar() as bar:
@@ -64,17 +55,25 @@ def _run(writer: Writer, data_path: Path, out: Path | None) -> None:
 @app.command()
 def monthly(data: DataOpt, out: OutOpt = None) -> None:
     """月度进展报告 / monthly progress report (DOCX, PDF, XLSX, HTML)."""
+    from yigai.reports.monthly import write_monthly_report
+
     _run(write_monthly_report, data, out)
 
 
 @app.command()
 def bulletin(data: DataOpt, out: OutOpt = None) -> None:
     """季度通报 / quarterly bulletin (DOCX, PDF, XLSX, HTML)."""
+    from yigai.reports.bulletin import write_quarterly_bulletin
+
     _run(write_quarterly_bulletin, data, out)
 
 
 def print_files(files: dict[str, Path], title: str) -> None:
     """The written files as a Rich table (format, path)."""
+    from rich.table import Table
+
+    from yigai.console import console
+
     table = Table(title=title, title_justify="left")
     table.add_column("格式 Format")
     table.add_column("文件 File", overflow="fold")
@@ -86,6 +85,8 @@ def print_files(files: dict[str, Path], title: str) -> None:
 def warn_provisional(data: ReportData) -> None:
     """Warn on the console when assessment totals rest on missing inputs (暂定)."""
     from rich.markup import escape
+
+    from yigai.console import console
 
     groups = [data.totals, *(g.totals for g in data.other_rankings)]
     names = [data.unit_name(t.org_id) for totals in groups for t in totals if t.provisional]
@@ -122,9 +123,14 @@ def report(
 ) -> None:
     """从平台数据写出月度进展报告或季度通报（DOCX、PDF、XLSX、HTML） / write the report
     from the platform's data."""
-    # Imported here: the indicator engine and the store are not needed by `--help`.
-    from yigai.reports.assemble import AssembleError, check_kind, kind_for, report_data
+    # Imported here: `yigai report --help` must not load the engine, the store or Arrow.
+    from yigai.console import progress_bar
+    from yigai.periods import PeriodError, parse
+    from yigai.reports import produce
+    from yigai.reports.assemble import AssembleError
+    from yigai.reports.model import ReportDataError
     from yigai.store import migrate, session_scope
+    from yigai.warehouse import Warehouse
 
     settings = settings_for(home)
     try:
@@ -132,23 +138,16 @@ def report(
     except PeriodError as exc:
         raise _fail(f"{exc}") from None
     try:
-        chosen = kind or kind_for(p)
-        check_kind(p, chosen)
+        chosen = produce.chosen_kind(p, kind)
         wh = Warehouse(settings.warehouse_dir)
-        region_id = region or first_county(wh)
         migrate(settings.database_url)
         with session_scope(settings.database_url) as session:
-            data = report_data(
-                wh=wh,
-                session=session,
-                period=p,
-                region_id=region_id,
-                kind="monthly" if chosen == "monthly" else "bulletin",
-                document_number=doc_number,
+            data = produce.assemble(
+                wh, session, p, kind=chosen, region_id=region, document_number=doc_number
             )
         warn_provisional(data)
         with progress_bar() as bar:
-            files = WRITERS[chosen](data, out or settings.output_dir / "reports", bar)
+            files = produce.write(data, chosen, out or settings.output_dir / "reports", bar)
     except (AssembleError, ReportDataError) as exc:
         raise _fail(str(exc)) from None
     product = "通报" if chosen == "bulletin" else "进展报告"
@@ -164,18 +163,3 @@ def settings_for(home: Path | None) -> settings_mod.Settings:
     root = home.resolve()
     url = os.environ.get("YIGAI_DATABASE_URL", f"sqlite:///{root / 'yigai.db'}")
     return replace(settings, home=root, database_url=url)
-
-
-def first_county(wh: Warehouse) -> str:
-    """The first county (by org id) of the warehouse's org register."""
-    from yigai.orgs.hierarchy import org_info
-    from yigai.reports.assemble import AssembleError
-
-    info = org_info(wh.read("org_units")).values()
-    counties = sorted(u.org_id for u in info if u.kind == "county")
-    if not counties:
-        raise AssembleError(
-            f"数据仓库 {wh.root} 中没有县级单位，请先运行 yigai demo 或导入机构表 / "
-            f"the warehouse at {wh.root} holds no county: run `yigai demo` or import org_units"
-        )
-    return counties[0]

@@ -24,11 +24,13 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from yigai.reports.fonts import DOCX_BODY, DOCX_HEADING, DOCX_LATIN, DOCX_SUBHEADING, DOCX_TITLE
+from yigai.reports.indicator_section import ANNEX_HEADERS
 from yigai.reports.sections import (
     INDICATOR_HEADERS,
     RANKING_HEADERS,
     TASK_HEADERS,
     Report,
+    ReportKind,
     date_zh,
     issuer_size_pt,
     task_cells,
@@ -139,6 +141,32 @@ def _setup(doc) -> None:
     _page_number(even)
 
 
+#: 版心 width in mm: tables are sized to it.
+TEXT_WIDTH_MM = 156
+
+
+def _row_flags(row, *, header: bool) -> None:
+    """No row split across pages (w:cantSplit); the header row repeats on every page
+    (w:tblHeader)."""
+    trpr = row._tr.get_or_add_trPr()
+    flags = ["w:cantSplit", "w:tblHeader"] if header else ["w:cantSplit"]
+    for tag in flags:
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), "true")
+        trpr.append(el)
+
+
+def column_widths(headers: list[tuple[str, str]], rows: list[list[str]]) -> list[float]:
+    """Column widths in mm filling the 版心: each column gets room for its longest cell up
+    to a cap (long text wraps), at least its header."""
+    need = []
+    for j, (zh, _) in enumerate(headers):
+        longest = max([len(zh)] + [min(len(r[j]), 14) for r in rows])
+        need.append(max(longest, 3))
+    total = sum(need)
+    return [TEXT_WIDTH_MM * n / total for n in need]
+
+
 def _table(
     doc,
     headers: list[tuple[str, str]],
@@ -148,13 +176,18 @@ def _table(
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    widths = [Mm(w) for w in column_widths(headers, rows)]
+    _row_flags(table.rows[0], header=True)
     for cell, (zh, _) in zip(table.rows[0].cells, headers, strict=True):
         cell.text = ""
         p = cell.paragraphs[0]
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _font(p.add_run(zh), DOCX_HEADING, SIZE_TABLE)
     for i, values in enumerate(rows):
-        cells = table.add_row().cells
+        row = table.add_row()
+        _row_flags(row, header=False)
+        cells = row.cells
         for j, (cell, text) in enumerate(zip(cells, values, strict=True)):
             p = cell.paragraphs[0]
             p.alignment = (
@@ -168,6 +201,10 @@ def _table(
                 color=RGBColor.from_string(colour) if colour else None,
                 bold=bool(colour),
             )
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
     return table
 
 
@@ -189,10 +226,22 @@ def _figure(doc, path: Path | None, caption: str) -> None:
 
 
 def write_docx(report: Report, path: Path) -> Path:
-    """Write ``report`` as a DOCX 公文 to ``path``."""
-    header = report.data.header
+    """Write ``report`` as a DOCX 公文 to ``path``: 版头, body, closing, annex, 版记."""
     doc = Document()
     _setup(doc)
+    _front(doc, report)
+    _body(doc, report)
+    _closing(doc, report)
+    _annex(doc, report)
+    _colophon(doc, report)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+    return path
+
+
+def _front(doc, report: Report) -> None:
+    """版头 (issuer, number, rule), title, 主送 and the opening sentence."""
+    header = report.data.header
     _para(doc, "", pitch=None)  # 版头 starts lower on the page, as in printed documents
     _para(
         doc,
@@ -204,7 +253,7 @@ def write_docx(report: Report, path: Path) -> Path:
         pitch=Pt(40),
     )
     _para(doc, "")
-    number = _para(doc, header.doc_number, DOCX_BODY, SIZE_3, align=WD_ALIGN_PARAGRAPH.CENTER)
+    number = _doc_number(doc, report)
     _rule(number, size_eighths=18)
     _para(doc, "")
     _para(doc, report.title, DOCX_TITLE, SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER, pitch=Pt(36))
@@ -213,7 +262,11 @@ def write_docx(report: Report, path: Path) -> Path:
         _para(doc, f"{header.recipients_zh}：")
     _para(doc, report.intro, indent=True)
 
+
+def _body(doc, report: Report) -> None:
+    """一 to 五: key points and summary, indicators, ranking, tasks, problems and steps."""
     _heading(doc, report.sections[0])
+    _key_points(doc, report)  # page 1: what the director must see first
     for sentence in report.summary:
         _para(doc, sentence, indent=True)
 
@@ -225,7 +278,7 @@ def write_docx(report: Report, path: Path) -> Path:
     )
     _para(
         doc,
-        "表1  主要指标完成情况",
+        "表1  重点监测指标完成情况",
         DOCX_HEADING,
         SIZE_4,
         align=WD_ALIGN_PARAGRAPH.CENTER,
@@ -234,13 +287,16 @@ def write_docx(report: Report, path: Path) -> Path:
     _table(
         doc,
         INDICATOR_HEADERS,
-        [r.cells for r in report.indicator_rows],
-        [STATUS_RGB[r.status] for r in report.indicator_rows],
+        [r.cells for r in report.body_rows],
+        [STATUS_RGB[r.status] for r in report.body_rows],
     )
+    _notes(doc, "统计口径：", report.period_rules(report.body_rows))
+    if (compared := report.unit_comparison) is not None:
+        caption = "表1-2  各单位重点指标对比"
+        _para(doc, caption, DOCX_HEADING, SIZE_4, align=WD_ALIGN_PARAGRAPH.CENTER, pitch=None)
+        _table(doc, *compared)
     meta = report.data.key_indicator
-    _figure(
-        doc, report.charts.get("bar"), f"图1  {report.data.period.label_zh}各单位{meta.name_zh}"
-    )
+    _figure(doc, report.charts.get("bar"), f"图1  {report.period_zh}各单位{meta.name_zh}")
     _figure(doc, report.charts.get("trend"), f"图2  {meta.name_zh}月度趋势")
 
     _heading(doc, report.sections[2])
@@ -286,12 +342,23 @@ def write_docx(report: Report, path: Path) -> Path:
     for i, text in enumerate(report.next_steps, start=1):
         _para(doc, f"{i}.{text}", indent=True)
 
+
+def _closing(doc, report: Report) -> None:
+    """特此通报 / 特此报告, the 附件 line, 署名 and 成文日期."""
+    header = report.data.header
+    _para(doc, report.closing, indent=True)
+    _para(doc, "")
+    _para(doc, report.annex_line, indent=True)  # 附件说明: 正文下空一行左空二字
     _para(doc, "")
     _para(doc, "")
     _para(doc, header.signatory_zh or header.issuer_zh, align=WD_ALIGN_PARAGRAPH.RIGHT)
     signed = _para(doc, date_zh(header.issue_date), align=WD_ALIGN_PARAGRAPH.RIGHT)
     signed.paragraph_format.right_indent = Pt(16 * 4)  # 成文日期右空四字
 
+
+def _colophon(doc, report: Report) -> None:
+    """版记 (抄送, 印发机关和印发日期) and the document properties, which name the office."""
+    header = report.data.header
     # 版记: 抄送 then 印发机关和印发日期, each between rules.
     _para(doc, "")
     if header.cc_zh:
@@ -305,6 +372,70 @@ def write_docx(report: Report, path: Path) -> Path:
     _font(printed.add_run(f"\t{date_zh(header.issue_date)}印发"), DOCX_BODY, SIZE_4)
     _rule(printed, color="000000", size_eighths=6, where="top")
     _rule(printed, color="000000", size_eighths=8, where="bottom")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(path))
-    return path
+    # Document properties name the office (author) and the document (title, number).
+    props = doc.core_properties
+    props.author = props.last_modified_by = header.issuer_zh
+    props.title = report.title
+    props.subject = header.doc_number
+    props.comments = ""
+
+
+def _doc_number(doc, report: Report) -> Paragraph:
+    """发文字号 centred; on a report upward (报告) it sits left, 签发人 right, each one
+    character in (GB/T 9704-2012 7.2.4–7.2.5)."""
+    header = report.data.header
+    if report.kind is not ReportKind.MONTHLY:
+        return _para(doc, header.doc_number, DOCX_BODY, SIZE_3, align=WD_ALIGN_PARAGRAPH.CENTER)
+    p = _para(doc, header.doc_number, DOCX_BODY, SIZE_3)
+    p.paragraph_format.left_indent = p.paragraph_format.right_indent = SIZE_3
+    p.paragraph_format.tab_stops.add_tab_stop(Mm(TEXT_WIDTH_MM) - Pt(32), WD_TAB_ALIGNMENT.RIGHT)
+    _font(p.add_run("\t签发人："), DOCX_BODY, SIZE_3)
+    _font(p.add_run(header.signer_zh), DOCX_SUBHEADING, SIZE_3)  # 签发人姓名 in 楷体
+    return p
+
+
+def _key_points(doc, report: Report) -> None:
+    """Page 1 (要点): missed targets and their laggards, overdue tasks, next steps."""
+    points = report.key_points
+    if points is None:
+        return
+    _subheading(doc, "（一）未达标指标")
+    for i, m in enumerate(points.missed, start=1):
+        _para(doc, f"{i}.{m.sentence}", indent=True)
+    if points.others:
+        _para(doc, points.others_sentence, indent=True)
+    elif not points.missed:
+        _para(doc, "各项监测指标均达到目标值。", indent=True)
+    _subheading(doc, "（二）逾期任务")
+    _para(doc, points.overdue_sentence, indent=True)
+    _subheading(doc, "（三）下一步工作")
+    for i, step in enumerate(points.steps, start=1):
+        _para(doc, f"{i}.{step.sentence}", indent=True)
+    if not points.steps:
+        _para(doc, "继续做好指标监测和数据质量核查，按月调度、按季通报。", indent=True)
+
+
+def _notes(doc, head: str, lines: list[str]) -> None:
+    """Small notes under a table (统计口径, 目标值依据)."""
+    if not lines:
+        return
+    _para(doc, head, DOCX_HEADING, SIZE_TABLE, pitch=None)
+    for line in lines:
+        _para(doc, line, DOCX_BODY, SIZE_TABLE, pitch=None)
+
+
+def _annex(doc, report: Report) -> None:
+    """附件 on a page of its own (另面编排), before the 版记: every indicator with its counts."""
+    mark = _para(doc, "附件", DOCX_HEADING, SIZE_3)
+    mark.paragraph_format.page_break_before = True
+    _para(
+        doc, report.annex_title, DOCX_TITLE, SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER, pitch=Pt(36)
+    )
+    _table(
+        doc,
+        ANNEX_HEADERS,
+        [r.annex_cells for r in report.indicator_rows],
+        [STATUS_RGB[r.status] for r in report.indicator_rows],
+    )
+    _notes(doc, "统计口径：", report.period_rules(report.indicator_rows))
+    _notes(doc, "目标值依据：", report.target_sources)

@@ -271,6 +271,9 @@ class DocumentHeader:
     cc_zh: str = ""  # 抄送
     printer_zh: str = ""  # 印发机关 (defaults to the issuer)
     title_zh: str = ""  # 标题; generated from the period when empty
+    #: 签发人 of a report upward (上行文, GB/T 9704-2012 7.2.5); "" prints the office's
+    #: principal's title for the officer to fill in
+    signer_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -292,6 +295,12 @@ class ReportData:
     key_indicator_id: str | None = None  # charted indicator; the first indicator when None
     scheme_zh: str = ""  # name of the scheme behind ``totals`` (考核方案名称)
     other_rankings: Sequence[RankingGroup] = ()
+    #: indicators the body's table 1 keeps (the plan's key ones); empty: every indicator.
+    #: The annex always lists all of them.
+    body_indicator_ids: Sequence[str] = ()
+    #: 数据版本: the warehouse table versions the report read (record set → Delta version);
+    #: assembling again from ``Warehouse.at`` of them gives the same report.
+    warehouse_versions: dict[str, int] = field(default_factory=dict, compare=False)
     _index: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -308,6 +317,10 @@ class ReportData:
     def key_indicator(self) -> IndicatorMeta:
         wanted = self.key_indicator_id or self.indicators[0].id
         return self.indicator(wanted)
+
+    def result(self, indicator_id: str, org_id: str, period_id: str) -> IndicatorValue | None:
+        """The result row (value with its numerator and denominator), or None when absent."""
+        return self._result(indicator_id, org_id, period_id)
 
     def _result(self, indicator_id: str, org_id: str, period_id: str) -> IndicatorValue | None:
         if not self._index:
@@ -378,6 +391,15 @@ def validate(data: ReportData) -> None:
                 "indicator",
                 f"未知指标：{t.indicator_id}",
                 f"unknown indicator {t.indicator_id}",
+            )
+    for i, wanted in enumerate(data.body_indicator_ids, start=1):
+        if wanted not in known:
+            raise data_error(
+                "报告设置",
+                i,
+                "body_indicator_ids",
+                f"正文重点指标 {wanted} 不在指标元数据中",
+                f"body indicator {wanted} is not among the indicators",
             )
     ranks = [t.rank for t in data.totals]
     if ranks and sorted(ranks)[0] < 1:

@@ -125,10 +125,13 @@ def change(value: Decimal | None, base: Decimal | None, unit: Unit) -> Decimal |
     return ((value - base) / base * 100).quantize(CHANGE_QUANTUM, rounding=ROUND_HALF_UP)
 
 
-def change_label_zh(delta: Decimal | None, unit: Unit) -> str:
-    """Text for a change: ``+1.20个百分点``, ``-3.50%``, or ``—`` when undefined."""
+def change_label_zh(delta: Decimal | None, unit: Unit, unchanged: str = "持平") -> str:
+    """Text for a change: ``+1.20个百分点``, ``-3.50%``, ``unchanged`` (与上期持平) for no change
+    (a bare ``0.00个百分点`` reads as a missing figure), or ``—`` when undefined."""
     if delta is None:
         return "—"
+    if delta == 0:
+        return unchanged
     sign = "+" if delta > 0 else ""
     if unit is Unit.PERCENT:
         return f"{sign}{delta}个百分点"

@@ -1,5 +1,6 @@
-"""XLSX annex tables (附表) of a report: one sheet per table, Chinese headers with the English
-in a second header row, frozen headers, number formats by unit, column widths.
+"""XLSX annex tables (附表) of a report: the 数据 sheet for merging and filtering
+(:mod:`.xlsx_data`), then one sheet per table; every sheet has one header row (Chinese and
+English in one cell), an autofilter, a frozen header, number formats by unit, column widths.
 
 Numbers are written from ``Decimal`` (openpyxl stores their text, never a float computed
 here). Percent values are divided by 100 (exactly, in Decimal) so Excel's ``0.00%`` format
@@ -27,6 +28,7 @@ from yigai.reports.sections import (
     Report,
 )
 from yigai.reports.status import STATUS_RGB, STATUS_ZH, Status
+from yigai.reports.xlsx_data import add_data_sheet, header_text
 
 FORMAT_PERCENT = "0.00%"
 FORMAT_YUAN = "#,##0.00"
@@ -64,7 +66,6 @@ UNIT_ZH = {
 }
 
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-EN_FONT = Font(italic=True, color="595959", size=9)
 
 
 def _value_cell(value: Decimal | None, unit: Unit) -> tuple[Decimal | None, str]:
@@ -97,18 +98,18 @@ def _display_width(text: str) -> int:
 
 def _sheet(wb: Workbook, title: str, headers: Sequence[tuple[str, str]]) -> Worksheet:
     ws = wb.create_sheet(title)
-    ws.append([zh for zh, _ in headers])
-    ws.append([en for _, en in headers])
+    ws.append([header_text(zh, en) for zh, en in headers])
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for cell in ws[2]:
-        cell.font = EN_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", wrap_text=True)
-    ws.freeze_panes = "A3"
+    ws.freeze_panes = "A2"
     return ws
+
+
+def _filter(ws: Worksheet) -> None:
+    """Autofilter over the header and every row written."""
+    ws.auto_filter.ref = ws.dimensions
 
 
 def _put(ws: Worksheet, row: int, col: int, value: Any, fmt: str | None = None) -> None:
@@ -131,9 +132,10 @@ def write_xlsx(report: Report, path: Path) -> Path:
     """Write the annex workbook: 指标完成情况, 考核排名, 考核得分明细, 重点任务."""
     wb = Workbook()
     wb.remove(wb.active)
+    add_data_sheet(wb, report)
 
     ws = _sheet(wb, "指标完成情况", INDICATOR_SHEET_HEADERS)
-    for r, row in enumerate(report.indicator_rows, start=3):
+    for r, row in enumerate(report.indicator_rows, start=2):
         meta = row.meta
         for c, text in enumerate(
             [
@@ -156,9 +158,10 @@ def write_xlsx(report: Report, path: Path) -> Path:
         status.font = Font(bold=True, color="FFFFFF")
         status.fill = PatternFill("solid", fgColor=STATUS_RGB[row.status])
     _fit_widths(ws)
+    _filter(ws)
 
     ws = _sheet(wb, "考核排名", [RANKING_HEADERS[0], ("单位编码", "Unit id"), *RANKING_HEADERS[1:]])
-    for r, rank in enumerate(report.ranking_rows, start=3):
+    for r, rank in enumerate(report.ranking_rows, start=2):
         for c, (value, fmt) in enumerate(
             [
                 (rank.rank, "0"),
@@ -172,10 +175,11 @@ def write_xlsx(report: Report, path: Path) -> Path:
         ):
             _put(ws, r, c, value, fmt)
     _fit_widths(ws)
+    _filter(ws)
 
     metas: dict[str, IndicatorMeta] = {m.id: m for m in report.data.indicators}
     ws = _sheet(wb, "考核得分明细", ITEM_HEADERS)
-    for r, item in enumerate(report.items, start=3):
+    for r, item in enumerate(report.items, start=2):
         meta = metas.get(item.item)
         unit = meta.unit if meta else Unit.RATIO
         _put(ws, r, 1, report.data.unit_name(item.org_id))
@@ -185,9 +189,10 @@ def write_xlsx(report: Report, path: Path) -> Path:
         _put(ws, r, 5, item.points, FORMAT_DECIMAL)
         _put(ws, r, 6, item.explanation_zh)
     _fit_widths(ws)
+    _filter(ws)
 
     ws = _sheet(wb, "重点任务", [*TASK_HEADERS[:6], ("是否逾期", "Overdue"), TASK_HEADERS[6]])
-    for r, task in enumerate(report.tasks, start=3):
+    for r, task in enumerate(report.tasks, start=2):
         values: list[tuple[Any, str | None]] = [
             (task.code, None),
             (task.title, None),
@@ -203,6 +208,7 @@ def write_xlsx(report: Report, path: Path) -> Path:
         if task.overdue:
             ws.cell(row=r, column=7).font = Font(bold=True, color=STATUS_RGB[Status.RED])
     _fit_widths(ws)
+    _filter(ws)
 
     # Names, departments and progress notes come from imported data: saved as text, never
     # as formulas.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from rich.markup import escape
 
 from yigai.console import console
@@ -61,4 +63,15 @@ def run(
     )
     _print_logins(logins, orgs.info, demo)
     console.print(f"服务地址 / serving at http://{host}:{port}  (API 文档 / docs: /docs)")
+    from yigai.web import fonts
+
+    # the pages' font subset is cut once per machine (tens of seconds): start it now rather
+    # than on the first page's font request
+    subset = fonts.subset_for(u.name for u in orgs.info.values())
+    threading.Thread(target=fonts.build, args=(subset,), daemon=True).start()
+    from yigai.indicators import cache
+
+    # the dashboards' indicator values are computed once per warehouse state (seconds): start
+    # now, so the first dashboard page does not wait for them
+    threading.Thread(target=cache.warm, args=(wh,), daemon=True).start()
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -176,4 +176,7 @@ class ReformProgress(Base):
     percent: Mapped[int] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")
     reporter: Mapped[str] = mapped_column(String(100))
+    #: the responsible unit whose own progress this is (a county's org id or a department);
+    #: None: progress on the task as a whole
+    unit: Mapped[str | None] = mapped_column(String(200), index=True, default=None)
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

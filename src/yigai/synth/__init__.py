@@ -5,17 +5,12 @@ communities, staff, residents and a few years of care into the warehouse, one ch
 residents × one year at a time.
 """
 
-from yigai.synth.config import SynthConfig, SynthError, SynthSummary, parse_years
-from yigai.synth.generate import Piece, Sink, generate, generate_into, iter_pieces
+from yigai._lazy import lazy_exports
 
-__all__ = [
-    "Piece",
-    "Sink",
-    "SynthConfig",
-    "SynthError",
-    "SynthSummary",
-    "generate",
-    "generate_into",
-    "iter_pieces",
-    "parse_years",
-]
+__getattr__, __dir__, __all__ = lazy_exports(
+    __name__,
+    {
+        "yigai.synth.config": ["SynthConfig", "SynthError", "SynthSummary", "parse_years"],
+        "yigai.synth.generate": ["Piece", "Sink", "generate", "generate_into", "iter_pieces"],
+    },
+)

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from yigai import settings as settings_mod
-from yigai.console import console, progress_bar
-from yigai.synth.config import SynthConfig, SynthError, SynthSummary, parse_years
-from yigai.synth.generate import generate
-from yigai.warehouse import Warehouse
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from yigai.synth.config import SynthSummary
 
 app = typer.Typer(help="合成数据 / synthetic data")
 
@@ -31,6 +29,8 @@ _ZH = {
 
 
 def summary_table(summary: SynthSummary) -> Table:
+    from rich.table import Table
+
     c = summary.config
     table = Table(
         title=(
@@ -56,6 +56,12 @@ def synth(
     ] = None,
 ) -> None:
     """生成合成区域并导入数据仓库 / generate a synthetic region into the warehouse."""
+    from yigai import settings as settings_mod
+    from yigai.console import console, progress_bar
+    from yigai.synth.config import SynthConfig, SynthError, parse_years
+    from yigai.synth.generate import generate
+    from yigai.warehouse import Warehouse
+
     if home is not None:
         os.environ["YIGAI_HOME"] = str(home)
     conf = settings_mod.load()

@@ -15,9 +15,10 @@ same public paths a county's staff use, so they are validated exactly as real in
   (township and community health centres meeting the standard ÷ those centres, at the end;
   the units reach their standard one after another across the demo years, so both rates rise
   to 100% by the end; county-level only, as these rates describe the county);
-- **reform progress** — seed 002's plan (:data:`PLAN`, deadlines 2020–2022) loaded with
+- **reform progress** — the plan the deployment assigns the county (the demo deployment's
+  :data:`PLAN`, the demo county's own 2024–2025 plan) loaded with
   :func:`yigai.reform.load_plan` and progress entered with :func:`yigai.reform.report_progress`
-  (note :data:`NOTE`): tasks with a deadline are done on a date before it, except
+  as the county's own progress (``unit`` = the county; note :data:`NOTE`): tasks with a deadline are done on a date before it, except
   :data:`LATE_TASKS` overdue ones still in progress; open-ended tasks (长期/持续) mostly report
   progress during the demo years, a few done;
 - **manual assessment scores** — one CSV per quarter of ``years`` in the assessment's manual-
@@ -60,8 +61,9 @@ from yigai.warehouse import Warehouse
 NOTE = "合成示范数据 / synthetic demo input"
 USER = "synthetic-demo"
 
-#: Seed 002 (湛江市县域医共体实施方案): the plan written for a county community.
-PLAN = "zhanjiang-2020"
+#: The demo deployment's plan (yigai/deployment/data/demo.yaml): the demo county's own plan,
+#: laid out after seed 002's county-community plan, with the demo years' deadlines.
+PLAN = "demo-2025"
 #: How many tasks with a deadline are left overdue (still in progress at the demo's end).
 LATE_TASKS = 2
 #: Share of open-ended tasks reported done; the rest report progress.
@@ -132,7 +134,7 @@ def seed_manual_inputs(
     if report.status not in ("committed", "already_imported", "unchanged"):
         raise ManualInputError("\n".join(f"{r}" for r in report.rejections[:10]))
 
-    added = seed_progress(session, years, seed)
+    added = seed_progress(session, years, seed, county_id)
 
     files: dict[str, Path] = {}
     scheme = assess.load_scheme(SCHEME)
@@ -145,7 +147,7 @@ def seed_manual_inputs(
         import_scores(session, path, scheme, pid, units)
         files[pid] = path
     tables = stored_scores(session, SCHEME, files)
-    return ManualInputs(agg_path, report, PLAN, added, files, tables)
+    return ManualInputs(agg_path, report, plan_of(county_id), added, files, tables)
 
 
 # --- reported values -----------------------------------------------------------------------
@@ -249,14 +251,16 @@ class ProgressEntry:
     reporter: str
 
 
-def progress_plan(years: Sequence[int], seed: int) -> list[ProgressEntry]:
-    """The progress entries of :data:`PLAN` (module docstring), oldest first per task."""
+def progress_plan(years: Sequence[int], seed: int, plan: str = PLAN) -> list[ProgressEntry]:
+    """The progress entries of ``plan`` (module docstring), oldest first per task."""
     rng = random.Random(f"{seed}:reform")
-    spec = reform.plan_spec(PLAN)
+    spec = reform.plan_spec(plan)
     dated = [t for t in spec.tasks if t.deadline is not None]
     open_ended = [t for t in spec.tasks if t.deadline is None]
-    late = set(rng.sample([t.code for t in dated], min(LATE_TASKS, len(dated))))
     first, last = dt.date(min(years), 1, 1), dt.date(max(years), 12, 31)
+    # only a task due before the demo's last day can be overdue on it
+    can_be_late = [t.code for t in dated if t.deadline is not None and t.deadline < last]
+    late = set(rng.sample(can_be_late, min(LATE_TASKS, len(can_be_late))))
     out: list[ProgressEntry] = []
     issued = spec.issued or dt.date(2019, 12, 1)
     for t in dated:
@@ -298,33 +302,43 @@ def progress_plan(years: Sequence[int], seed: int) -> list[ProgressEntry]:
     return out
 
 
-def seed_progress(session: Session, years: Sequence[int], seed: int) -> int:
-    """Load :data:`PLAN` and enter its progress; returns how many entries were new."""
-    reform.load_plan(session, PLAN)
+def seed_progress(session: Session, years: Sequence[int], seed: int, county_id: str) -> int:
+    """Load the county's plan and enter its own progress; returns how many entries were new."""
+    plan = plan_of(county_id)
+    reform.load_plan(session, plan)
     stored = {
         (code, p.reported_on, p.percent, p.reporter, p.note)
         for code, p in session.execute(
             select(ReformTask.code, ReformProgress)
             .join(ReformProgress, ReformProgress.task_id == ReformTask.id)
-            .where(ReformTask.plan_id == PLAN)
+            .where(ReformTask.plan_id == plan, ReformProgress.unit == county_id)
         )
     }
     added = 0
-    for e in progress_plan(years, seed):
+    for e in progress_plan(years, seed, plan):
         if (e.code, e.on, e.percent, e.reporter, NOTE) in stored:
             continue
         reform.report_progress(
             session,
-            PLAN,
+            plan,
             e.code,
             reported_on=e.on,
             percent=e.percent,
             reporter=e.reporter,
             note=NOTE,
+            unit=county_id,
         )
         added += 1
     session.flush()
     return added
+
+
+def plan_of(county_id: str) -> str:
+    """The plan the active deployment assigns the county (:data:`PLAN` when none)."""
+    from yigai import deployment
+
+    rule = deployment.active().rule_for(county_id, kind="county")
+    return rule.plan if rule is not None and rule.plan is not None else PLAN
 
 
 # --- manual assessment scores ----------------------------------------------------------------

@@ -142,7 +142,13 @@ class County:
     def org_units(self, city_code: str) -> pa.Table:
         rows = [_unit(self.code, city_code, OrgKind.COUNTY, self.name, division=self.code)]
         rows += [_unit(cid, self.code, OrgKind.COMMUNITY, name) for cid, name in self.communities]
-        rows += [_inst_row(inst, self.code) for inst in self.institutions]
+        # 乡村一体化: each village clinic / community station belongs to its catchment's centre
+        pairs = zip(self.home_units, self.home_centre, strict=True)
+        centre_of = {unit: self.centres[int(c)] for unit, c in pairs}
+        rows += [
+            _inst_row(inst, self.code) | {"centre_id": centre_of.get(inst.org_id)}
+            for inst in self.institutions
+        ]
         return _org_table(rows)
 
     def community_members(self) -> pa.Table:

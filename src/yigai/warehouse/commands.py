@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from yigai import access, settings
+from yigai import settings
 from yigai.console import console, progress_bar
-from yigai.records import schemas
 from yigai.warehouse.errors import WarehouseError
-from yigai.warehouse.ingest import IngestReport, ingest_file
-from yigai.warehouse.store import Warehouse
+
+if TYPE_CHECKING:  # Arrow-backed: imported inside the commands (`yigai --help` stays fast)
+    from yigai.warehouse.ingest import IngestReport
+    from yigai.warehouse.store import Warehouse
 
 app = typer.Typer(help="数据仓库与导入 / warehouse and ingestion")
 
@@ -65,7 +66,7 @@ FORMATS = "formats"
 
 def show_formats(record_set: str | None) -> None:
     """Print the import format of ``record_set`` (Markdown), or the list of record sets."""
-    from yigai.records import docs
+    from yigai.records import docs, schemas
 
     if record_set is None:
         typer.echo(docs.render_index())
@@ -119,6 +120,10 @@ def import_(
     if record_set == FORMATS:
         show_formats(None if path is None else str(path))
         return
+    from yigai.records import schemas
+    from yigai.warehouse.ingest import ingest_file
+    from yigai.warehouse.store import Warehouse
+
     path = existing_file(path)
     try:
         schemas.get(record_set)
@@ -160,6 +165,8 @@ def import_(
 def _warehouse() -> Warehouse:
     """The deployment's warehouse, or exit 1 saying why it cannot be opened (a lost access
     list, say)."""
+    from yigai.warehouse.store import Warehouse
+
     try:
         return Warehouse(settings.load().warehouse_dir)
     except WarehouseError as exc:
@@ -193,12 +200,36 @@ def batches(
 
 def vacuum() -> None:
     """删除未提交批次留下的孤立文件 / delete orphan files of uncommitted batches."""
+    from yigai.warehouse.store import Warehouse
+
     try:
         removed = Warehouse(settings.load().warehouse_dir).vacuum()
     except WarehouseError as exc:
         console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(1) from None
     console.print(f"已删除 {len(removed)} 个孤立文件 / removed {len(removed)} orphan files")
+
+
+def migrate() -> None:
+    """把旧格式仓库（自有提交日志）转为 Delta Lake 表 / convert an old warehouse to Delta tables."""
+    from yigai.warehouse.migrate import migrate as run
+
+    try:
+        done = run(settings.load().warehouse_dir)
+    except WarehouseError as exc:
+        console.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(1) from None
+    console.print(
+        f"已转换 {done.converted} 个批次，{done.skipped} 个此前已转换 / "
+        f"converted {done.converted} batches, {done.skipped} already converted"
+    )
+
+
+def snapshot() -> None:
+    """打印各表当前版本（JSON，可用于按版本重现报告）/ print every table's current version."""
+    import json
+
+    typer.echo(json.dumps(_warehouse().snapshot().to_json(), ensure_ascii=False))
 
 
 def grant(
@@ -208,6 +239,9 @@ def grant(
     ],
 ) -> None:
     """授权用户访问所辖机构的个人数据（仅管理员）/ grant a user their org units' personal data."""
+    from yigai import access
+    from yigai.warehouse.store import Warehouse
+
     root = settings.load().warehouse_dir
     try:
         wh = Warehouse(root)
@@ -221,6 +255,9 @@ def grant(
 
 def revoke(user: Annotated[str, typer.Argument(help="用户名 / user name")]) -> None:
     """撤销用户的授权（仅管理员）/ withdraw a user's grant."""
+    from yigai import access
+    from yigai.warehouse.store import Warehouse
+
     try:
         access.revoke(Warehouse(settings.load().warehouse_dir).root, user)
     except WarehouseError as exc:
@@ -231,6 +268,8 @@ def revoke(user: Annotated[str, typer.Argument(help="用户名 / user name")]) -
 
 def users() -> None:
     """列出授权名单 / list who may read which org units' personal data."""
+    from yigai import access
+
     wh = _warehouse()
     table = Table(title=f"授权名单 / access list: {wh.root}")
     for header in ("用户 user", "机构 org units", "授权人 granted by", "授权时间 granted at"):
@@ -248,6 +287,8 @@ def _group() -> None:
 app.command("import")(import_)
 app.command("batches")(batches)
 app.command("vacuum")(vacuum)
+app.command("migrate")(migrate)
+app.command("snapshot")(snapshot)
 app.command("grant")(grant)
 app.command("revoke")(revoke)
 app.command("users")(users)

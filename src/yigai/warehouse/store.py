@@ -1,21 +1,28 @@
-"""The Parquet warehouse (数据仓库) with a commit log.
+"""The warehouse (数据仓库): one Delta Lake table per record set.
 
 Layout under ``root``::
 
-    <record_set>/month=<yyyymm>/<batch_id>-<n>.parquet   partitioned record sets
+    <record_set>/_delta_log/<version>.json                the table's commit log (Delta Lake)
+    <record_set>/month=<yyyymm>/<batch_id>-<n>.parquet    partitioned record sets
     <record_set>/all/<batch_id>-<n>.parquet               registries
-    _log/<seq>-<batch_id>.json                            one entry per committed batch
-    _lock                                                 held by the one writer
-    _audit/<yyyymm>.jsonl, _access/users.yaml             audit trail and grants (yigai.access)
+    _lock                                                 held by the one local writer
+    _meta/key.json, _audit/<yyyymm>.jsonl, _access/users.yaml   key fingerprint, audit, grants
 
-Every folder is created ``0700`` and every file ``0600`` (:mod:`yigai.warehouse.private`):
-whoever can open a Parquet file reads it past grants and audit.
+Every folder is created ``0700`` and every file ``0600`` (:mod:`yigai.warehouse.private`;
+what delta-rs writes into ``_delta_log`` is made owner-only after each commit): whoever can
+open a Parquet file reads it past grants and audit.
 
-A batch (批次) becomes visible only when its log entry is in place. Data files are written and
-fsynced first; the entry is then written to a temporary name, fsynced and renamed with
-``os.replace`` (atomic on POSIX and Windows). Readers list only files named in log entries, so
-a crash at any point before the rename leaves the warehouse exactly as it was; the orphan data
-files are invisible and :meth:`Warehouse.vacuum` deletes them.
+A batch (批次) becomes visible only when its Delta commit is in place
+(:mod:`yigai.warehouse.tables`). Data files are written and fsynced first; delta-rs then
+creates the next ``_delta_log`` entry atomically. Readers list only the files of a committed
+version, so a crash (or a kill) at any point before the commit leaves the warehouse exactly
+as it was; the orphan data files are invisible and :meth:`Warehouse.vacuum` deletes them.
+The batch id (the content hash) and the batch's description are kept in the commit's
+metadata: the table's history is the list of batches, and any Delta reader sees them.
+
+A :class:`Snapshot` names one version of each table; :meth:`Warehouse.at` reads as of it
+(a bulletin records the snapshot it read, and re-generating it from that snapshot gives the
+same document).
 
 Each written file holds one month of one batch, sorted by key (good compression and
 min/max statistics for key look-ups), in row groups of :data:`ROW_GROUP_ROWS` rows, compressed
@@ -25,12 +32,13 @@ with zstd.
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -43,15 +51,15 @@ from yigai.access import registry as access
 from yigai.access.scope import Scope, row_filter, units_in_scope
 from yigai.records import schemas
 from yigai.records.fields import MONTH_COLUMN, RecordSet
-from yigai.warehouse import audit, private
+from yigai.warehouse import audit, private, tables
 from yigai.warehouse import lock as writer_lock
-from yigai.warehouse.errors import (
-    CorruptLogError,
-    SchemaMismatchError,
-    WarehouseError,
-)
+from yigai.warehouse.batches import Batch, Snapshot
+from yigai.warehouse.errors import SchemaMismatchError, WarehouseError
 
-LOG_DIR = "_log"
+__all__ = ["Batch", "Snapshot", "Warehouse"]
+
+#: The commit-log folder of warehouses before Delta Lake (``yigai warehouse migrate``).
+LEGACY_LOG_DIR = "_log"
 LOCK_FILE = "_lock"
 UNPARTITIONED_DIR = "all"
 #: Rows per Parquet row group: large enough for good compression and scan speed, small
@@ -59,52 +67,8 @@ UNPARTITIONED_DIR = "all"
 ROW_GROUP_ROWS = 256 * 1024
 #: Rows per data file; a bigger month of one batch is split into several files.
 FILE_ROWS = 4 * 1024 * 1024
-LOG_FORMAT = 1
 #: Threads encoding Parquet files of one batch at once.
 WRITE_THREADS = max(1, min(4, os.cpu_count() or 1))
-
-
-@dataclass(frozen=True)
-class Batch:
-    """One committed batch (已提交批次), as recorded in its log entry."""
-
-    id: str
-    record_set: str
-    source: str
-    rows: int
-    months: dict[int, int]  # yyyymm -> rows; a registry has no months: {0: rows}
-    files: tuple[str, ...]  # relative to the warehouse root, POSIX separators
-    committed_at: dt.datetime
-    seq: int
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "format": LOG_FORMAT,
-            "seq": self.seq,
-            "batch_id": self.id,
-            "record_set": self.record_set,
-            "source": self.source,
-            "rows": self.rows,
-            "months": {str(k): v for k, v in sorted(self.months.items())},
-            "files": list(self.files),
-            "committed_at": self.committed_at.isoformat(),
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, object]) -> Batch:
-        months = data["months"]
-        files = data["files"]
-        assert isinstance(months, dict) and isinstance(files, list)
-        return cls(
-            id=str(data["batch_id"]),
-            record_set=str(data["record_set"]),
-            source=str(data["source"]),
-            rows=int(data["rows"]),  # type: ignore[arg-type]
-            months={int(k): int(v) for k, v in months.items()},
-            files=tuple(str(f) for f in files),
-            committed_at=dt.datetime.fromisoformat(str(data["committed_at"])),
-            seq=int(data["seq"]),  # type: ignore[arg-type]
-        )
 
 
 def month_column(table: pa.Table, partition_by: str) -> pa.Array:
@@ -123,73 +87,105 @@ def _fsync_path(path: Path) -> None:
         os.close(fd)
 
 
-def _fsync_dir(path: Path) -> None:
-    # Directories cannot be opened for fsync on Windows; there the rename is durable enough.
-    with contextlib.suppress(OSError):
-        _fsync_path(path)
-
-
 class Warehouse:
-    """A Parquet warehouse at ``root`` (created if needed).
+    """The warehouse at ``root`` (created if needed): one Delta table per record set.
 
     Reads are lock-free and see only committed batches. Writes (:meth:`commit`,
     :meth:`vacuum`, ingestion) take the single writer lock; the lock is re-entrant within
     one ``Warehouse`` object so ingestion can hold it across its duplicate checks and commit.
+    :meth:`at` gives a read-only view as of a :class:`Snapshot`.
     """
 
     def __init__(self, root: Path | str, *, lock_timeout: float | None = None) -> None:
         self.root = Path(root)
         private.make_dirs(self.root)
         private.tighten(self.root)
-        log_dir = private.make_dirs(self.root / LOG_DIR)
-        has_batches = any(p.suffix == ".json" for p in log_dir.iterdir())
-        access.ensure_administrator(self.root, has_batches)
+        legacy = self.root / LEGACY_LOG_DIR
+        if legacy.is_dir() and any(p.suffix == ".json" for p in legacy.iterdir()):
+            raise WarehouseError(
+                f"仓库 {self.root} 是旧格式（自有提交日志），请先运行 yigai warehouse migrate",
+                f"the warehouse at {self.root} has the old format (its own commit log); run "
+                "`yigai warehouse migrate` first",
+            )
+        self._pins: Mapping[str, int] | None = None
+        access.ensure_administrator(self.root, bool(self._tables()))
         #: Seconds :meth:`lock` waits for another writer (None: ``YIGAI_LOCK_TIMEOUT``).
         self.lock_timeout = lock_timeout
         self._lock_depth = 0
-        self._log_cache: dict[str, Batch] = {}
-        self._scope_cache: dict[frozenset[str], tuple[int, set[str]]] = {}
+        self._history_cache: dict[tuple[str, int], list[Batch]] = {}
+        self._files_cache: dict[tuple[str, int], list[Path]] = {}
+        self._scope_cache: dict[frozenset[str], tuple[tuple[int, ...], set[str]]] = {}
 
     def __repr__(self) -> str:
         return f"Warehouse({str(self.root)!r})"
 
-    # ------------------------------------------------------------------ the log
+    # ------------------------------------------------------------------ versions
 
-    def _log_entries(self) -> list[Batch]:
-        log_dir = self.root / LOG_DIR
-        names = sorted(p.name for p in log_dir.iterdir() if p.suffix == ".json")
-        out = []
-        for name in names:
-            batch = self._log_cache.get(name)
-            if batch is None:
-                path = log_dir / name
-                try:
-                    batch = Batch.from_json(json.loads(path.read_text(encoding="utf-8")))
-                except (ValueError, KeyError, AssertionError, TypeError) as exc:
-                    raise CorruptLogError(
-                        f"提交日志 {path} 无法读取：{exc}",
-                        f"commit log entry {path} is unreadable: {exc}",
-                    ) from exc
-                self._log_cache[name] = batch
-            out.append(batch)
-        return out
+    def _tables(self) -> list[str]:
+        """Record sets that have a table."""
+        return [rs.name for rs in schemas.ALL if self._version(rs.name) >= 0]
+
+    def _version(self, name: str) -> int:
+        """The version of ``name``'s table this warehouse reads (-1: none)."""
+        if self._pins is not None:
+            return self._pins.get(name, -1)
+        return tables.latest_version(self.root / name)
+
+    def snapshot(self) -> Snapshot:
+        """The current version of every table (the pinned ones for a view made by :meth:`at`)."""
+        versions = {rs.name: self._version(rs.name) for rs in schemas.ALL}
+        return Snapshot({k: v for k, v in versions.items() if v >= 0})
+
+    def at(self, snapshot: Snapshot | Mapping[str, int]) -> Warehouse:
+        """A read-only view of this warehouse as of ``snapshot`` (as-of-version reads):
+        every reader given it sees exactly the rows (and batches) of those versions."""
+        pins = snapshot.versions if isinstance(snapshot, Snapshot) else snapshot
+        for name, version in pins.items():
+            schemas.get(name)
+            latest = tables.latest_version(self.root / name)
+            if version > latest:
+                raise WarehouseError(
+                    f"记录集 {name} 没有版本 {version}（最新为 {latest}）",
+                    f"record set {name} has no version {version} (the latest is {latest})",
+                )
+        view = copy.copy(self)
+        view._pins = dict(pins)
+        view._scope_cache = {}
+        return view
+
+    # ------------------------------------------------------------------ batches
+
+    def _table_batches(self, name: str) -> list[Batch]:
+        version = self._version(name)
+        if version < 0:
+            return []
+        cached = self._history_cache.get((name, version))
+        if cached is None:
+            cached = [
+                Batch.from_json(data, v) for v, data in tables.history(self.root / name, version)
+            ]
+            self._history_cache[(name, version)] = cached
+        return cached
 
     def batches(self, name: str | None = None) -> list[Batch]:
         """Committed batches in commit order, optionally of one record set."""
-        return [b for b in self._log_entries() if name is None or b.record_set == name]
+        names = self._tables() if name is None else [name]
+        out = [b for n in names for b in self._table_batches(n)]
+        return sorted(out, key=lambda b: b.seq)
 
     def has_batch(self, batch_id: str) -> bool:
-        return any(b.id == batch_id for b in self._log_entries())
+        return self.batch(batch_id) is not None
 
     def batch(self, batch_id: str) -> Batch | None:
-        return next((b for b in self._log_entries() if b.id == batch_id), None)
+        return next((b for b in self.batches() if b.id == batch_id), None)
 
     # ------------------------------------------------------------------ reading
 
     def files(
         self, name: str, months: Iterable[int | str] | None = None, *, purpose: str = "files"
     ) -> list[Path]:
-        """Committed Parquet files of record set ``name``.
+        """Committed Parquet files of record set ``name`` (the snapshot's file list of its
+        Delta table, in commit order).
 
         ``months`` (``yyyymm``) keeps only those months' files of a partitioned record set;
         a registry has no months, so all of its files are returned. Whoever takes the files
@@ -206,14 +202,25 @@ class Warehouse:
 
     def _files(self, name: str, months: Iterable[int | str] | None = None) -> list[Path]:
         rs = schemas.get(name)
-        wanted = None if months is None or not rs.partitioned else {int(m) for m in months}
-        out = []
-        for batch in self.batches(name):
-            for rel in batch.files:
-                if wanted is not None and _month_of(rel) not in wanted:
-                    continue
-                out.append(self.root / rel)
-        return out
+        version = self._version(name)
+        if version < 0:
+            return []
+        paths = self._files_cache.get((name, version))
+        if paths is None:
+            paths = self._files_cache[(name, version)] = self._ordered_files(name, version)
+        if months is None or not rs.partitioned:
+            return list(paths)
+        wanted = {int(m) for m in months}
+        return [p for p in paths if _month_of(p) in wanted]
+
+    def _ordered_files(self, name: str, version: int) -> list[Path]:
+        """The table's files as of ``version``: in commit order (rows read back in the order
+        they were stored), under :attr:`root` as given; files other Delta writers added last."""
+        present = {p.resolve() for p in tables.file_paths(self.root / name, version)}
+        known = [self.root / rel for b in self._table_batches(name) for rel in b.files]
+        ordered = [p for p in known if p.resolve() in present]
+        seen = {p.resolve() for p in ordered}
+        return ordered + sorted(p for p in present if p not in seen)
 
     def read(
         self,
@@ -277,27 +284,35 @@ class Warehouse:
         return access.scope_of(self.root) if audit.personal_columns(name) else None
 
     def _units_in(self, roots: frozenset[str]) -> set[str]:
-        """The org units a grant of ``roots`` covers; kept until the next commit, so a scoped
-        user's reads do not re-read the hierarchy each time."""
-        seq = max((b.seq for b in self._log_entries()), default=0)
+        """The org units a grant of ``roots`` covers; kept until the hierarchy's tables
+        change, so a scoped user's reads do not re-read the hierarchy each time."""
+        versions = (self._version("org_units"), self._version("community_members"))
         cached = self._scope_cache.get(roots)
-        if cached is None or cached[0] != seq:
+        if cached is None or cached[0] != versions:
             units = units_in_scope(
                 roots,
                 self.read("org_units", columns=["org_id", "parent_id"]),
                 self.read("community_members", columns=["community_id", "institution_id"]),
             )
-            cached = self._scope_cache[roots] = (seq, units)
+            cached = self._scope_cache[roots] = (versions, units)
         return cached[1]
 
     # ------------------------------------------------------------------ writing
+
+    def _writable(self) -> None:
+        if self._pins is not None:
+            raise WarehouseError(
+                "按版本快照读取的仓库视图是只读的", "a warehouse view as of a snapshot is read-only"
+            )
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
         """Hold the single writer lock (写入锁). While another writer holds it, wait (up to
         :attr:`lock_timeout` seconds, saying so once) and then take it; past the wait raise
         :class:`LockHeldError`. The lock is an OS lock on ``_lock`` (``flock``), so a writer
-        that dies releases it: a lock file left behind by a dead process is simply taken."""
+        that dies releases it: a lock file left behind by a dead process is simply taken.
+        It queues this host's writers; Delta's own conflict check (a commit that loses a race
+        is retried) covers writers elsewhere."""
         if self._lock_depth:
             self._lock_depth += 1
             try:
@@ -321,6 +336,7 @@ class Warehouse:
         ``partition_by`` when absent) with no nulls in required columns. Committing a batch id
         that is already committed changes nothing and returns the stored :class:`Batch`.
         """
+        self._writable()
         rs = schemas.get(name)
         if not batch_id or any(c in batch_id for c in "/\\.") or len(batch_id) > 128:
             raise WarehouseError(f"批次号无效：{batch_id!r}", f"invalid batch id {batch_id!r}")
@@ -330,20 +346,21 @@ class Warehouse:
             if existing is not None:
                 return existing
             data = _conform(rs, table)
-            parts = _split(rs, data)
             files: list[str] = []
             chunks: list[pa.Table] = []
+            stats: list[str] = []
             months: dict[int, int] = {}
-            for month, part in parts:
+            for month, part in _split(rs, data):
                 directory = f"month={month}" if rs.partitioned else UNPARTITIONED_DIR
                 for start in range(0, part.num_rows, FILE_ROWS):
+                    chunk = part.slice(start, FILE_ROWS)
                     files.append(f"{name}/{directory}/{batch_id}-{len(files)}.parquet")
-                    chunks.append(part.slice(start, FILE_ROWS))
+                    chunks.append(chunk)
+                    stats.append(tables.stats(chunk.num_rows, month if rs.partitioned else None))
                 months[month] = part.num_rows
             # Parquet encoding releases the GIL: files of different months encode in parallel.
             with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
                 list(pool.map(_write_file, [self.root / f for f in files], chunks))
-            seq = max((b.seq for b in self._log_entries()), default=0) + 1
             batch = Batch(
                 id=batch_id,
                 record_set=name,
@@ -352,7 +369,7 @@ class Warehouse:
                 months=months,
                 files=tuple(files),
                 committed_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
-                seq=seq,
+                seq=max((b.seq for b in self.batches()), default=0) + 1,
             )
             if scope is not None:
                 audit.record(
@@ -364,31 +381,41 @@ class Warehouse:
                     purpose=batch_id,
                     scope=scope.describe(),
                 )
-            _write_log(self.root / LOG_DIR, batch)
-            return batch
+            version = _write_commit(self.root, rs, batch, stats)
+            return replace(batch, version=version)
 
     def vacuum(self) -> list[Path]:
-        """Delete data files no committed batch names (orphans of crashed writes) and
-        leftover temporary log files; return what was deleted."""
+        """Delete data files no committed version names (orphans of crashed or killed
+        writes) and temporary files delta-rs left in a log; return what was deleted.
+        Batches are only ever appended, so the current version names every file an older
+        version did: as-of-version reads keep working."""
+        self._writable()
         with self.lock():
-            committed = {self.root / rel for b in self._log_entries() for rel in b.files}
             removed: list[Path] = []
-            for path in sorted(self.root.glob("*/*/*.parquet")):
-                if path.parts[-3] == LOG_DIR or path in committed:
+            for rs in schemas.ALL:
+                folder = self.root / rs.name
+                if not folder.is_dir():
                     continue
-                path.unlink()
-                removed.append(path)
-            for path in sorted((self.root / LOG_DIR).glob(".tmp-*")):
-                path.unlink()
-                removed.append(path)
-            for directory in sorted(self.root.glob("*/*/")):
-                if directory.is_dir() and not any(directory.iterdir()):
-                    directory.rmdir()
+                version = tables.latest_version(folder)
+                kept = set()
+                if version >= 0:  # absolute paths: compared resolved, as root may be relative
+                    kept = {p.resolve() for p in tables.file_paths(folder, version)}
+                for path in sorted(folder.glob("*/*.parquet")):
+                    if path.parent.name != tables.DELTA_LOG and path.resolve() not in kept:
+                        path.unlink()
+                        removed.append(path)
+                for path in sorted((folder / tables.DELTA_LOG).glob("*.tmp")):
+                    path.unlink()
+                    removed.append(path)
+                for directory in sorted(folder.glob("*/")):
+                    if directory.is_dir() and not any(directory.iterdir()):
+                        directory.rmdir()
             return removed
 
 
-def _month_of(rel: str) -> int:
-    part = rel.split("/")[1]
+def _month_of(path: Path) -> int:
+    """The month of a data file, from its folder (``month=<yyyymm>``); 0 for registries."""
+    part = path.parent.name
     return int(part.removeprefix("month=")) if part.startswith("month=") else 0
 
 
@@ -465,9 +492,16 @@ def _write_file(path: Path, table: pa.Table) -> None:
     _fsync_path(path)
 
 
-def _write_log(log_dir: Path, batch: Batch) -> None:
-    final = log_dir / f"{batch.seq:010d}-{batch.id}.json"
-    tmp = log_dir / f".tmp-{batch.id}-{os.getpid()}"
-    private.write_text(tmp, json.dumps(batch.to_json(), ensure_ascii=False, indent=1))
-    os.replace(tmp, final)
-    _fsync_dir(log_dir)
+def _write_commit(root: Path, rs: RecordSet, batch: Batch, stats: list[str]) -> int:
+    """Commit ``batch``'s written files to ``rs``'s Delta table, the batch in the commit's
+    metadata; returns the table's new version."""
+    table = root / rs.name
+    files = [
+        tables.DataFile(rel.removeprefix(f"{rs.name}/"), os.path.getsize(root / rel), stat)
+        for rel, stat in zip(batch.files, stats, strict=True)
+    ]
+    metadata = {
+        tables.BATCH_ID_KEY: batch.id,
+        tables.BATCH_KEY: json.dumps(batch.to_json(), ensure_ascii=False),
+    }
+    return tables.append(table, rs.arrow_schema(), files, metadata)

@@ -6,7 +6,17 @@ docs/WEB.md for the pages of each role.
 
 from fastapi import APIRouter
 
-from yigai.web import auth_pages, contract_pages, doctor, officials, referral_form, static
+from yigai.web import (
+    auth_pages,
+    contract_pages,
+    doctor,
+    insurance_pages,
+    officials,
+    referral_form,
+    report_pages,
+    static,
+)
+from yigai.web.dashboards import router as dashboards
 
 router = APIRouter(include_in_schema=False)
 for _part in (
@@ -16,6 +26,9 @@ for _part in (
     doctor.router,
     referral_form.router,
     contract_pages.router,
+    dashboards,
+    report_pages.router,
+    insurance_pages.router,
 ):
     router.include_router(_part)
 

@@ -17,6 +17,8 @@ import yaml
 from yigai.community.referrals import ACTIONS
 from yigai.records import labels
 from yigai.records.schemas import POPULATION_GROUPS
+from yigai.reform.status import TaskStatus
+from yigai.reports.status import STATUS_ZH
 
 LANGS = ("zh", "en")
 DEFAULT = "zh"
@@ -44,6 +46,9 @@ def _codes_zh() -> dict[str, str]:
     ):
         merged.update(table)
     merged.update({name: action.zh for name, action in ACTIONS.items()})
+    # the dashboards' statuses, named as the bulletin and the task ledger name them
+    merged.update({str(status): zh for status, zh in STATUS_ZH.items()})
+    merged.update({str(status): status.zh for status in TaskStatus})
     merged.update(catalogue()["codes_zh"])
     return merged
 

@@ -4,16 +4,14 @@ that sends each role to its pages."""
 
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
-from markupsafe import Markup
 
 from yigai.community import contracts, worklists
 from yigai.community._common import local_day
 from yigai.errors import Forbidden
 from yigai.service.deps import Ctx, Db
+from yigai.web.dashboards.common import chart_json
 from yigai.web.guard import guarded
 from yigai.web.i18n import Texts
 from yigai.web.render import lang_of, page
@@ -52,5 +50,4 @@ def overview(request: Request, ctx: Ctx, db: Db) -> Response:
         "labels": {"rate": t("rate"), "target": t("target")},
     }
     # </script> cannot occur in this JSON (numbers and catalogue words), but escape anyway
-    data = Markup(json.dumps(chart, ensure_ascii=False).replace("</", "<\\/"))
-    return page(request, "overview.html", me, rates=rates, day=day, chart=data)
+    return page(request, "overview.html", me, rates=rates, day=day, chart=chart_json(chart))

@@ -16,6 +16,7 @@ from yigai.community._common import CHINA, aware
 from yigai.errors import UserError
 from yigai.web import i18n
 from yigai.web.session import COOKIE, csrf_token
+from yigai.web.static import page_subset
 
 
 def local_time(moment: dt.datetime | None) -> str:
@@ -67,6 +68,7 @@ def page(
             csrf=csrf_token(token) if token and me is not None else "",
             switch_url=switch_url(request, lang),
             path=request.url.path,
+            font=page_subset(request),
             **context,
         )
     )

@@ -103,6 +103,10 @@ def section(curve: list[dict]) -> list[str]:
         f"**{'met' if met else 'not met'}**. Where the engine's time goes, part by part, "
         "before and after: `src/yigai/indicators/README.md` (Engine speed).",
         "",
+        "The machine is shared (other work ran beside these runs): wall seconds of the same "
+        "code vary up to twofold from run to run, as the list below shows; the CPU ratio is "
+        "the steadier comparison. 10 million residents were not run (about 6 GiB per run).",
+        "",
         "Every run's wall seconds, in the order run: "
         + "; ".join(
             f"{c['residents']:,}: engine {c['engine_runs_seconds']}, "

@@ -2,13 +2,19 @@
 
 1. Indicator engine vs a plain pandas implementation of the same indicators, on one synthetic
    county-year of about a million residents, in the same run; the two must agree on every
-   numerator and denominator before a time is reported.
+   numerator and denominator before a time is reported. Then the engine vs hand-written DuckDB
+   SQL (:mod:`benchmarks.bench_indicators`) at 200,000, 1 and 2 million residents
+   (``--indicator-sizes``), equal on every row first.
 2. Claim adjudication: vectorised vs the scalar reference on the same synthetic claims.
 3. The community service under load (:mod:`benchmarks.bench_service`): the real service on
    loopback, concurrent clients through a mixed day at ten times the county's peak hour, on
    SQLite and PostgreSQL.
 4. The web pages' load time in Chromium (:mod:`benchmarks.bench_web`) on a county-year.
 5. Policy what-if (:mod:`benchmarks.bench_whatif`): ``yigai whatif`` on a settled county-year.
+6. Settlement and indicators on Spark in local mode (:mod:`benchmarks.bench_spark`), at
+   ``--spark-residents`` sizes: the per-core rates docs/SCALE.md sizes a province from.
+7. CLI start-up (:mod:`benchmarks.bench_cli`): `yigai --help` and each command's help in a
+   fresh process, beside the bare interpreter's start-up.
 
 Results go to ``benchmarks/results.json`` and ``benchmarks/results.md`` (committed). Sizes can
 be lowered for a quick look: ``python -m benchmarks.run --residents 50000 --claims 200000``.
@@ -31,8 +37,15 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
+from benchmarks import (
+    bench_cli,
+    bench_service,
+    bench_spark,
+    bench_web,
+    bench_whatif,
+    pandas_baseline,
+)
 from benchmarks import bench_indicators as vs_hand
-from benchmarks import bench_service, bench_web, bench_whatif, pandas_baseline
 from yigai import settings as settings_mod
 from yigai.periods import Grain, periods_of_year
 
@@ -255,6 +268,10 @@ def write(results: dict) -> None:
         lines += bench_web.section(web)
     if whatif := results.get("whatif"):
         lines += bench_whatif.section(whatif)
+    if spark := results.get("spark"):
+        lines += bench_spark.section(spark["runs"])
+    if cli := results.get("cli"):
+        lines += bench_cli.markdown(cli)
     (HERE / "results.md").write_text("\n".join(lines))
 
 
@@ -309,8 +326,11 @@ def main() -> None:
     )
     ap.add_argument("--workdir", type=Path, default=HERE / "work")
     ap.add_argument(
-        "--only", choices=["indicators", "adjudication", "service", "web", "whatif"], default=None
+        "--only",
+        choices=["indicators", "adjudication", "service", "web", "whatif", "spark", "cli"],
+        default=None,
     )
+    ap.add_argument("--spark-residents", type=int, nargs="+", default=[200_000, 1_000_000])
     ap.add_argument("--whatif-residents", type=int, default=300_000)
     ap.add_argument("--web-residents", type=int, default=300_000)
     ap.add_argument("--web-loads", type=int, default=bench_web.DEFAULT_LOADS)
@@ -325,7 +345,7 @@ def main() -> None:
         run_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         machine=f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
     )
-    if args.only not in ("service", "web", "whatif") or "run_at" not in results:
+    if args.only not in ("service", "web", "whatif", "spark", "cli") or "run_at" not in results:
         results.update(stamp)  # the service, web and what-if sections carry their own time
     if args.only in (None, "indicators"):
         results["indicator_curve"] = [
@@ -356,6 +376,15 @@ def main() -> None:
         whatif = bench_whatif.run(args.whatif_residents, args.workdir, args.repeat)
         results["whatif"] = whatif | {"run_at": stamp["run_at"]}
         print(json.dumps(results["whatif"], indent=2, ensure_ascii=False))
+    if args.only in (None, "spark"):
+        # sizes not run this time keep their earlier figures (10 M is run on its own)
+        kept = {r["residents"]: r for r in results.get("spark", {}).get("runs", [])}
+        kept |= {n: bench_spark.run(n, args.workdir) for n in args.spark_residents}
+        results["spark"] = {"runs": [kept[n] for n in sorted(kept)], "run_at": stamp["run_at"]}
+        print(json.dumps(results["spark"], indent=2, ensure_ascii=False))
+    if args.only in (None, "cli"):
+        results["cli"] = bench_cli.run() | {"run_at": stamp["run_at"]}
+        print(json.dumps(results["cli"], indent=2, ensure_ascii=False))
     write(results)
 
 

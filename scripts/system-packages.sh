@@ -8,6 +8,8 @@
 #   libharfbuzz-subset0   WeasyPrint subsets the embedded CJK fonts with it in under a second;
 #                         without it fontTools takes ~17 s per PDF
 #   chromium              headless browser for the browser tests
+#   libreoffice-writer-nogui  opens the bulletin's DOCX as an office would and lays it out
+#                         as PDF (tests/reports/test_document_form.py checks it page by page)
 #   openjdk-17-jre-headless  Spark tests, only when no `java` is on PATH
 #
 # As root on Debian (apt-get): installs what is missing, running `apt-get update` once first.
@@ -15,7 +17,8 @@
 # reason, unless YIGAI_REQUIRE_POSTGRES=1 (CI), which turns their absence into a failure.
 set -euo pipefail
 
-pkgs=(postgresql libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium)
+pkgs=(postgresql libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium
+      libreoffice-writer-nogui)
 command -v java >/dev/null 2>&1 || pkgs+=(openjdk-17-jre-headless)
 
 missing=()
@@ -46,8 +49,9 @@ cat >&2 <<EOF
     本脚本只在 Debian 上以 root 身份自动安装；请自行安装后重新运行 /
     this script installs them only as root on Debian; install them yourself, e.g.
       sudo apt-get install --no-install-recommends ${missing[*]}
-    （其他系统请安装对应软件包：PostgreSQL 服务器、Pango、HarfBuzz subset、Chromium /
-     elsewhere, install the equivalents: PostgreSQL server, Pango, HarfBuzz subset, Chromium）
+    （其他系统请安装对应软件包：PostgreSQL 服务器、Pango、HarfBuzz subset、Chromium、LibreOffice Writer /
+     elsewhere, install the equivalents: PostgreSQL server, Pango, HarfBuzz subset, Chromium,
+     LibreOffice Writer）
     继续运行测试：缺少 PostgreSQL 时其测试将跳过并说明原因（CI 中 YIGAI_REQUIRE_POSTGRES=1 则失败）/
     carrying on: without PostgreSQL its tests skip with the reason (a failure when
     YIGAI_REQUIRE_POSTGRES=1, as in CI).

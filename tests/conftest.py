@@ -19,6 +19,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -155,3 +156,25 @@ def _wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
     from yigai.console import console
 
     monkeypatch.setattr(console, "width", 200)
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """One local[1] SparkSession per test run (per xdist worker), shared by every Spark test
+    (tests marked ``spark`` also carry ``xdist_group("spark")``). Its Python workers run this
+    interpreter, so grouped Arrow UDFs import yigai."""
+    from yigai.policy.spark_settle import session as spark_session
+
+    session = spark_session(
+        "yigai-tests",
+        master="local[1]",
+        conf={
+            "spark.sql.shuffle.partitions": "4",
+            "spark.sql.session.timeZone": "UTC",
+            "spark.driver.memory": "512m",
+        },
+    )
+    try:
+        yield session
+    finally:
+        session.stop()

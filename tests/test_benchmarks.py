@@ -101,3 +101,17 @@ def test_web_benchmark_names_the_pages_over_the_target() -> None:
     assert "**not met** for /slow." in text and "| /fast | 900 (800) | 100 | 120 |" in text
     results["pages"]["/slow"] = page(299)
     assert "**met**." in "\n".join(bench_web.section(results))
+
+
+def test_cli_section_says_not_met_when_a_help_is_slower_than_the_target() -> None:
+    from benchmarks import bench_cli
+
+    result = {
+        "repeat": 1,
+        "seconds": {"yigai --help": 0.2, "yigai report --help": 0.31},
+        "slowest": "yigai report --help",
+        "target_s": 0.3,
+        "met": False,
+    }
+    text = "\n".join(bench_cli.markdown(result))
+    assert "**not met**" in text and "`yigai report --help`, 0.310 s" in text

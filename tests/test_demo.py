@@ -259,5 +259,49 @@ def test_summary_cites_source_documents_not_internal_labels(result: demo.DemoRes
     """Issue 14 §3: the summary's 来源 column names the document (title, issuer, date), never
     种子002 or domain/README.md, which are not part of the product."""
     html = result.outputs["summary_html"].read_text(encoding="utf-8")
-    assert "《湛江市加强紧密型县域医疗卫生共同体建设实施方案（征求意见稿）》（湛江市，2020年）" in html
+    assert (
+        "《湛江市加强紧密型县域医疗卫生共同体建设实施方案（征求意见稿）》（湛江市，2020年）" in html
+    )
     assert "种子0" not in html and "domain/README" not in html
+
+
+def test_the_community_statement_releases_by_the_stored_score_after_assessment(
+    settings: Settings, result: demo.DemoResult
+) -> None:
+    """Settle → assess → release: the latest version of a community's statement shows the
+    release computed from the stored assessment total; the version written before the
+    assessment stays readable and shows 待考核."""
+    from yigai.policy.assessment_release import ReleaseRule, read_scores, release
+    from yigai.policy.commands import default_scores
+    from yigai.policy.statements.store import list_statements, read_statement
+
+    wh = Warehouse(result.warehouse)
+    scores = read_scores(default_scores(settings.output_dir, 2025))
+    latest = list_statements(wh, year=2025, kind="community_year")
+    assessed = [s for s in latest if scores.get(s.statement.subject_id) is not None]
+    assert assessed, "no community has a final assessment score"
+    stored = assessed[0]
+    region = stored.statement.region
+    lines = {line.item: line for line in stored.statement.lines}
+    score = scores[stored.statement.subject_id]
+    expected = release(lines["budget.budget_fen"].amount_fen, score, ReleaseRule.load(region, 2025))
+    assert lines["assessment.score"].value == str(score)
+    assert lines["assessment.released_fen"].amount_fen == expected.released_fen
+    earlier = read_statement(wh, stored.statement.statement_id, stored.versions[-2])
+    before = {line.item: line for line in earlier.statement.lines}
+    assert before["assessment.score"].value == "待考核 / pending"
+
+
+def test_settling_an_assessed_year_again_writes_no_pending_version(
+    settings: Settings, result: demo.DemoResult
+) -> None:
+    """A reused demo warehouse settles its years again: an assessed year is settled with its
+    stored scores, so its statements stay at their released version."""
+    from yigai.policy.statements.store import list_statements
+
+    wh = Warehouse(result.warehouse)
+    before = {s.statement.statement_id: s.version for s in list_statements(wh, year=2025)}
+    region = next(iter(list_statements(wh, year=2025))).statement.region
+    demo.settle_years(wh, (2025,), region, settings.output_dir)
+    after = {s.statement.statement_id: s.version for s in list_statements(wh, year=2025)}
+    assert after == before

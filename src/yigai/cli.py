@@ -63,7 +63,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "yigai.reform.commands:app",
         "医改重点任务：载入、进展、逾期 / reform tasks: load, progress, overdue",
     ),
-    "targets": ("yigai.deployment.targets_commands:app", "目标值：载入与查看 / targets: load and list"),
+    "targets": (
+        "yigai.deployment.targets_commands:app",
+        "目标值：载入与查看 / targets: load and list",
+    ),
     "deployment": (
         "yigai.deployment.commands:app",
         "部署配置：检查与查看 / deployment configuration: check and show",

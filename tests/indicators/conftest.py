@@ -55,6 +55,11 @@ Staff (joined 2020-01-01; profession, GP, title, education)::
     s4 V1 village_doctor                        s9 H1 nurse
     s5 T2 doctor GP  senior  master
 
+Resources (beds open, approved posts, 中医馆, standardised clinic, upgraded centre)::
+
+    H1 300 350   T1 40 20 TCM upgraded   T2 20 10 (TCM from 2025-07-01)   V1 0 standardised
+    P1  60       H2 100 120 (retired from 2025-06-01)   V2 0 not standardised   CH 800 900
+
 Chronic cases (person, disease, managing institution, managed from):
 k1 r2 hypertension V1 2024-06-01; k2 r1 hypertension H1 2024-01-01; k3 r1 diabetes V1
 2025-02-01; k4 r3 hypertension T1 2025-05-01; k5 r6 hypertension V2 2024-01-01.
@@ -82,7 +87,6 @@ Claims (encounter, total, eligible, deductible, fund, critical, assistance, in c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pyarrow as pa
@@ -289,6 +293,30 @@ def staff() -> pa.Table:
     return pa.Table.from_pylist(out)
 
 
+def resources() -> pa.Table:
+    """The resource register (see the module docstring): T2's 中医馆 opens 2025-07-01 and H2's
+    row is retired from 2025-06-01 (new versions, the earlier ones kept)."""
+    rows = [
+        ("H1", 300, 350, None, None, None, None, None),
+        ("T1", 40, 20, True, None, True, None, None),
+        ("T2", 20, 10, False, None, None, None, None),
+        ("T2", 20, 10, True, None, None, D(2025, 7, 1), None),
+        ("V1", 0, None, None, True, None, None, None),
+        ("P1", 60, None, None, None, None, None, None),
+        ("H2", 100, 120, None, None, None, None, None),
+        ("H2", 100, 120, None, None, None, D(2025, 6, 1), "撤并 merged"),
+        ("V2", 0, None, None, False, None, None, None),
+        ("CH", 800, 900, None, None, None, None, None),
+    ]
+    names = ["org_id", "beds", "posts", "tcm_clinic", "standard_clinic", "upgraded_centre"]
+    names += ["version_from", "retired_reason"]
+    schema = pa.schema(
+        [pa.field(n, t) for n, t in zip(names, [pa.string(), pa.int64(), pa.int64(),
+         pa.bool_(), pa.bool_(), pa.bool_(), pa.date32(), pa.string()], strict=True)]
+    )  # fmt: skip
+    return pa.Table.from_pylist([dict(zip(names, r, strict=True)) for r in rows], schema)
+
+
 def chronic_cases() -> pa.Table:
     rows = [
         ("k1", "r2", "hypertension", "V1", D(2024, 6, 1)),
@@ -418,6 +446,7 @@ def region() -> dict[str, pa.Table]:
         "encounters": encounters(),
         "contracts": contracts(),
         "staff": staff(),
+        "resources": resources(),
         "chronic_cases": chronic_cases(),
         "followups": followups(),
         "referrals": referrals(),
@@ -452,23 +481,3 @@ def duckdb_result() -> pa.Table:
 @pytest.fixture(scope="session")
 def rows(duckdb_result: pa.Table) -> dict[tuple[str, str, str], dict[str, Any]]:
     return lookup(duckdb_result)
-
-
-@pytest.fixture(scope="session")
-def spark() -> Iterator[Any]:
-    """One local[1] SparkSession per test run (per xdist worker)."""
-    from pyspark.sql import SparkSession
-
-    session = (
-        SparkSession.builder.master("local[1]")
-        .appName("yigai-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.driver.memory", "512m")
-        .getOrCreate()
-    )
-    try:
-        yield session
-    finally:
-        session.stop()

@@ -15,7 +15,9 @@ with it and without it, worked out by hand from this table::
                          q5, q6 children of a special family (key)
     contracts n3: q3 (not a key person), n5: q5; both valid all 2025
     staff: t1 T3 doctor junior secondary · t2 T3 nurse senior bachelor ·
-           t3 H3 doctor senior master
+           t3 H3 doctor senior master · t4 H3 public health
+    resources: T3 10 posts, no 中医馆, not upgraded · V3 not standardised ·
+               H3 with every flag ticked (中医馆, standardised, upgraded: counted for no type)
     encounters  a1 q1 H3 inpatient  05-10              (uninsured)
                 a2 q2 H3 inpatient  05-12 appointment  (a booked admission)
                 a3 q2 T3 outpatient 05-06 appointment  claim: fund 500, in county
@@ -118,8 +120,14 @@ def k3_region() -> dict[str, pa.Table]:
     r = residents()  # r5: born 1980, no group flag, uninsured; r1: born 1950
     people = [
         like(r, "r5", person_id="q1", home_unit_id="V3"),
-        like(r, "r1", person_id="q2", home_unit_id="V3", grp_severe_mental=True,
-             grp_tuberculosis=True),
+        like(
+            r,
+            "r1",
+            person_id="q2",
+            home_unit_id="V3",
+            grp_severe_mental=True,
+            grp_tuberculosis=True,
+        ),
         like(r, "r5", person_id="q3", home_unit_id="V3", scheme="employee"),
         like(r, "r5", person_id="q4", home_unit_id="V3", scheme="resident"),
         # r4: a child born 2021; q5 and q6 are children of a special family
@@ -133,6 +141,13 @@ def k3_region() -> dict[str, pa.Table]:
         like(s, "s3", staff_id="t1", institution_id="T3", education="secondary"),
         like(s, "s2", staff_id="t2", institution_id="T3", title="senior", education="bachelor"),
         like(s, "s8", staff_id="t3", institution_id="H3", title="senior", education="master"),
+        like(s, "s9", staff_id="t4", institution_id="H3", profession="public_health"),
+    ]
+    flags = {"tcm_clinic": True, "standard_clinic": True, "upgraded_centre": True}
+    registered = [
+        {"org_id": "T3", "beds": 10, "posts": 10, "tcm_clinic": False, "upgraded_centre": False},
+        {"org_id": "V3", "beds": 0, "standard_clinic": False},
+        {"org_id": "H3", "beds": 100, "posts": 120, **flags},
     ]
     E = encounter
     # a1 uninsured admission; a2 booked admission; a3 booked at a township centre; a4 TCM at
@@ -175,6 +190,7 @@ def k3_region() -> dict[str, pa.Table]:
         "org_units": orgs,
         "residents": people,
         "staff": workers,
+        "resources": registered,
         "encounters": visits,
         "claims": bills,
         "referrals": sent,
@@ -317,6 +333,14 @@ CASES = [
      (0, 1), (1, 1)),
     ("primary_doctor_bachelor_share", "numerator_where_profession", "K3", "202505",
      (0, 1), (1, 1)),
+    # Public-health staff: t4 is at the hospital H3; T3 has 10 posts and none.
+    ("township_public_health_staff_share", "numerator_where_inst_type", "K3", "202505",
+     (0, 10), (1, 10)),
+    # H3's flags count for no type: T3 has no 中医馆 and is not upgraded, V3 not standardised.
+    ("tcm_clinic_share", "numerator_where_inst_type", "K3", "202505", (0, 1), (1, 1)),
+    ("standard_village_clinic_share", "numerator_where_inst_type", "K3", "202505",
+     (0, 1), (1, 1)),
+    ("upgraded_centre_share", "numerator_where_inst_type", "K3", "202505", (0, 1), (1, 1)),
 ]  # fmt: skip
 
 

@@ -248,9 +248,10 @@ def test_a_region_extending_another_inherits_what_it_does_not_set(tmp_path: Path
     on = dt.date(2025, 1, 1)
     values = parameters("child", on, root=tmp_path)
     assert values["inpatient.ratio"]["county"] == Decimal("0.85")
-    assert values["inpatient.deductible"] == parameters("base", on, root=tmp_path)[
-        "inpatient.deductible"
-    ]
+    assert (
+        values["inpatient.deductible"]
+        == parameters("base", on, root=tmp_path)["inpatient.deductible"]
+    )
 
 
 def test_regions_extending_each_other_in_a_cycle_are_refused(tmp_path: Path) -> None:

@@ -410,3 +410,19 @@ def test_dip_statement_shows_the_level_coefficients_used(
     with console.capture() as out:
         print_summary(run)
     assert "等级系数" in out.get() and "县级 1.2" in out.get()
+
+
+def test_payments_from_the_stored_claims_are_the_runs_figures(
+    wh: Warehouse, runs: dict[int, SettlementRun]
+) -> None:
+    """The public "payments from these claims" (what the what-if calls) gives, over the
+    stored claims, the DIP, capitation and budget figures ``settle`` reports."""
+    from yigai.policy.payments import Registries, SettlementInputs, payments
+
+    run = runs[2025]
+    registries = Registries.of(wh, 2025)
+    inputs = SettlementInputs.load(REGION, 2025, registries.members)
+    paid = payments(wh, 2025, REGION, run.tables["claims"], inputs, registries)
+    assert paid.dip.rows == run.dip and paid.dip.fund_fen == run.dip_fund_fen
+    assert paid.capitation_fen == run.capitation_fen
+    assert paid.budgets == run.budgets

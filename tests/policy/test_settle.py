@@ -142,8 +142,21 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
 
 
 @pytest.fixture(scope="module")
-def claims(warehouse: Warehouse) -> dict[str, dict[str, Any]]:
-    table = settle_claims(warehouse, 2024, "hubei_xiaogan")
+def resident_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """孝感's resident-scheme parameters without the employee folder: R2 (an employee) is
+    then of a scheme the region has no parameters for."""
+    import shutil
+
+    from yigai.policy.params import DEFAULT_ROOT
+
+    folder = tmp_path_factory.mktemp("params")
+    shutil.copytree(DEFAULT_ROOT / "hubei_xiaogan", folder / "hubei_xiaogan")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def claims(warehouse: Warehouse, resident_only: Path) -> dict[str, dict[str, Any]]:
+    table = settle_claims(warehouse, 2024, "hubei_xiaogan", root=resident_only)
     assert table.schema == CLAIMS.arrow_schema()
     return {row["encounter_id"]: row for row in table.to_pylist()}
 
@@ -199,8 +212,10 @@ def test_every_claim_adds_up(claims: dict) -> None:
         assert parts == row["cost_total_fen"]
 
 
-def test_settled_claims_commit_to_the_warehouse(warehouse: Warehouse, tmp_path: Path) -> None:
-    table = settle_claims(warehouse, 2024, "hubei_xiaogan")
+def test_settled_claims_commit_to_the_warehouse(
+    warehouse: Warehouse, tmp_path: Path, resident_only: Path
+) -> None:
+    table = settle_claims(warehouse, 2024, "hubei_xiaogan", root=resident_only)
     target = Warehouse(tmp_path / "out")
     target.commit("claims", table, "settle-2024", "policy.settle")
     assert target.read("claims").num_rows == 4
@@ -211,9 +226,12 @@ def test_a_year_without_encounters_gives_an_empty_claims_table(warehouse: Wareho
     assert table.num_rows == 0 and table.schema == CLAIMS.arrow_schema()
 
 
-def test_settlement_names_each_encounter_that_gave_no_claim(warehouse: Warehouse) -> None:
-    """Five 2024 encounters give four claims: E4 is of R2, insured as an employee."""
-    claims, dropped = settle_claims_explained(warehouse, 2024, "hubei_xiaogan")
+def test_settlement_names_each_encounter_that_gave_no_claim(
+    warehouse: Warehouse, resident_only: Path
+) -> None:
+    """Five 2024 encounters give four claims: E4 is of R2, insured as an employee, and the
+    parameters hold no employee scheme."""
+    claims, dropped = settle_claims_explained(warehouse, 2024, "hubei_xiaogan", root=resident_only)
     assert claims.num_rows == 4
     assert dropped == [("E4", "not_resident_scheme")]
 

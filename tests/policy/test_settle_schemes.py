@@ -44,16 +44,21 @@ def _version(pid: str, scheme: str, since: dt.date) -> dict[str, Any]:
     return {**_resident(pid, "V1", scheme), "version_from": since}
 
 
-@pytest.fixture(scope="module")
-def settled(tmp_path_factory: pytest.TempPathFactory, root: Path) -> tuple[dict, list]:
-    wh = Warehouse(tmp_path_factory.mktemp("wh"))
-    orgs = [
+def _county_orgs() -> list[dict]:
+    """One county with a township centre and a village clinic."""
+    return [
         {"org_id": "P", "kind": "province", "name": "省"},
         {"org_id": "C1", "parent_id": "P", "kind": "city", "name": "市"},
         {"org_id": "K1", "parent_id": "C1", "kind": "county", "name": "甲县"},
         _inst("T1", "K1", "township_centre", "township"),
         _inst("V1", "K1", "village_clinic", "village"),
     ]
+
+
+@pytest.fixture(scope="module")
+def settled(tmp_path_factory: pytest.TempPathFactory, root: Path) -> tuple[dict, list]:
+    wh = Warehouse(tmp_path_factory.mktemp("wh"))
+    orgs = _county_orgs()
     residents = [
         _version("R1", "resident", D(2000, 1, 1)),
         _version("R2", "employee", D(2000, 1, 1)),
@@ -111,3 +116,29 @@ def test_an_uninsured_persons_encounter_is_named_with_its_reason(
     claims, dropped = settled
     assert "A5" not in claims
     assert dropped == [("A5", "uninsured")]
+
+
+def test_a_xiaogan_employee_is_settled_under_the_shipped_employee_scheme(
+    tmp_path: Path,
+) -> None:
+    """The shipped parameters hold ``hubei_xiaogan_employee``: an employee is settled under
+    it (not dropped), at its own inpatient ratio."""
+    wh = Warehouse(tmp_path)
+    orgs = _county_orgs()
+    residents = [
+        _version("R1", "resident", D(2000, 1, 1)),
+        _version("R2", "employee", D(2000, 1, 1)),
+    ]
+    encounters = [
+        _enc(e, p, "T1", "inpatient", D(2024, 6, 1), D(2024, 6, 5), 1_000_000)
+        for e, p in (("A1", "R1"), ("A2", "R2"))
+    ]
+    for name, rows in (("org_units", orgs), ("residents", residents), ("encounters", encounters)):
+        wh.commit(name, _table(name, rows), f"test-{name}", "test")
+    claims, dropped = settle_claims_explained(wh, 2024, REGION)
+    by_id = {r["encounter_id"]: r for r in claims.to_pylist()}
+    assert dropped == []
+    assert by_id["A2"]["scheme_region"] == f"{REGION}_employee"
+    ratio = parameters(f"{REGION}_employee", D(2024, 6, 1))["inpatient.ratio"]["township"]
+    assert ratio != parameters(REGION, D(2024, 6, 1))["inpatient.ratio"]["township"]
+    assert by_id["A2"]["fund_fen"] > by_id["A1"]["fund_fen"]

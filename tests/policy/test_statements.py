@@ -184,6 +184,32 @@ def test_pdf_export_writes_a_pdf(wh: Warehouse, run: SettlementRun, tmp_path: Pa
     assert path.read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.parametrize(
+    "kind", ["institution_month", "institution_year", "community_year", "region_year"]
+)
+def test_the_pdf_of_each_kind_opens_and_states_its_parameters_and_input_batches(
+    wh: Warehouse, run: SettlementRun, tmp_path: Path, kind: str
+) -> None:
+    import pypdfium2 as pdfium
+
+    stored = list_statements(wh, year=2025, kind=kind)[0]
+    path = export_statement(stored, tmp_path / f"{kind}.pdf")
+    document = pdfium.PdfDocument(str(path))
+    try:  # table cells wrap long ids: compare without whitespace
+        text = "".join(
+            "".join(document[i].get_textpage().get_text_range().split())
+            for i in range(len(document))
+        )
+    finally:
+        document.close()
+    assert stored.statement.subject_name in text
+    assert stored.inputs["parameters"] and stored.inputs["input_batches"]
+    for name in stored.inputs["parameters"]:
+        assert name in text, name
+    for batch in stored.inputs["input_batches"]:
+        assert batch in text, batch
+
+
 def test_cli_lists_shows_compares_and_exports(
     home: Path, run: SettlementRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -238,6 +264,28 @@ def test_the_assessment_score_releases_the_withheld_share_on_the_statement(
     assert lines["assessment.released_fen"].amount_fen == (withheld * 9 + 5) // 10
     assert "90.00%" in lines["assessment.released_fen"].label
     assert stored.inputs["assessment_scores"] == {cid: "85"}
+
+
+def test_show_against_an_earlier_version_shows_the_release_that_the_score_made(
+    home: Path, wh: Warehouse, run: SettlementRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Settle → assess → settle again: ``yigai statements show ID --against 1`` compares the
+    released version with the first one, which was 待考核."""
+    (community,) = run.budgets
+    cid = community.community_id
+    write_statements(wh, settle(wh, 2025, REGION, scores={cid: Decimal("85")}))
+    statement_id = f"{REGION}:2025:community_year:{cid}"
+    latest = read_statement(wh, statement_id)
+    assert latest.version > 1
+    monkeypatch.setenv("YIGAI_HOME", str(home))
+    shown = CliRunner().invoke(app, ["show", statement_id, "--against", "1"])
+    assert shown.exit_code == 0, shown.output
+    text = "".join(shown.output.split())
+    assert f"第1版→第{latest.version}版的变化" in text
+    changes = {c.item: c for c in diff_statements(read_statement(wh, statement_id, 1), latest)}
+    assert changes["assessment.score"].old_value == "待考核 / pending"
+    assert changes["assessment.score"].new_value == "85"
+    assert "待考核" in text and "assessment.released_fen" in changes
 
 
 def test_a_plans_staff_reward_share_is_a_line_of_the_community_statement(

@@ -183,9 +183,7 @@ def test_reported_value_fills_a_key_the_engine_did_not_compute(
     data = report_data(wh=wh, session=session, period=Q4, region_id=county, values=engine_values)
     assert data.value(ind, org, Q4.id) == Decimal("41.20")
     row = next(
-        r
-        for r in data.results
-        if (r.indicator_id, r.org_id, r.period_id) == (ind, org, Q4.id)
+        r for r in data.results if (r.indicator_id, r.org_id, r.period_id) == (ind, org, Q4.id)
     )
     assert row.source == "reported"
 
@@ -504,3 +502,58 @@ def test_totals_without_the_manual_entries_are_provisional(
     not presented as final scores."""
     data = report_data(wh=wh, session=None, period=Q4, region_id=county, values=engine_values)
     assert data.totals and all(t.provisional for t in data.totals)
+
+
+REAL_DEPLOYMENT = """\
+id: real
+name: 实际部署
+synthetic: false
+governs:
+  - units: ["*"]
+    targets: [demo_2025]
+    insurance: hebei_wuji
+"""
+
+
+def _assemble_in(
+    home: Path, monkeypatch: pytest.MonkeyPatch, wh: Warehouse, county: str, values: pa.Table
+) -> ReportData:
+    monkeypatch.setenv("YIGAI_HOME", str(home))
+    return report_data(wh=wh, session=None, period=Q4, region_id=county, values=values)
+
+
+def test_the_demo_deployment_governs_the_report_and_marks_it_synthetic(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, wh: Warehouse, county: str, engine_values
+):
+    """Issue 14 §2: with no deployment of its own, the shipped demo one governs; its rules
+    go into the report's notes and its data are synthetic."""
+    from yigai import deployment
+
+    data = _assemble_in(tmp_path, monkeypatch, wh, county, engine_values)
+    assert data.synthetic
+    assert list(data.governance_zh) == deployment.load(deployment.DEMO_FILE).notes_zh()
+
+
+def test_a_warehouse_built_by_the_synthetic_generator_is_synthetic_whatever_the_deployment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, wh: Warehouse, county: str, engine_values
+):
+    (tmp_path / "deployment.yaml").write_text(REAL_DEPLOYMENT, encoding="utf-8")
+    data = _assemble_in(tmp_path, monkeypatch, wh, county, engine_values)
+    assert data.synthetic
+    assert any("实际部署（real）" in line for line in data.governance_zh)
+
+
+def test_real_deployment_and_real_warehouse_make_a_report_that_is_not_synthetic(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, wh: Warehouse, county: str, engine_values
+):
+    (tmp_path / "deployment.yaml").write_text(REAL_DEPLOYMENT, encoding="utf-8")
+    monkeypatch.setattr("yigai.warehouse.keys.stored", lambda root: None)  # no demo mark
+    data = _assemble_in(tmp_path, monkeypatch, wh, county, engine_values)
+    assert not data.synthetic
+    assert not any("合成示范数据" in line for line in data.governance_zh)
+
+
+def test_report_data_records_the_warehouse_versions_it_read(bulletin: ReportData, wh: Warehouse):
+    """Every caller (the demo calls report_data directly) gets the 数据版本 its documents
+    print, not only `yigai report`."""
+    assert bulletin.warehouse_versions and bulletin.warehouse_versions == wh.snapshot().to_json()

@@ -7,6 +7,7 @@ Fixture county (factories.py): a 2025年第一季度 bulletin and a March 2025 m
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -36,6 +37,18 @@ def _pdf_pages(path: Path) -> list[str]:
             "".join(document[i].get_textpage().get_text_range().split())
             for i in range(len(document))
         ]
+    finally:
+        document.close()
+
+
+def _assert_only_page_numbers_in_the_bottom_margin(pdf: Path) -> None:
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        for i in range(len(document)):
+            page = document[i]
+            width, _ = page.get_size()
+            band = page.get_textpage().get_text_bounded(0, 0, width, BOTTOM_MARGIN_PT)
+            assert re.fullmatch(rf"—\s*{i + 1}\s*—", band.strip()), (i + 1, band)
     finally:
         document.close()
 
@@ -115,35 +128,53 @@ def test_pdf_annex_is_on_its_own_pages_with_the_counts(bulletin_files) -> None:
 
 
 def test_nothing_but_the_page_number_stands_in_the_pdf_bottom_margin(bulletin_files) -> None:
-    document = pdfium.PdfDocument(str(bulletin_files["pdf"]))
-    try:
-        for i in range(len(document)):
-            page = document[i]
-            width, _ = page.get_size()
-            band = page.get_textpage().get_text_bounded(0, 0, width, BOTTOM_MARGIN_PT)
-            assert re.fullmatch(rf"—\s*{i + 1}\s*—", band.strip()), (i + 1, band)
-    finally:
-        document.close()
+    _assert_only_page_numbers_in_the_bottom_margin(bulletin_files["pdf"])
 
 
-@pytest.mark.skipif(
-    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
-)
-def test_docx_converted_by_libreoffice_keeps_page_one(bulletin_files, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def converted_pdf(bulletin_files, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bulletin's DOCX as LibreOffice lays it out (what an office opening the file sees).
+    CI installs LibreOffice (scripts/system-packages.sh) and sets YIGAI_REQUIRE_LIBREOFFICE=1."""
+    if shutil.which("soffice") is None:
+        if os.environ.get("YIGAI_REQUIRE_LIBREOFFICE") == "1":
+            pytest.fail("LibreOffice (soffice) is required here / 需要 LibreOffice")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    out = tmp_path_factory.mktemp("soffice")
     subprocess.run(
         [
             "soffice",
+            f"-env:UserInstallation=file://{out / 'profile'}",
             "--headless",
             "--convert-to",
             "pdf",
             "--outdir",
-            str(tmp_path),
+            str(out),
             str(bulletin_files["docx"]),
         ],
         check=True,
         capture_output=True,
         timeout=180,
     )
-    (pdf,) = tmp_path.glob("*.pdf")
-    first = _pdf_pages(pdf)[0]
+    (pdf,) = out.glob("*.pdf")
+    return pdf
+
+
+def test_docx_converted_by_libreoffice_keeps_page_one(converted_pdf: Path) -> None:
+    first = _pdf_pages(converted_pdf)[0]
     assert "（一）未达标指标" in first and header().issuer_zh in first
+
+
+def test_docx_converted_by_libreoffice_puts_the_annex_on_its_own_pages(
+    converted_pdf: Path,
+) -> None:
+    pages = _pdf_pages(converted_pdf)
+    annex = [i for i, page in enumerate(pages) if "附件主要监测指标完成情况表" in page]
+    assert annex and annex[0] > 0, [p[:20] for p in pages]
+    assert "特此通报" not in pages[annex[0]] and "8,850/10,000" in pages[annex[0]]
+    assert any("特此通报" in page for page in pages[: annex[0]])
+
+
+def test_docx_converted_by_libreoffice_numbers_every_page_in_the_bottom_margin(
+    converted_pdf: Path,
+) -> None:
+    _assert_only_page_numbers_in_the_bottom_margin(converted_pdf)

@@ -45,23 +45,25 @@ def test_percent_values_are_fractions_with_percent_format(wb):
     cell = ws.cell(r, 5)
     assert Decimal(str(cell.value)) == Decimal("0.885") and cell.number_format == "0.00%"
     assert ws.cell(r, 9).value == 0.6 and ws.cell(r, 9).number_format == "+0.00;-0.00;0.00"
+    assert ws.cell(r, 10).value is None  # a rate has no growth in percent
 
 
 def test_yuan_values_have_two_decimals_and_growth_is_percent(wb):
     ws = wb["指标完成情况"]
     r = _row_of(ws, "outpatient_cost_per_visit")
     assert ws.cell(r, 5).value == 47.85 and ws.cell(r, 5).number_format == "#,##0.00"
+    assert ws.cell(r, 9).value is None  # money has no change in points
     assert (
-        Decimal(str(ws.cell(r, 9).value)) == Decimal("-0.0114")
-        and ws.cell(r, 9).number_format == "+0.00%;-0.00%;0.00%"
+        Decimal(str(ws.cell(r, 10).value)) == Decimal("-0.0114")
+        and ws.cell(r, 10).number_format == "+0.00%;-0.00%;0.00%"
     )
-    assert (ws.cell(r, 11).value, ws.cell(r, 12).value) == ("改善", "未达标")
+    assert (ws.cell(r, 13).value, ws.cell(r, 14).value) == ("改善", "未达标")
 
 
 def test_missing_value_is_an_empty_cell(wb):
     ws = wb["指标完成情况"]
     r = _row_of(ws, "key_contract_rate")
-    assert ws.cell(r, 5).value is None and ws.cell(r, 12).value == "无数据"
+    assert ws.cell(r, 5).value is None and ws.cell(r, 14).value == "无数据"
 
 
 def test_ranking_sheet_rows(wb):
@@ -182,3 +184,21 @@ def test_reported_values_are_marked_in_the_data_sheet(tmp_path):
         sources[("C01", "drug_share")].value == "填报" and sources[("C01", "drug_share")].font.bold
     )
     assert sources[("C01", "primary_visit_rate")].value == "计算"
+
+
+def test_indicator_sheet_keeps_points_and_percent_growth_in_separate_columns(wb):
+    """Issue 14 §3, growth columns in one unit each: on 指标完成情况 a rate's change is in
+    the points columns only and a money value's growth in the percent columns only."""
+    ws = wb["指标完成情况"]
+    header = [str(c.value).split(" / ")[0] for c in ws[1]]
+    assert "环比" not in header and "同比" not in header
+    points = [header.index("环比（百分点）") + 1, header.index("同比（百分点）") + 1]
+    growth = [header.index("环比增长（%）") + 1, header.index("同比增长（%）") + 1]
+    for r in range(2, ws.max_row + 1):
+        for c in points:
+            assert ws.cell(r, c).number_format in ("General", "+0.00;-0.00;0.00"), (r, c)
+        for c in growth:
+            assert ws.cell(r, c).number_format in ("General", "+0.00%;-0.00%;0.00%"), (r, c)
+    rate, money = _row_of(ws, "in_county_visit_rate"), _row_of(ws, "outpatient_cost_per_visit")
+    assert ws.cell(rate, points[0]).value is not None and ws.cell(rate, growth[0]).value is None
+    assert ws.cell(money, growth[0]).value is not None and ws.cell(money, points[0]).value is None

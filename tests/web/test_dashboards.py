@@ -406,3 +406,41 @@ def test_a_service_account_without_a_grant_gets_a_clear_refusal_not_a_traceback(
     monkeypatch.setenv("YIGAI_USER", "someone-without-a-grant")
     with session_scope(official.url) as db, pytest.raises(Forbidden, match="服务账户无权读取"):
         figures(small_wh, db)
+
+
+# --- sources cited by the document itself (issue 14 §3) ----------------------------------
+
+#: Internal labels and the project's own notes and files: never on an official's page.
+INTERNAL = ("domain/", "README", "种子", "seed 0")
+
+
+def test_no_official_page_shows_an_internal_label_or_file_path(
+    official: OfficialCounty, values: pa.Table, bureau: TestClient
+) -> None:
+    catalogue = bureau.get(f"/indicators?unit={official.county}&period=2025Q4")
+    indicators = sorted(set(re.findall(r'href="/indicators/([a-z0-9_]+)\?', catalogue.text)))
+    assert "in_county_visit_rate" in indicators
+    urls = [
+        "/overview",
+        f"/indicators?unit={official.county}&period=2025Q4",
+        f"/units/{official.county}",
+        f"/assessment?unit={official.county}&period=2025Q4",
+        "/tasks?overdue=1",
+        "/reports",
+    ] + [f"/indicators/{i}?unit={official.county}&period=2025Q4" for i in indicators]
+    for url in urls:
+        for lang in ("zh", "en"):
+            page = bureau.get(f"{url}{'&' if '?' in url else '?'}lang={lang}")
+            assert page.status_code == 200, url
+            found = [mark for mark in INTERNAL if mark in page.text]
+            assert not found, (url, lang, found)
+
+
+def test_an_indicator_page_cites_its_source_document_by_title_and_issuer(
+    official: OfficialCounty, values: pa.Table, bureau: TestClient
+) -> None:
+    from yigai.sources import sources
+
+    page = bureau.get(f"/indicators/in_county_visit_rate?unit={official.county}&period=2025Q4")
+    source = page.text.split('id="source">', 1)[1].split("</dd>", 1)[0]
+    assert any(s.citation in source for s in sources().values()), source

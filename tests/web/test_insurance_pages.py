@@ -195,3 +195,19 @@ def test_a_statement_of_the_users_own_unit_is_shown(settled: Settled, narrow: Te
 def test_a_role_without_the_permission_is_refused(settled: Settled) -> None:
     for client in _client(settled, Role.VILLAGE_DOCTOR):
         assert client.get("/insurance").status_code == 403
+
+
+def test_a_statements_parameter_references_cite_the_documents(
+    settled: Settled, bureau: TestClient
+) -> None:
+    from html import escape
+
+    from yigai.sources import cite
+
+    stored = read_statement(Warehouse(settled.warehouse), settled.community)
+    references = [p["reference"] for p in stored.inputs["parameters"].values()]
+    assert any("seed 002" in ref for ref in references)  # a stored label the reader must not see
+    inputs = bureau.get(_url(settled.community)).text.split('id="inputs"', 1)[1]
+    assert "seed 002" not in inputs
+    for ref in references:
+        assert f"<td>{escape(cite(ref), quote=False)}</td>" in inputs

@@ -39,6 +39,8 @@ PAGES = {
     ("GET", "/insurance/statements/{statement_id}/download/{fmt}"): (
         "/insurance/statements/x/download/xlsx"
     ),
+    ("GET", "/insurance/whatif"): "/insurance/whatif",
+    ("POST", "/insurance/whatif"): "/insurance/whatif",
 }
 OPEN = {
     ("GET", "/login"),

@@ -29,6 +29,7 @@ def list_() -> None:
 
     from yigai.console import console
     from yigai.indicators import catalogue as catalogue_mod
+    from yigai.sources import cite
 
     table = Table(title="指标目录 / indicator catalogue")
     for header in ("id", "名称", "单位 unit", "方向", "来源 source", "工作定义"):
@@ -39,7 +40,7 @@ def list_() -> None:
             ind.name_zh,
             ind.unit.value,
             ind.direction,
-            ind.source,
+            cite(ind.source or ""),  # the document itself, not the stored id (yigai.sources)
             "是" if ind.working_definition else "否",
         )
     console.print(table)

@@ -16,6 +16,7 @@ from yigai.indicators import targets as targets_mod
 from yigai.indicators.catalogue import Catalogue
 from yigai.indicators.model import Indicator, Side
 from yigai.indicators.targets import Target
+from yigai.sources import cite
 
 _COMPARISON = {
     "about": "≈",
@@ -134,7 +135,7 @@ def render_markdown(catalogue: Catalogue, targets: Iterable[Target]) -> str:
                 ind.direction,
                 _KIND[ind.kind],
                 formula(ind),
-                ind.source,
+                cite(ind.source or ""),
                 "是" if ind.working_definition else "否",
                 _targets_text(ind.id, tlist),
             ]

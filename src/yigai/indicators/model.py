@@ -170,6 +170,7 @@ class Side(_Strict):
         "encounters",
         "residents",  # contracts are read through residents.has_contract (one validity rule)
         "staff",
+        "resources",  # 机构资源登记: beds, posts, 中医馆 … on the period end
         "referrals",
         "chronic_cases",
         "followups",

@@ -8,8 +8,8 @@ membership) plus the columns indicators filter on. Two shapes:
   :func:`in_periods` then gives one row per record per period that contains it (a March visit
   counts in 202503, 2025Q1 and 2025). The compiler delays that join until after it has
   aggregated additive measures per unit × day, so the expansion touches thousands of rows.
-* **stocks** (``residents``, ``staff``, ``chronic_cases``): a record counts in a period if it
-  is active **at the period end** (时点数); ``as_of`` is the period end. A record leaving on
+* **stocks** (``residents``, ``staff``, ``resources``, ``chronic_cases``): a record counts in a
+  period if it is active **at the period end** (时点数); ``as_of`` is the period end. A record leaving on
   the period end (``left_on``, ``closed_on``) is gone by then and not counted; a contract's
   ``valid_to`` is its last valid day, so one ending on the period end is valid there (the
   residents' ``has_contract``). docs/indicators.md, tests/indicators/test_period_ends.py.
@@ -321,6 +321,19 @@ def followups(t: Tables, home: bool = True) -> ir.Table:
     return _events(f, t, "followup_date")
 
 
+def resources(t: Tables) -> ir.Table:
+    """机构资源登记: each institution's resources as registered on the period end (时点数).
+
+    A version is a stock from its ``version_from`` to its ``version_to``, so the version in
+    force on the period end is the one row per institution and period. ``inst_type`` and
+    ``inst_ownership`` come from the institution's org-unit version on that day.
+    """
+    r = _active_at_end(t["resources"], t, VERSION_FROM, VERSION_TO, inclusive_end=True)
+    r = r.mutate(institution_id=r.org_id)
+    r = _with_inst(r, t, "inst", "institution_id", "period_end")
+    return r.mutate(is_primary=r.inst_type.isin([x.value for x in PRIMARY_TYPES]).fill_null(False))
+
+
 #: Views whose rows are dated events, placed in periods by month (not stocks at period end).
 EVENT_VIEWS = frozenset({"claims", "encounters", "referrals", "followups"})
 
@@ -329,6 +342,7 @@ BUILDERS: dict[str, Callable[..., ir.Table]] = {
     "encounters": encounters,
     "residents": residents,
     "staff": staff,
+    "resources": resources,
     "referrals": referrals,
     "chronic_cases": chronic_cases,
     "followups": followups,
@@ -365,6 +379,7 @@ VIEW_SOURCES: dict[str, tuple[str, ...]] = {
     "chronic_cases": ("chronic_cases", "residents"),
     "residents": ("residents", "contracts"),
     "staff": ("staff",),
+    "resources": ("resources",),
 }
 
 
@@ -410,8 +425,7 @@ def _given_schema(name: str) -> pa.Schema:
 def unbound_tables() -> dict[str, ir.Table]:
     """Backend-free tables with the stored schemas, to check catalogue columns at load time."""
     out: dict[str, ir.Table] = {
-        rs.name: ibis.table(ibis.schema(_given_schema(rs.name)), name=rs.name)
-        for rs in schemas.ALL
+        rs.name: ibis.table(ibis.schema(_given_schema(rs.name)), name=rs.name) for rs in schemas.ALL
     }
     out.update({name: ibis.table(s, name=name) for name, s in DERIVED_SCHEMAS.items()})
     return out

@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.measure import Measurement
@@ -286,6 +286,13 @@ def settle(
             "yigai assess community_2020 <year>)"
         ),
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="理赔计算引擎：local 单进程 | spark（按参保人哈希分组，见 docs/SCALE.md）"
+            " / claims engine: local (one process) | spark (grouped by a hash of the person)"
+        ),
+    ] = "local",
 ) -> None:
     """结算一个医保年度：理赔、DIP、人头付费、医共体总额预算 / settle one insurance year."""
     from yigai.policy.assessment_release import read_scores
@@ -294,6 +301,12 @@ def settle(
     from yigai.warehouse import Warehouse
     from yigai.warehouse.errors import WarehouseError
 
+    if engine not in ENGINES:
+        console.print(
+            f"[red]未知引擎 {engine!r}，可选 {' | '.join(ENGINES)} / unknown engine {engine!r}, "
+            f"choose {' | '.join(ENGINES)}[/red]"
+        )
+        raise typer.Exit(1)
     conf = settings_mod.load()
     if home is not None:
         conf = dataclasses.replace(conf, home=home.resolve())
@@ -313,13 +326,26 @@ def settle(
     try:
         with progress_bar() as bar:
             wh = Warehouse(conf.warehouse_dir)
-            run = run_settle(wh, year, region, progress=bar, scores=given)
+            run = run_settle(wh, year, region, progress=bar, scores=given, **_engine(engine))
         written = write_statements(wh, run)
     except (ValueError, WarehouseError) as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
     print_summary(run)
     print_written(written)
+
+
+#: The claims engines of ``yigai settle --engine``.
+ENGINES = ("local", "spark")
+
+
+def _engine(engine: str) -> dict[str, Any]:
+    """The ``adjudicate`` argument of the settlement run for ``engine`` (none: local)."""
+    if engine != "spark":
+        return {}
+    from yigai.policy.spark_settle import session, spark_adjudicator
+
+    return {"adjudicate": spark_adjudicator(session())}
 
 
 #: The annual community assessment whose totals release the withheld share.

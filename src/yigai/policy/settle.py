@@ -62,6 +62,8 @@ from yigai.records.schemas import POPULATION_GROUPS
 from yigai.records.versions import VERSION_TO, read_in_force, spans
 
 _LOCAL_LEVELS = ("village", "township", "county")
+#: Adjudicates one scheme's claim table (``adjudicate_table(table, scheme_region, root=)``).
+Adjudicator = Callable[..., pa.Table]
 #: The encounter columns the batch reads to build claims (the desk's replay reads them too).
 ENCOUNTER_COLUMNS = [
     "encounter_id",
@@ -105,11 +107,14 @@ def settle_claims_explained(
     *,
     root: Path | None = None,
     adjust: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    adjudicate: Adjudicator = adjudicate_table,
 ) -> tuple[pa.Table, list[tuple[str, str]]]:
     """:func:`settle_claims`, with the year's encounters that gave no claim, each with the
     code of its reason (:data:`DROPPED_REASONS`), in encounter-id order. ``adjust`` changes
     the encounters as built (level, county, referral links) before adjudication: what-if
-    care-seeking scenarios (:mod:`yigai.policy.whatif.scenario`)."""
+    care-seeking scenarios (:mod:`yigai.policy.whatif.scenario`). ``adjudicate`` runs the
+    kernel on one scheme's claims (same contract as :func:`adjudicate_table`): on Spark,
+    :func:`yigai.policy.spark_settle.spark_adjudicator`."""
     access.require_all(wh.root, "医保结算 / settlement")
     encounters = wh.read(
         "encounters", months=Period.year(year).month_keys(), columns=ENCOUNTER_COLUMNS
@@ -183,7 +188,7 @@ def settle_claims_explained(
     scheme_of = enc["scheme"].to_numpy()
     settled = pa.concat_tables(
         [
-            _adjudicated(table, scheme_of == scheme, scheme_region, root)
+            _adjudicated(table, scheme_of == scheme, scheme_region, root, adjudicate)
             for scheme, scheme_region in schemes.items()
             if (scheme_of == scheme).any()
         ]
@@ -222,10 +227,14 @@ def settle_claims_explained(
 
 
 def _adjudicated(
-    table: pa.Table, rows: np.ndarray, scheme_region: str, root: Path | None
+    table: pa.Table,
+    rows: np.ndarray,
+    scheme_region: str,
+    root: Path | None,
+    adjudicate: Adjudicator = adjudicate_table,
 ) -> pa.Table:
     """The ``rows`` of ``table`` adjudicated under ``scheme_region``, which is recorded."""
-    settled = adjudicate_table(table.filter(pa.array(rows)), scheme_region, root=root)
+    settled = adjudicate(table.filter(pa.array(rows)), scheme_region, root=root)
     return settled.append_column(
         "scheme_region", pa.array([scheme_region] * settled.num_rows, pa.string())
     )

@@ -31,6 +31,7 @@ IMPORT_ORDER: tuple[str, ...] = (
     "community_members",
     "residents",
     "staff",
+    "resources",
     "encounters",
     "referrals",
     "contracts",

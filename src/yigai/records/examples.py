@@ -107,6 +107,13 @@ EXAMPLES: dict[str, list[dict[str, str]]] = {
             "joined_on": "2015-07-01",
         },
     ],
+    "resources": [
+        {"org_id": "H1", "beds": "450", "posts": "520", "tcm_clinic": "是"},
+        {"org_id": "T1", "beds": "40", "posts": "45", "tcm_clinic": "是", "upgraded_centre": "否"},
+        # the clinic passed the provincial standard: a new version from that day
+        {"org_id": "V1", "beds": "0", "standard_clinic": "否"},
+        {"org_id": "V1", "beds": "0", "standard_clinic": "是", "version_from": "2024-09-01"},
+    ],
     "encounters": [
         {
             "encounter_id": "E1",

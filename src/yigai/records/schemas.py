@@ -1,7 +1,8 @@
 """The record sets yigai holds, as declarative schemas.
 
-Registries (no partition): ``org_units``, ``community_members``, ``residents``, ``staff``;
-``org_units``, ``residents``, ``staff`` and ``contracts`` are corrected by dated versions
+Registries (no partition): ``org_units``, ``community_members``, ``residents``, ``staff``,
+``resources``; ``org_units``, ``residents``, ``staff``, ``resources`` and ``contracts`` are
+corrected by dated versions
 (:mod:`yigai.records.versions`).
 Records of care and work (partitioned by month of a date field): ``encounters``,
 ``referrals``, ``contracts``, ``chronic_cases``, ``followups``.
@@ -131,9 +132,7 @@ RESIDENTS = RecordSet(
         Field("sex", E, "性别", "sex", labels=labels.SEX),
         Field("birth_ym", D, "出生年月", "birth year-month (1st of the month)"),
         Field("home_unit_id", S, "属地机构", "home institution (catchment)"),
-        Field(
-            "scheme", E, "参保类型", "insurance scheme", labels=labels.SCHEME
-        ),
+        Field("scheme", E, "参保类型", "insurance scheme", labels=labels.SCHEME),
         Field("registered_on", D, "常住登记日期", "resident since"),
         Field("left_on", D, "迁出/死亡日期", "left or died on", required=False),
         Field("health_record_on", D, "建档日期", "health record opened", required=False),
@@ -192,6 +191,30 @@ STAFF = RecordSet(
     versioned=True,
     checks=(_later_than("left_on", "joined_on"),),
     references=(("institution_id", "org_units"),),
+)
+
+#: 机构资源登记 (issue 14 §4): what an institution has, dated by versions (a bed count that
+#: changes, a 中医馆 opened, a clinic passing the standard are new versions). Ownership and
+#: type stay in ``org_units`` and staff in ``staff`` (one place each); ``beds`` here is the
+#: beds open (实有床位), where ``org_units.beds`` is the approved number (编制床位).
+RESOURCES = RecordSet(
+    name="resources",
+    zh="机构资源登记",
+    en="institution resources",
+    fields=(
+        Field("org_id", S, "机构编码", "institution id"),
+        Field("beds", N, "实有床位", "beds open", min=0),
+        Field("posts", N, "核定编制", "approved posts (编制)", required=False, min=0),
+        Field("tcm_clinic", B, "设有中医馆", "has a TCM clinic (中医馆)", required=False),
+        Field(
+            "standard_clinic", B, "标准化村卫生室", "standardised village clinic", required=False
+        ),
+        Field("upgraded_centre", B, "升级卫生院", "upgraded township centre", required=False),
+        *VERSION_FIELDS,
+    ),
+    key=("org_id",),
+    versioned=True,
+    references=(("org_id", "org_units"),),
 )
 
 # ---------------------------------------------------------------- records of care
@@ -309,14 +332,14 @@ REFERRALS = RecordSet(
         Field("from_institution_id", S, "转出机构", "from institution"),
         Field("to_institution_id", S, "转入机构", "to institution"),
         # names the stay a transfer leaves (医保结算 links the admission to it, policy.settle)
-        Field(
-            "from_encounter_id", S, "转出住院流水号", "encounter referred from", required=False
-        ),
+        Field("from_encounter_id", S, "转出住院流水号", "encounter referred from", required=False),
         Field("reason", S, "转诊原因", "reason", required=False),
         Field("green_channel", B, "绿色通道（签约居民）", "green channel"),
         Field("by_family_doctor", B, "家庭医生团队转诊", "referred by family-doctor team"),
         Field("requested_on", D, "申请日期", "requested on"),
-        Field("status", E, "状态", "status", choices=REFERRAL_STATES, labels=labels.REFERRAL_STATUS),
+        Field(
+            "status", E, "状态", "status", choices=REFERRAL_STATES, labels=labels.REFERRAL_STATUS
+        ),
         Field("accepted_on", D, "接收日期", "accepted on", required=False),
         Field("arrived_on", D, "到达日期", "arrived on", required=False),
         Field("completed_on", D, "完成日期", "completed on", required=False),
@@ -419,6 +442,7 @@ ALL: tuple[RecordSet, ...] = (
     COMMUNITY_MEMBERS,
     RESIDENTS,
     STAFF,
+    RESOURCES,
     ENCOUNTERS,
     REFERRALS,
     CONTRACTS,

@@ -34,7 +34,11 @@ quarterly bulletin (季度通报) prints:
   yigai working default: figures are final by then); 主送 the region's leading group for the
   monthly report (a 报告 goes upward) and, for the bulletin, the units it names (a county's
   member units, communities and centres; a city's counties; a province's cities); 抄送 the
-  parent region's reform office.
+  parent region's reform office;
+- **notes** (说明, :mod:`.notes_section`): what governs the region, from the deployment in
+  force (:func:`yigai.deployment.active`), and whether the data are synthetic — the
+  deployment says so or the synthetic generator marked the warehouse — so every document
+  then says 合成示范数据 without its caller having to ask.
 
 Assessment items that cannot be scored yet (算不出的考核项): an item whose indicator has no
 target or no baseline in force cannot be scored by its rule, and inventing either would invent
@@ -59,7 +63,7 @@ from typing import Any, Literal
 import pyarrow as pa
 from sqlalchemy.orm import Session
 
-from yigai import aggregates, assess
+from yigai import aggregates, assess, deployment
 from yigai.assess.assessment import ManualScores
 from yigai.assess.model import Scheme
 from yigai.indicators import catalogue as catalogue_mod
@@ -110,7 +114,7 @@ from yigai.reports.units import (
     default_compare,
     org_unit,
 )
-from yigai.warehouse import Warehouse
+from yigai.warehouse import Warehouse, keys
 
 __all__ = [
     "ANNUAL_SCHEME",
@@ -261,6 +265,10 @@ def report_data(
     keeps (default: the plan's list in ``data/key_indicators.yaml``); the annex has all."""
     p = period if isinstance(period, Period) else parse(period)
     check_kind(p, kind)
+    # Every read is of one snapshot (a batch committed meanwhile is not half in the report),
+    # and the report records it (数据版本): Warehouse.at(those versions) assembles it again.
+    snapshot = wh.snapshot()
+    wh = wh.at(snapshot)
     # Units as registered on the period end: their names then, one version each.
     org_units = read_in_force(wh, "org_units", p.end)
     info = org_info(org_units)
@@ -297,6 +305,7 @@ def report_data(
         else []
     )
     parent = info.get(region.parent_id) if region.parent_id else None
+    governing = deployment.active()
     return ReportData(
         header=header(region, parent, p, kind, document_number=document_number, issuer=issuer),
         period=p,
@@ -321,6 +330,10 @@ def report_data(
             )
             if i in known
         ],
+        warehouse_versions=snapshot.to_json(),
+        governance_zh=governing.notes_zh(),
+        # synthetic when the deployment says so or the synthetic generator built the warehouse
+        synthetic=governing.synthetic or bool((keys.stored(wh.root) or {}).get("demo")),
     )
 
 

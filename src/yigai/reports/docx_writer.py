@@ -25,6 +25,7 @@ from docx.text.paragraph import Paragraph
 
 from yigai.reports.fonts import DOCX_BODY, DOCX_HEADING, DOCX_LATIN, DOCX_SUBHEADING, DOCX_TITLE
 from yigai.reports.indicator_section import ANNEX_HEADERS
+from yigai.reports.notes_section import properties_text
 from yigai.reports.sections import (
     INDICATOR_HEADERS,
     RANKING_HEADERS,
@@ -141,6 +142,18 @@ def _setup(doc) -> None:
     _page_number(even)
 
 
+def _synthetic_mark(doc, report: Report) -> None:
+    """合成示范数据 in the page header of every page (odd and even) of a synthetic report:
+    a page printed or forwarded alone still says what its data are."""
+    if not report.synthetic_banner:
+        return
+    section = doc.sections[0]
+    for header in (section.header, section.even_page_header):
+        p = header.paragraphs[0]
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _font(p.add_run(report.synthetic_banner), DOCX_BODY, SIZE_TABLE)
+
+
 #: 版心 width in mm: tables are sized to it.
 TEXT_WIDTH_MM = 156
 
@@ -229,6 +242,7 @@ def write_docx(report: Report, path: Path) -> Path:
     """Write ``report`` as a DOCX 公文 to ``path``: 版头, body, closing, annex, 版记."""
     doc = Document()
     _setup(doc)
+    _synthetic_mark(doc, report)
     _front(doc, report)
     _body(doc, report)
     _closing(doc, report)
@@ -377,7 +391,8 @@ def _colophon(doc, report: Report) -> None:
     props.author = props.last_modified_by = header.issuer_zh
     props.title = report.title
     props.subject = header.doc_number
-    props.comments = ""
+    # synthetic data and the data version: a reader can regenerate the file from them
+    props.comments = properties_text(report.data)
 
 
 def _doc_number(doc, report: Report) -> Paragraph:
@@ -439,3 +454,4 @@ def _annex(doc, report: Report) -> None:
     )
     _notes(doc, "统计口径：", report.period_rules(report.indicator_rows))
     _notes(doc, "目标值依据：", report.target_sources)
+    _notes(doc, "说明：", report.notes)

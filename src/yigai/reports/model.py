@@ -301,6 +301,12 @@ class ReportData:
     #: 数据版本: the warehouse table versions the report read (record set → Delta version);
     #: assembling again from ``Warehouse.at`` of them gives the same report.
     warehouse_versions: dict[str, int] = field(default_factory=dict, compare=False)
+    #: 说明: what governs the region (the deployment's plan, targets and rules, issue 14 §2),
+    #: printed in every document's notes; set by assembly from the deployment in force.
+    governance_zh: Sequence[str] = ()
+    #: the data are the synthetic demo's (the deployment or the warehouse says so): every
+    #: document then says 合成示范数据. Set by assembly, not by the writers' caller.
+    synthetic: bool = False
     _index: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

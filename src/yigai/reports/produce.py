@@ -10,7 +10,6 @@ the files (the web) between the two.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,18 +57,15 @@ def assemble(
     from yigai.reports.assemble import report_data
 
     chosen = chosen_kind(period, kind)
-    # Every read is of one snapshot (a batch committed meanwhile is not half in the report),
-    # and the report records it: Warehouse.at(those versions) assembles the same report.
-    snapshot = wh.snapshot()
-    data = report_data(
-        wh=wh.at(snapshot),
+    # report_data reads one snapshot of the warehouse and records its versions in the report
+    return report_data(
+        wh=wh,
         session=session,
         period=period,
         region_id=region_id or first_county(wh),
         kind="monthly" if chosen == "monthly" else "bulletin",
         document_number=document_number,
     )
-    return replace(data, warehouse_versions=snapshot.to_json())
 
 
 def write(

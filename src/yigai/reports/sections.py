@@ -44,6 +44,7 @@ from yigai.reports.model import (
     ReportDataError,
     Target,
 )
+from yigai.reports.notes_section import SYNTHETIC_BANNER, document_notes
 from yigai.reports.problems_section import problems as _problems
 from yigai.reports.ranking_section import (
     ITEM_HEADERS,
@@ -191,6 +192,17 @@ class Report:
             for u in sorted(data.units, key=rank_key)
         ]
         return headers, rows
+
+    @property
+    def notes(self) -> list[str]:
+        """说明 of every format: synthetic data, what governs the region, the data version
+        (:func:`.notes_section.document_notes`)."""
+        return document_notes(self.data)
+
+    @property
+    def synthetic_banner(self) -> str:
+        """The 合成示范数据 mark each page or sheet carries; empty for real data."""
+        return SYNTHETIC_BANNER if self.data.synthetic else ""
 
     def period_rules(self, rows: list[IndicatorRow]) -> list[str]:
         """统计口径 of the ``rows`` whose value reads differently by month, quarter and year

@@ -53,7 +53,7 @@ def header_text(zh: str, en: str) -> str:
     return f"{zh} / {en}"
 
 
-def _changes(row: IndicatorRow) -> list[Decimal | None]:
+def changes(row: IndicatorRow) -> list[Decimal | None]:
     """[环比 points, 环比 %, 同比 points, 同比 %]: each change in its own unit's column."""
     rate = row.meta.unit in RATE_UNITS
     out: list[Decimal | None] = []
@@ -92,7 +92,7 @@ def data_rows(report: Report) -> list[list[object]]:
                     row.target.value if row.target else None,
                     STATUS_ZH[row.status],
                     ("填报" if row.reported else "计算") if row.value is not None else None,
-                    *_changes(row),
+                    *changes(row),
                 ]
             )
     return out

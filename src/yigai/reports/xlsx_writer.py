@@ -28,7 +28,7 @@ from yigai.reports.sections import (
     Report,
 )
 from yigai.reports.status import STATUS_RGB, STATUS_ZH, Status
-from yigai.reports.xlsx_data import add_data_sheet, header_text
+from yigai.reports.xlsx_data import add_data_sheet, changes, header_text
 
 FORMAT_PERCENT = "0.00%"
 FORMAT_YUAN = "#,##0.00"
@@ -48,8 +48,11 @@ INDICATOR_SHEET_HEADERS = [
     ("目标值", "Target"),
     ("上期值", "Previous period"),
     ("去年同期", "Same period last year"),
-    ("环比", "Change on previous"),
-    ("同比", "Change on last year"),
+    # one unit per column (issue 14 §3): rates change in points, other values grow in percent
+    ("环比（百分点）", "Change on previous, points"),
+    ("环比增长（%）", "Growth on previous, %"),
+    ("同比（百分点）", "Change on last year, points"),
+    ("同比增长（%）", "Growth on last year, %"),
     ("较上期", "On previous period"),
     ("状态", "Status"),
 ]
@@ -150,11 +153,11 @@ def write_xlsx(report: Report, path: Path) -> Path:
         target = row.target.value if row.target else None
         for c, value in enumerate((row.value, target, row.previous, row.last_year), start=5):
             _put(ws, r, c, *_value_cell(value, meta.unit))
-        _put(ws, r, 9, *_change_cell(row.mom, meta.unit))
-        _put(ws, r, 10, *_change_cell(row.yoy, meta.unit))
+        for c, delta in enumerate(changes(row), start=9):
+            _put(ws, r, c, *_change_cell(delta, meta.unit))
         # improvement is its own column, apart from the status; no previous value: empty
-        _put(ws, r, 11, None if row.trend_zh == "—" else row.trend_zh)
-        status = ws.cell(row=r, column=12, value=STATUS_ZH[row.status])
+        _put(ws, r, 13, None if row.trend_zh == "—" else row.trend_zh)
+        status = ws.cell(row=r, column=14, value=STATUS_ZH[row.status])
         status.font = Font(bold=True, color="FFFFFF")
         status.fill = PatternFill("solid", fgColor=STATUS_RGB[row.status])
     _fit_widths(ws)
@@ -210,6 +213,28 @@ def write_xlsx(report: Report, path: Path) -> Path:
     _fit_widths(ws)
     _filter(ws)
 
+    _notes_sheet(wb, report)
     # Names, departments and progress notes come from imported data: saved as text, never
     # as formulas.
     return safe_cells.save_workbook(wb, path)
+
+
+NOTES_SHEET = "说明"
+
+
+def _notes_sheet(wb: Workbook, report: Report) -> None:
+    """The 说明 sheet, last (synthetic data, governing rules, data version), one line a
+    row, and the same lines in the workbook's description. A synthetic report's mark also
+    heads every sheet's header/footer (page header when printed), so no sheet loses it."""
+    notes = report.notes
+    if not notes:
+        return
+    ws = _sheet(wb, NOTES_SHEET, [("说明", "Notes")])
+    for line in notes:
+        ws.append([line])
+    ws.column_dimensions["A"].width = 120
+    _filter(ws)
+    wb.properties.description = "\n".join(notes)
+    if report.synthetic_banner:
+        for sheet in wb.worksheets:
+            sheet.oddHeader.center.text = report.synthetic_banner

@@ -19,6 +19,7 @@ _ZH = {
     "org_units": "组织机构",
     "community_members": "医共体成员单位",
     "staff": "卫生人员",
+    "resources": "机构资源登记",
     "residents": "居民",
     "chronic_cases": "慢病管理档案",
     "contracts": "家庭医生签约",

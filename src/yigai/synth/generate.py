@@ -8,8 +8,8 @@ year), so a unit does not depend on the units before it: same config and seed â†
 tables, byte for byte.
 
 Order of writes (foreign keys first): the province's units; then per county its org units,
-community membership and staff; then per year and chunk: residents and chronic cases (first
-year only), contracts, encounters, referrals, follow-ups.
+community membership, staff and resource register; then per year and chunk: residents and
+chronic cases (first year only), contracts, encounters, referrals, follow-ups.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from yigai.synth.config import SynthConfig, SynthError, SynthSummary
 from yigai.synth.contracts import generate_contracts
 from yigai.synth.people import generate_cohort
 from yigai.synth.region import build_county, build_higher
+from yigai.synth.resources import generate_resources
 from yigai.synth.staff import generate_staff
 
 #: ``progress(description, done_units, total_units)`` after each unit, the shape of
@@ -98,7 +99,10 @@ def iter_pieces(
         ctag = f"{tag}:county={county.code}"
         yield Piece("org_units", county.org_units(higher.city_codes[county.city_index]), ctag)
         yield Piece("community_members", county.community_members(), ctag)
-        yield Piece("staff", generate_staff(config, cal, county), ctag)
+        staff = generate_staff(config, cal, county)
+        yield Piece("staff", staff, ctag)
+        yield Piece("resources", generate_resources(config, cal, county, staff), ctag)
+        del staff
         for year in config.years:
             for chunk in range(len(config.chunks(index))):
                 utag = f"{ctag}:year={year}:chunk={chunk}"

@@ -26,6 +26,7 @@ STREAMS = {
     "chronic": 6,
     "followups": 7,
     "county_effect": 8,
+    "resources": 9,
 }
 
 

@@ -29,9 +29,7 @@ _STATUS_ZH = {
 
 def summary(report: IngestReport) -> Table:
     """The Rich summary of one import: counts, then the first rejections."""
-    table = Table(
-        title=f"导入结果：{escape(report.file)} → {report.record_set}", show_header=False
-    )
+    table = Table(title=f"导入结果：{escape(report.file)} → {report.record_set}", show_header=False)
     table.add_column("项目")
     table.add_column("值", justify="right")
     table.add_row("状态 status", f"{_STATUS_ZH[report.status]} ({report.status})")

@@ -15,6 +15,7 @@ from yigai.web import (
     referral_form,
     report_pages,
     static,
+    whatif_pages,
 )
 from yigai.web.dashboards import router as dashboards
 
@@ -29,6 +30,7 @@ for _part in (
     dashboards,
     report_pages.router,
     insurance_pages.router,
+    whatif_pages.router,
 ):
     router.include_router(_part)
 

@@ -14,6 +14,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from yigai.auth.principal import Principal
 from yigai.community._common import CHINA, aware
 from yigai.errors import UserError
+from yigai.sources import cite
 from yigai.web import i18n
 from yigai.web.session import COOKIE, csrf_token
 from yigai.web.static import page_subset
@@ -35,6 +36,8 @@ def env() -> Environment:
         lstrip_blocks=True,
     )
     environment.filters["local"] = local_time
+    # stored references name internal labels and notes; readers see the document (issue 14 §3)
+    environment.filters["cite"] = cite
     return environment
 
 

@@ -116,6 +116,44 @@ def reform_from(
     return Reform(name, tuple(changes.values()), description)
 
 
+@dataclass(frozen=True)
+class Settable:
+    """A path ``--set`` accepts and its value in force on 1 January of the year."""
+
+    path: str
+    value: Any
+    unit: str
+    description: str
+
+    @property
+    def written(self) -> str:
+        """The value as a parameter file (and ``--set``) writes it: money in yuan."""
+        if isinstance(self.value, bool):
+            return str(self.value).lower()
+        if self.unit == "yuan" and isinstance(self.value, int):
+            return format(Decimal(self.value) / 100, "f")
+        return str(self.value)
+
+
+def settable(region: str, year: int, *, root: Path | None = None) -> list[Settable]:
+    """Every path of ``region`` that :func:`reform_from` accepts for ``year`` (a mapping
+    parameter by its keys; tiered schedules and parameters not in force left out)."""
+    tree = load(region, root=root)
+    out = []
+    for name, param in sorted(tree.params.items()):
+        if isinstance(param, Scale):
+            continue
+        in_year = [v for _, v, _ in _entries_in_year(param.values, year) if v is not None]
+        if not in_year:
+            continue
+        value = in_year[0]
+        items = value.items() if isinstance(value, dict) else [(None, value)]
+        for key, v in items:
+            path = name if key is None else f"{name}.{key}"
+            out.append(Settable(path, v, param.unit, param.description))
+    return out
+
+
 def _read_file(file: Path) -> tuple[str, str, list[tuple[str, Any]]]:
     try:
         doc = read_yaml(file)

@@ -28,15 +28,13 @@ import pyarrow.compute as pc
 
 from yigai.params import ParameterError
 from yigai.periods import Period
-from yigai.policy import run as settlement
-from yigai.policy.capitation import CapitationParams, capitation_payments
-from yigai.policy.inputs import DIP_FUND, community_budgets_of, settlement_input
+from yigai.policy.capitation import CapitationParams
 from yigai.policy.params import scheme_regions
+from yigai.policy.payments import Registries, SettlementInputs, payments
 from yigai.policy.settle import settle_claims_explained
 from yigai.policy.whatif.figures import Line, Side, lines
 from yigai.policy.whatif.reform import Reform, ReformError, applied
 from yigai.policy.whatif.scenario import Shift, mover
-from yigai.records.versions import read_in_force
 from yigai.warehouse import Warehouse
 
 #: Claim columns compared as plain text (the warehouse may hand them back dictionary-encoded).
@@ -110,51 +108,46 @@ def whatif(
 class _Context:
     """What both sides read from the warehouse once: registries at the year end."""
 
-    names: dict[str, str]
-    residents: pa.Table
-    members: pa.Table
-    contracts: pa.Table
-    #: capitation total by its parameters: it reads no claim, so a reform that leaves its
-    #: rates alone reuses the baseline's (the slowest payment to compute)
-    capitation: dict[CapitationParams, int] = field(default_factory=dict)
+    registries: Registries
+    #: capitation by its parameters: it reads no claim, so a reform that leaves its rates
+    #: alone reuses the baseline's (the slowest payment to compute)
+    capitation: dict[CapitationParams, pa.Table] = field(default_factory=dict)
+
+    @property
+    def names(self) -> dict[str, str]:
+        return self.registries.names
 
     @classmethod
     def of(cls, wh: Warehouse, year: int) -> _Context:
-        end = Period.year(year).end
-        orgs = read_in_force(wh, "org_units", end)
-        return cls(
-            names=dict(zip(orgs["org_id"].to_pylist(), orgs["name"].to_pylist(), strict=True)),
-            residents=read_in_force(wh, "residents", end),
-            members=wh.read("community_members"),
-            contracts=read_in_force(wh, "contracts", end),
-        )
+        return cls(registries=Registries.of(wh, year))
 
 
 def _side(
     wh: Warehouse, year: int, region: str, claims: pa.Table, c: _Context, root: Path | None
 ) -> Side:
-    """The payments of ``claims`` as ``yigai settle`` computes them (:mod:`yigai.policy.run`),
-    under the parameters of ``root``: the same inputs, DIP and budget steps (the release of
-    budget shares withheld pending assessment is not re-run: the balance is compared)."""
+    """The payments of ``claims`` as ``yigai settle`` computes them
+    (:func:`yigai.policy.payments.payments`), under the parameters of ``root`` (the release
+    of budget shares withheld pending assessment is not compared: the balance is)."""
     claims = _plain(claims)
-    dip_fund = settlement_input(region, year, DIP_FUND, root)
-    budgets = community_budgets_of(region, year, c.members, None, root)
-    dip = settlement._dip(wh, year, region, claims, c.names, root, dip_fund)
+    inputs = SettlementInputs.load(region, year, c.registries.members, root)
     rates = CapitationParams.load(region, root=root)
-    if rates not in c.capitation:
-        paid = capitation_payments(
-            c.residents, year, rates, contracts=c.contracts, members=c.members
-        )
-        c.capitation[rates] = int(pc.sum(paid["amount_fen"]).as_py() or 0)
-    communities, _ = settlement._budgets(
-        year, region, claims, c.residents, c.members, c.names, budgets, root
+    paid = payments(
+        wh,
+        year,
+        region,
+        claims,
+        inputs,
+        c.registries,
+        root=root,
+        capitation=c.capitation.get(rates),
     )
+    c.capitation[rates] = paid.capitation
     return Side(
         claims=claims,
-        dip=dip.rows,
-        dip_point_value=dip.settlement_point_value,
-        capitation_fen=c.capitation[rates],
-        budgets=communities,
+        dip=paid.dip.rows,
+        dip_point_value=paid.dip.settlement_point_value,
+        capitation_fen=paid.capitation_fen,
+        budgets=paid.budgets,
     )
 
 

@@ -1,0 +1,177 @@
+"""Settlement on Spark (:mod:`yigai.policy.spark_settle`) gives the single-process claims to
+the fen, on a small synthetic county (both schemes, referral links, year-to-date trackers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from yigai.periods import Period
+from yigai.policy.adjudication import ClaimError
+from yigai.policy.adjudication_vectorised import adjudicate_table
+from yigai.policy.commands import settle
+from yigai.policy.settle import settle_claims_explained
+from yigai.policy.spark_settle import BUCKET, adjudicate_on_spark, spark_adjudicator
+from yigai.synth import SynthConfig, generate
+from yigai.warehouse import Warehouse
+
+REGION = "hebei_wuji"
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("spark-settle")
+    generate(
+        Warehouse(root / "warehouse"),
+        SynthConfig(residents_per_county=3000, years=(2025,), seed=7),
+        key=b"test-spark-settle",
+    )
+    return root
+
+
+@pytest.fixture(scope="module")
+def local(home: Path) -> tuple[pa.Table, list[tuple[str, str]]]:
+    return settle_claims_explained(Warehouse(home / "warehouse"), 2025, REGION)
+
+
+@pytest.fixture(scope="module")
+def resident_claims(home: Path) -> pa.Table:
+    """The 城乡居民 claim input settle.py builds for the county's year."""
+    seen: dict[str, pa.Table] = {}
+
+    def keep(table: pa.Table, region: str, *, root: Path | None = None) -> pa.Table:
+        seen[region] = table
+        return adjudicate_table(table, region, root=root)
+
+    settle_claims_explained(Warehouse(home / "warehouse"), 2025, REGION, adjudicate=keep)
+    return seen[REGION]
+
+
+@pytest.mark.spark
+@pytest.mark.xdist_group("spark")
+def test_spark_claims_equal_the_single_process_claims_to_the_fen(
+    home: Path, local: tuple[pa.Table, list[tuple[str, str]]], spark: Any
+) -> None:
+    claims, dropped = settle_claims_explained(
+        Warehouse(home / "warehouse"), 2025, REGION, adjudicate=spark_adjudicator(spark, 8)
+    )
+    expected, expected_dropped = local
+    assert claims.num_rows == expected.num_rows > 10_000
+    assert claims.sort_by("encounter_id").equals(expected.sort_by("encounter_id"))
+    assert dropped == expected_dropped
+    # the county exercises what hashing by person must keep whole
+    assert set(claims["scheme_region"].to_pylist()) == {REGION, f"{REGION}_employee"}
+    assert sum(claim > 0 for claim in claims["deductible_fen"].to_pylist()) > 100
+
+
+@pytest.mark.spark
+@pytest.mark.xdist_group("spark")
+def test_referral_links_between_a_persons_stays_survive_the_buckets(
+    resident_claims: pa.Table, spark: Any
+) -> None:
+    linked = _linked_stays(resident_claims)
+    assert linked["referred_from"].null_count < linked.num_rows - 10
+    alone = adjudicate_table(resident_claims, REGION).sort_by("encounter_id")
+    expected = adjudicate_table(linked, REGION).sort_by("encounter_id")
+    assert not expected["deductible_fen"].equals(alone["deductible_fen"])  # links matter
+    on_spark = adjudicate_on_spark(spark, linked, REGION, buckets=8)
+    assert on_spark.sort_by("encounter_id").equals(expected)
+
+
+@pytest.mark.spark
+@pytest.mark.xdist_group("spark")
+def test_a_bad_claim_on_a_spark_worker_is_named_bilingually(spark: Any) -> None:
+    table = _claims([("e1", "p1", 5000), ("e2", "p2", -1)])
+    with pytest.raises(ValueError, match="encounter e2, column cost_total_fen") as caught:
+        adjudicate_on_spark(spark, table, REGION)
+    assert "费用不能为负" in str(caught.value)
+    assert "Traceback" not in str(caught.value)
+
+
+@pytest.mark.spark
+@pytest.mark.xdist_group("spark")
+def test_an_encounter_id_of_two_persons_in_two_buckets_is_refused(spark: Any) -> None:
+    from pyspark.sql import functions as F
+
+    table = _claims([("e1", "p1", 5000), ("e1", "p2", 3000)])
+    # the two persons land in different groups, where no group alone sees the repeat
+    buckets = (
+        spark.createDataFrame(table)
+        .select(F.pmod(F.xxhash64("person_id"), F.lit(4)).alias(BUCKET))
+        .toArrow()[BUCKET]
+        .to_pylist()
+    )
+    assert buckets[0] != buckets[1]
+    with pytest.raises(ClaimError, match="e1"):
+        adjudicate_on_spark(spark, table, REGION, buckets=4)
+
+
+@pytest.mark.spark
+@pytest.mark.xdist_group("spark")
+def test_settle_command_on_spark_stores_the_single_process_claims(
+    home: Path, local: tuple[pa.Table, list[tuple[str, str]]], spark: Any, tmp_path: Path
+) -> None:
+    copy = tmp_path / "home"
+    shutil.copytree(home / "warehouse", copy / "warehouse")
+    result = CliRunner().invoke(
+        _app(), ["--year", "2025", "--home", str(copy), "--engine", "spark"]
+    )
+    assert result.exit_code == 0, result.output
+    stored = Warehouse(copy / "warehouse").read("claims", months=Period.year(2025).month_keys())
+    assert stored.sort_by("encounter_id").equals(local[0].sort_by("encounter_id"))
+
+
+def test_settle_command_refuses_an_unknown_engine(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        _app(), ["--year", "2025", "--home", str(tmp_path), "--engine", "flink"]
+    )
+    assert result.exit_code == 1
+    assert "未知引擎 'flink'" in result.output
+    assert "unknown engine 'flink', choose local | spark" in result.output
+
+
+def _app() -> typer.Typer:
+    app = typer.Typer()
+    app.command()(settle)
+    return app
+
+
+def _linked_stays(claims: pa.Table) -> pa.Table:
+    """``claims`` with each person's later stays referred within the community from their
+    stay before (the synthetic county's referrals name no stay)."""
+    frame = claims.to_pandas()
+    stays = frame[frame["care_type"] == "inpatient"].sort_values(["person_id", "event_date"])
+    before = stays.groupby("person_id")["encounter_id"].shift()
+    linked = before.notna()
+    frame.loc[before.index[linked], "referred_from"] = before[linked]
+    frame.loc[before.index[linked], ["referred", "referral_in_community"]] = True
+    at = claims.schema.get_field_index("referred_from")  # all null as built: no type
+    schema = claims.schema.set(at, pa.field("referred_from", pa.string()))
+    return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+
+
+def _claims(rows: list[tuple[str, str, int]]) -> pa.Table:
+    """Outpatient claims at an in-county township centre: (encounter, person, cost)."""
+    n = len(rows)
+    return pa.table(
+        {
+            "encounter_id": [r[0] for r in rows],
+            "person_id": [r[1] for r in rows],
+            "event_date": pa.array([dt.date(2025, 3, 1)] * n, pa.date32()),
+            "care_type": ["outpatient"] * n,
+            "level": ["township"] * n,
+            "in_county": [True] * n,
+            "cost_total_fen": pa.array([r[2] for r in rows], pa.int64()),
+            "out_of_scope_fen": pa.array([0] * n, pa.int64()),
+            "referred": [False] * n,
+            "referred_from": pa.array([None] * n, pa.string()),
+            "referral_in_community": [False] * n,
+        }
+    )

@@ -9,11 +9,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from yigai.console import console
 from yigai.reform.plan import available_plans
-from yigai.reform.status import TaskStatus
 
 app = typer.Typer(help="医改重点任务：载入、进展、逾期 / reform tasks: load, progress, overdue")
 
@@ -53,6 +50,7 @@ def load(
     """载入（或更新）方案的任务清单；可载入本县的方案文件 / load or refresh a plan's tasks,
     shipped or from a county's own plan file (kept under $YIGAI_HOME/plans/)."""
     from yigai import settings
+    from yigai.console import console
     from yigai.reform import plan as plan_mod
     from yigai.reform import tasks as reform_tasks
     from yigai.store import migrate, session_scope
@@ -93,6 +91,7 @@ def report(
     database_url: DbOption = None,
 ) -> None:
     """报告任务进展（--unit：某责任单位自己的进展） / record a progress report."""
+    from yigai.console import console
     from yigai.reform import tasks as reform_tasks
     from yigai.store import migrate, session_scope
 
@@ -115,7 +114,11 @@ def progress(
     as_of: AsOfOption = None, plan: PlanOption = None, database_url: DbOption = None
 ) -> None:
     """任务进展汇总 / progress summary by plan and category."""
+    from rich.table import Table
+
+    from yigai.console import console
     from yigai.reform import tasks as reform_tasks
+    from yigai.reform.status import TaskStatus
     from yigai.store import migrate, session_scope
 
     day = _day(as_of)
@@ -149,6 +152,9 @@ def overdue(
     database_url: DbOption = None,
 ) -> None:
     """逾期任务（--unit：某责任单位） / tasks past their deadline and not done."""
+    from rich.table import Table
+
+    from yigai.console import console
     from yigai.reform import tasks as reform_tasks
     from yigai.store import migrate, session_scope
 

@@ -21,6 +21,7 @@ PAGES = {
     ("GET", "/units/{org_id}"): "/units/440101",
     ("GET", "/assessment"): "/assessment",
     ("GET", "/tasks"): "/tasks?overdue=1",
+    ("GET", "/audit"): "/audit",
     ("GET", "/residents/{person_id}"): "/residents/p1",
     ("GET", "/residents/{person_id}/referral"): "/residents/p1/referral",
     ("POST", "/residents/{person_id}/referral"): "/residents/p1/referral",

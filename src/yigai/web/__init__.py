@@ -7,6 +7,7 @@ docs/WEB.md for the pages of each role.
 from fastapi import APIRouter
 
 from yigai.web import (
+    audit_pages,
     auth_pages,
     contract_pages,
     doctor,
@@ -31,6 +32,7 @@ for _part in (
     report_pages.router,
     insurance_pages.router,
     whatif_pages.router,
+    audit_pages.router,
 ):
     router.include_router(_part)
 

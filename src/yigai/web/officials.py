@@ -7,6 +7,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
+from yigai.auth.audit_trail import AUDIT_READ
 from yigai.community import contracts, worklists
 from yigai.community._common import local_day
 from yigai.errors import Forbidden
@@ -29,6 +30,8 @@ def home(request: Request, ctx: Ctx, db: Db) -> Response:
         return RedirectResponse("/worklist", status_code=303)
     if me.can(RATES):
         return RedirectResponse("/overview", status_code=303)
+    if me.can(AUDIT_READ):
+        return RedirectResponse("/audit", status_code=303)
     raise Forbidden("您的角色暂无可用页面", "there is no page for your role yet")
 
 

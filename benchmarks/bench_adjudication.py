@@ -27,8 +27,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from yigai.policy.adjudication import SPLIT_COLUMNS, ClaimInput, adjudicate
-from yigai.policy.adjudication_vectorised import adjudicate_table
 from yigai.policy.scheme import LEVELS, SchemeBook
+from yigai.policy.vectorised import adjudicate_table
 from yigai.synth.people import pseudonyms
 
 REGION = "hubei_xiaogan"

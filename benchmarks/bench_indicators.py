@@ -12,6 +12,7 @@ numerator and denominator before a time is accepted.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -35,7 +36,8 @@ def _child(impl: str, root: Path, out: Path) -> dict:
         text=True,
         check=True,
     )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    # The 1-minute load average as the run ends: how busy the shared machine was.
+    return json.loads(done.stdout.strip().splitlines()[-1]) | {"load": round(os.getloadavg()[0], 1)}
 
 
 def _numbers(path: Path) -> set[tuple]:
@@ -69,6 +71,10 @@ def run(root: Path, residents: int, rounds: int) -> dict:
         },
         "engine_runs_seconds": [r["seconds"] for r in runs["engine"]],
         "hand_sql_runs_seconds": [r["seconds"] for r in runs["hand_sql"]],
+        "load": [
+            min(r["load"] for rs in runs.values() for r in rs),
+            max(r["load"] for rs in runs.values() for r in rs),
+        ],
         "engine_encounters_per_s": round(encounters / best["engine"]["seconds"]),
         "ratio": round(best["engine"]["seconds"] / best["hand_sql"]["seconds"], 2),
         "cpu_ratio": round(best["engine"]["cpu_seconds"] / best["hand_sql"]["cpu_seconds"], 2),
@@ -76,37 +82,61 @@ def run(root: Path, residents: int, rounds: int) -> dict:
 
 
 def section(curve: list[dict]) -> list[str]:
-    """The results.md table of the engine against hand SQL, one row per size."""
+    """The results.md table of the engine against hand SQL, one row per size (and, where the
+    runs of the code before the integer person key were kept, both against those)."""
     met = all(c["ratio"] <= TARGET for c in curve)
-    return [
+    lines = [
         "### Engine vs hand-written SQL (the practical limit), by county size",
         "",
         "`benchmarks/hand_sql.py`: one DuckDB query, encounters in one pass (`GROUPING SETS`), "
-        "residents read once with a contract bit mask. Each run is a child process; best of "
-        "alternating runs; wall and CPU seconds (all threads) of the second call in the "
-        "process, peak memory of the process. Engine and hand SQL agreed on every numerator "
-        "and denominator at every size before their times were kept.",
+        "residents read once with a contract bit mask, persons joined on the warehouse's "
+        "integer `person_key` (the data layout, as the engine uses it). Each run is a child "
+        "process; best of alternating runs; wall and CPU seconds (all threads) of the second "
+        "call in the process, peak memory of the process. Engine and hand SQL agreed on every "
+        "numerator and denominator at every size before their times were kept.",
         "",
         "| residents | encounters | rows | engine s | engine CPU s | engine MiB | hand SQL s "
-        "| hand CPU s | hand MiB | engine / hand | CPU ratio | engine encounters/s |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| hand CPU s | hand MiB | engine / hand | CPU ratio | engine encounters/s | load |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         *(
             f"| {c['residents']:,} | {c['encounters']:,} | {c['rows_compared']:,} | "
             f"{c['engine_seconds']} | {c['engine_cpu_seconds']} | {c['engine_peak_mib']:,} | "
             f"{c['hand_sql_seconds']} | {c['hand_sql_cpu_seconds']} | "
             f"{c['hand_sql_peak_mib']:,} | **{c['ratio']}×** | {c['cpu_ratio']}× | "
-            f"{c['engine_encounters_per_s']:,} |"
+            f"{c['engine_encounters_per_s']:,} | {_load(c)} |"
             for c in curve
         ),
         "",
-        f"Target: engine within {TARGET}× of hand SQL at every size: "
+        f"Target: engine within {TARGET}× of hand SQL at every size run: "
         f"**{'met' if met else 'not met'}**. Where the engine's time goes, part by part, "
-        "before and after: `src/yigai/indicators/README.md` (Engine speed).",
+        "before and after: `src/yigai/indicators/README.md` (Engine speed). "
+        "“load”: the 1-minute load average on the two cores (other work shared the machine) "
+        "as the runs ended, lowest–highest.",
         "",
-        "The machine is shared (other work ran beside these runs): wall seconds of the same "
-        "code vary up to twofold from run to run, as the list below shows; the CPU ratio is "
-        "the steadier comparison. 10 million residents were not run (about 6 GiB per run).",
-        "",
+    ]
+    before = [c for c in curve if "before" in c]
+    if before:
+        lines += [
+            "Against the code before the integer person key and per-end stocks (the previous "
+            "commit, engine and its string-keyed hand SQL), run alternately with the above on "
+            "the same files in the same sitting; all four agreed on every row:",
+            "",
+            "| residents | engine s before → after | engine CPU s before → after | engine MiB "
+            "before → after | hand SQL s before → after | hand CPU s before → after |",
+            "|---:|---|---|---|---|---|",
+            *(
+                f"| {c['residents']:,} | {c['before']['engine_seconds']} → "
+                f"{c['engine_seconds']} | {c['before']['engine_cpu_seconds']} → "
+                f"{c['engine_cpu_seconds']} | {c['before']['engine_peak_mib']:,} → "
+                f"{c['engine_peak_mib']:,} | {c['before']['hand_sql_seconds']} → "
+                f"{c['hand_sql_seconds']} | {c['before']['hand_sql_cpu_seconds']} → "
+                f"{c['hand_sql_cpu_seconds']} |"
+                for c in before
+            ),
+            "",
+        ]
+    return [
+        *lines,
         "Every run's wall seconds, in the order run: "
         + "; ".join(
             f"{c['residents']:,}: engine {c['engine_runs_seconds']}, "
@@ -115,6 +145,11 @@ def section(curve: list[dict]) -> list[str]:
         ),
         "",
     ]
+
+
+def _load(c: dict) -> str:
+    low, high = c.get("load") or (None, None)
+    return "–" if low is None else f"{low}–{high}"
 
 
 def _main(impl: str, root: str, out: str) -> None:

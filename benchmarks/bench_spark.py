@@ -57,9 +57,9 @@ def _timed_kernel(adjudicate: Any, spent: list[float]) -> Any:
 def run(residents: int, workdir: Path, cores: int = 2, driver_memory: str = "6g") -> dict:
     """The whole benchmark; see the module docstring."""
     from yigai.indicators import compute
-    from yigai.policy.adjudication_vectorised import adjudicate_table
     from yigai.policy.settle import settle_claims_explained
     from yigai.policy.spark_settle import session, spark_adjudicator
+    from yigai.policy.vectorised import adjudicate_table
 
     wh, synth_seconds = _region(residents, workdir)
     encounters = wh.read("encounters", columns=["encounter_id"]).num_rows

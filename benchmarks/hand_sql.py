@@ -1,7 +1,8 @@
 """Hand-written DuckDB SQL for the spine catalogue: the benchmark's second baseline.
 
 What a careful analyst writes against the same Parquet files when speed is all that counts:
-one query, each file read once. Encounters are joined to the resident's home and the
+one query, each file read once, persons joined on the warehouse's integer ``person_key`` (the
+data layout, as the engine uses it). Encounters are joined to the resident's home and the
 institution's attributes and summed in a single pass per home unit × day and per institution
 × day (``GROUPING SETS``); residents are read once, with each person's contract coverage as a
 bit mask over the distinct period ends, then expanded to periods. Both roll up the dated
@@ -75,25 +76,25 @@ def _sql(f: dict[str, str]) -> str:
     primary = _in(t.value for t in PRIMARY_TYPES)
     hosp = _in(HOSPITAL_TYPES)
     grp = " OR ".join(f"coalesce(r.grp_{g}, false)" for g in KEY_GROUPS)
-    res_cols = "person_id, home_unit_id, scheme, registered_on, left_on, birth_ym, " + ", ".join(
+    res_cols = "person_key, home_unit_id, scheme, registered_on, left_on, birth_ym, " + ", ".join(
         f"grp_{g}" for g in KEY_GROUPS
     )
     return f"""
-WITH res_all AS ({_versions(f["residents"], "person_id", res_cols)}),
+WITH res_all AS ({_versions(f["residents"], "person_key", res_cols)}),
 res AS (SELECT * FROM res_all WHERE retired_reason IS NULL),
 org_all AS ({_versions(f["org_units"], "org_id", "org_id, inst_type, ownership")}),
 org AS (SELECT o.*, c.county_id FROM org_all o LEFT JOIN org_county c USING (org_id)
         WHERE o.retired_reason IS NULL),
-con_all AS ({_versions(f["contracts"], "contract_id", "contract_id, person_id, valid_from, valid_to")}),
+con_all AS ({_versions(f["contracts"], "contract_id", "contract_id, person_key, valid_from, valid_to")}),
 ends AS (SELECT period_end, (row_number() OVER (ORDER BY period_end) - 1)::INT AS bit
          FROM (SELECT DISTINCT period_end FROM narrow_periods)),
 signed AS (
-  SELECT c.person_id, bit_or(1::BIGINT << e.bit) AS mask
+  SELECT c.person_key, bit_or(1::BIGINT << e.bit) AS mask
   FROM con_all c JOIN ends e
     ON c.valid_from <= e.period_end AND c.valid_to >= e.period_end
    AND c.vf <= e.period_end AND c.vt >= e.period_end
   WHERE c.retired_reason IS NULL
-  GROUP BY c.person_id),
+  GROUP BY c.person_key),
 enc AS (
   SELECT e.event_date AS d, e.month, e.institution_id AS inst, h.home_unit_id AS home,
     coalesce(h.scheme IN ('resident', 'employee'), false) AS ins,
@@ -105,7 +106,7 @@ enc AS (
     coalesce(e.booking IN ('appointment', 'referral'), false) AS booked,
     e.cost_total_fen AS total, e.cost_drug_western_fen + e.cost_drug_patent_fen AS drug
   FROM read_parquet({f["encounters"]}) e
-  LEFT JOIN res h ON e.person_id = h.person_id AND h.vf <= e.event_date AND h.vt >= e.event_date
+  LEFT JOIN res h ON e.person_key = h.person_key AND h.vf <= e.event_date AND h.vt >= e.event_date
   LEFT JOIN org o ON e.institution_id = o.org_id AND o.vf <= e.event_date AND o.vt >= e.event_date
   LEFT JOIN org_county hc ON h.home_unit_id = hc.org_id),
 part AS (
@@ -140,7 +141,7 @@ stock AS (
                    AND month(p.period_end + 1) = month(p.period_end)) THEN 1 ELSE 0 END AS age,
     ({grp}) AS grp,
     coalesce((s.mask >> e.bit) & 1 = 1, false) AS has
-  FROM res r LEFT JOIN signed s USING (person_id)
+  FROM res r LEFT JOIN signed s USING (person_key)
   JOIN narrow_periods p ON r.registered_on <= p.period_end
    AND (r.left_on IS NULL OR r.left_on > p.period_end)
    AND r.vf <= p.period_end AND r.vt >= p.period_end

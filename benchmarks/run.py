@@ -184,7 +184,7 @@ def write(results: dict) -> None:
             "",
         ]
     if curve := results.get("indicator_curve"):
-        lines += vs_hand.section(curve)
+        lines += vs_hand.section(curve) + results.get("indicator_notes", [])
     if runs := results.get("adjudication"):
         runs = runs if isinstance(runs, list) else [runs]
         lines += [

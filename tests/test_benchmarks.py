@@ -115,3 +115,28 @@ def test_cli_section_says_not_met_when_a_help_is_slower_than_the_target() -> Non
     }
     text = "\n".join(bench_cli.markdown(result))
     assert "**not met**" in text and "`yigai report --help`, 0.310 s" in text
+
+
+def test_hand_sql_and_engine_agree_on_a_small_county_joined_on_person_keys(
+    tmp_path: Path,
+) -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from benchmarks import hand_sql
+    from benchmarks.run import _county
+
+    from yigai.indicators import catalogue, compute
+    from yigai.periods import Grain, periods_of_year
+
+    wh = _county(5_000, tmp_path)
+    periods = periods_of_year(2025, tuple(Grain))
+    spine = catalogue.load([Path(catalogue.__file__).parent / "catalogue" / "spine.yaml"])
+    engine = compute(wh, periods, catalogue=spine)
+    engine = engine.filter(pc.is_valid(engine["numerator"]))
+    hand = hand_sql.compute(wh, periods)
+    cols = ["indicator_id", "org_id", "period_id", "numerator", "denominator"]
+
+    def rows(t: pa.Table) -> set[tuple]:
+        return set(zip(*(t[c].to_pylist() for c in cols), strict=True))
+
+    assert len(rows(hand)) > 100 and rows(engine) == rows(hand)

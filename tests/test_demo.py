@@ -60,6 +60,10 @@ def test_every_computable_catalogue_indicator_has_a_county_value(result: demo.De
         "hypertension_control_rate",
         "primary_staff_per_1000",
         "outpatient_cost_per_visit_yoy",
+        # issue 14 §4's last three: check-ups, the essential-drug flag, drug purchases
+        "elderly_health_management_rate",
+        "essential_drug_village_clinic_share",
+        "drug_delivery_rate",
     ):
         assert year[ind]["value"] is not None, ind
 
@@ -290,6 +294,18 @@ def test_the_community_statement_releases_by_the_stored_score_after_assessment(
     earlier = read_statement(wh, stored.statement.statement_id, stored.versions[-2])
     before = {line.item: line for line in earlier.statement.lines}
     assert before["assessment.score"].value == "待考核 / pending"
+
+
+def test_the_assessment_gives_no_new_version_of_statements_it_does_not_change(
+    result: demo.DemoResult,
+) -> None:
+    """Only the community statements carry the release by the score: after the demo's
+    assessment every other statement still has its one version."""
+    from yigai.policy.statements.store import list_statements
+
+    wh = Warehouse(result.warehouse)
+    stored = list_statements(wh)
+    assert {s.statement.kind for s in stored if len(s.versions) > 1} == {"community_year"}
 
 
 def test_settling_an_assessed_year_again_writes_no_pending_version(

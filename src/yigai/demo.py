@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 from rich.table import Table
@@ -29,6 +30,9 @@ from yigai.settings import Settings
 from yigai.sources import cite
 from yigai.synth.manual import ManualInputs
 from yigai.warehouse import Warehouse
+
+if TYPE_CHECKING:
+    from yigai.policy.run import SettlementRun
 
 UNIT_ZH = {
     "percent": "%",
@@ -89,51 +93,56 @@ def ensure_county(
 
 def settle_years(
     wh: Warehouse, years: tuple[int, ...], region: str, output_dir: Path | None = None
-) -> None:
+) -> dict[int, SettlementRun]:
     """医保结算: adjudicate and settle each year in order, printing the last year's summary
-    (its demonstration inputs labelled 示范参数). Settled years are not redone. A year already
-    assessed (a reused warehouse: its totals under ``output_dir``, where ``yigai settle``
-    looks too) is settled with its scores, so a second demo writes no pending version."""
+    (its demonstration inputs labelled 示范参数); returns the runs by year. Settled years are
+    not redone. A year already assessed (a reused warehouse: its totals under
+    ``output_dir``, where ``yigai settle`` looks too) is settled with its scores, so a second
+    demo writes no pending version."""
     from yigai.policy.assessment_release import read_scores
     from yigai.policy.commands import default_scores, print_summary, print_written
     from yigai.policy.run import settle
     from yigai.policy.statements.store import write_statements
 
-    run = written = None
+    runs: dict[int, SettlementRun] = {}
+    written = None
     for year in years:
         console.print(f"医保结算 {year} 年（{region}）/ settling insurance year {year}")
         path = None if output_dir is None else default_scores(output_dir, year)
         scores = read_scores(path) if path is not None and path.is_file() else None
         with progress_bar() as bar:
-            run = settle(wh, year, region, progress=bar, scores=scores)
-        written = write_statements(wh, run)
-    if run is not None and written is not None:
-        print_summary(run)
+            runs[year] = settle(wh, year, region, progress=bar, scores=scores)
+        written = write_statements(wh, runs[year])
+    if runs and written is not None:
+        print_summary(runs[years[-1]])
         print_written(written)
+    return runs
 
 
 def assess_and_release(
-    settings: Settings, wh: Warehouse, years: tuple[int, ...], region: str, values: pa.Table
+    settings: Settings, wh: Warehouse, runs: dict[int, SettlementRun], values: pa.Table
 ) -> None:
     """A bureau's order after the year is settled: assess the communities
     (``yigai assess community_2020 <year>``, from the values already computed and the stored
-    manual scores), then settle the year again with those scores (``yigai settle`` reads the
-    same file), so the budget share withheld pending the assessment is released by the score.
-    The statements get a new version; the earlier one (待考核) stays readable."""
+    manual scores), then release the budget share withheld pending the assessment by the
+    score — what ``yigai settle`` of the year with the same scores file gives
+    (:func:`yigai.policy.run.with_scores`), without settling the year again: nothing but the
+    release depends on the score. The community statements get a new version; the earlier
+    one (待考核) stays readable, and no other statement changes."""
     from yigai.assess.commands import run as run_assessment
     from yigai.assess.commands import stored_manual_scores
     from yigai.assess.model import load_scheme
     from yigai.indicators import targets as targets_mod
     from yigai.policy.assessment_release import read_scores
     from yigai.policy.commands import SCORE_SCHEME, default_scores, print_written
-    from yigai.policy.run import settle
+    from yigai.policy.run import with_scores
     from yigai.policy.statements.store import write_statements
     from yigai.records.versions import read_in_force
 
     units = read_in_force(wh, "org_units")
     scheme = load_scheme(SCORE_SCHEME)
     targets = targets_mod.load()
-    for year in years:
+    for year, run in runs.items():
         console.print(
             f"医共体年度考核 {year} 年，按得分返还考核预留 / assessing {year} and releasing the "
             "withheld budget share by the score"
@@ -141,9 +150,7 @@ def assess_and_release(
         manual = stored_manual_scores(settings.database_url, scheme, str(year), units, None)
         run_assessment(SCORE_SCHEME, str(year), values, targets, units, settings.output_dir, manual)
         scores = read_scores(default_scores(settings.output_dir, year))
-        with progress_bar() as bar:
-            run = settle(wh, year, region, progress=bar, scores=scores)
-        print_written(write_statements(wh, run))
+        print_written(write_statements(wh, with_scores(run, scores)))
 
 
 def single_bar(bar: ProgressFn, label: str) -> ProgressFn:
@@ -267,7 +274,7 @@ def run(
     wh = Warehouse(settings.warehouse_dir)
     ensure_county(wh, settings, residents, years, seed, counties=DEMO_COUNTIES)
 
-    settle_years(wh, years, region, settings.output_dir)
+    runs = settle_years(wh, years, region, settings.output_dir)
     info = org_info(wh.read("org_units"))
     # The first county by id, the one `yigai report` defaults to.
     county = min((u for u in info.values() if u.kind == "county"), key=lambda u: u.org_id)
@@ -282,7 +289,7 @@ def run(
         )
     values = with_reported(settings, values, periods)
     # settle → assess → release: the release needs the year's assessment score
-    assess_and_release(settings, wh, years, region, values)
+    assess_and_release(settings, wh, runs, values)
     last_year = years[-1]
     shown = [f"{last_year}", f"{last_year}Q4"]
     rows = summary_rows(values, list(cat), county.org_id, county.kind, county.name, shown)

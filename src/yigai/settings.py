@@ -3,6 +3,9 @@
 ``YIGAI_HOME``: where the embedded warehouse and databases live (default ``./var``).
 ``YIGAI_PSEUDONYM_KEY``: the secret that keys resident pseudonyms. The default is for demos
 only; a real deployment must set its own and keep it, or records stop linking.
+``YIGAI_FONT_FANGSONG``: a licensed 仿宋 font file (a county's 仿宋_GB2312) for the PDF
+reports' body instead of the shipped FandolFang subset; read and checked by
+:func:`yigai.reports.fonts.fangsong_face`.
 """
 
 from __future__ import annotations

@@ -99,57 +99,51 @@ def test_parameter_before_first_date_is_an_error() -> None:
         SubsidyParams.at(dt.date(2000, 1, 1))
 
 
-def _param(tmp_path: Path, text: str) -> Path:
-    (tmp_path / "p.yaml").write_text(text, encoding="utf-8")
+#: a parameter file's fixed head; each test writes its ``values``
+HEAD = "description: d\nmetadata: {reference: r, unit: fen}\n"
+
+
+def _param(tmp_path: Path, values: str) -> Path:
+    (tmp_path / "p.yaml").write_text(HEAD + values, encoding="utf-8")
     return tmp_path
 
 
-def test_parameter_file_with_unknown_key_names_file_and_key(tmp_path: Path) -> None:
-    root = _param(
-        tmp_path,
-        "description: d\nmetadata: {reference: r, unit: fen}\n"
-        "values: {2024-01-01: {value: 1, reference: r, note: x}}\n",
-    )
-    with pytest.raises(ParameterError, match=r"p\.yaml key values\.2024-01-01\.note"):
-        load_parameter("p", root)
-
-
-def test_parameter_value_key_must_be_a_date(tmp_path: Path) -> None:
-    root = _param(
-        tmp_path,
-        "description: d\nmetadata: {reference: r, unit: fen}\n"
-        "values: {2024/01/01: {value: 1, reference: r}}\n",
-    )
-    with pytest.raises(ParameterError, match=r"key values: .*'2024/01/01' is not an ISO date"):
-        load_parameter("p", root)
-
-
-def test_parameter_impossible_date_names_file(tmp_path: Path) -> None:
-    root = _param(
-        tmp_path,
-        "description: d\nmetadata: {reference: r, unit: fen}\n"
-        "values: {2024-13-01: {value: 1, reference: r}}\n",
-    )
-    with pytest.raises(
-        ParameterError, match=r"p\.yaml is not valid YAML: month must be in 1\.\.12"
-    ):
-        load_parameter("p", root)
-
-
-def test_money_parameter_must_be_whole_fen(tmp_path: Path) -> None:
-    root = _param(
-        tmp_path,
-        "description: d\nmetadata: {reference: r, unit: fen}\n"
-        "values: {2024-01-01: {value: 1.5, reference: r}}\n",
-    )
-    with pytest.raises(ParameterError, match="money must be whole fen"):
-        load_parameter("p", root)
+@pytest.mark.parametrize(
+    ("values", "reason"),
+    [
+        pytest.param(
+            "values: {2024-01-01: {value: 1, reference: r, note: x}}\n",
+            r"p\.yaml key values\.2024-01-01\.note",
+            id="unknown_key_names_file_and_key",
+        ),
+        pytest.param(
+            "values: {2024/01/01: {value: 1, reference: r}}\n",
+            r"key values: .*'2024/01/01' is not an ISO date",
+            id="value_key_must_be_a_date",
+        ),
+        pytest.param(
+            "values: {2024-13-01: {value: 1, reference: r}}\n",
+            r"p\.yaml is not valid YAML: month must be in 1\.\.12",
+            id="impossible_date_names_file",
+        ),
+        pytest.param(
+            "values: {2024-01-01: {value: 1.5, reference: r}}\n",
+            "money must be whole fen",
+            id="money_must_be_whole_fen",
+        ),
+    ],
+)
+def test_a_bad_parameter_file_is_refused_naming_the_reason(
+    tmp_path: Path, values: str, reason: str
+) -> None:
+    with pytest.raises(ParameterError, match=reason):
+        load_parameter("p", _param(tmp_path, values))
 
 
 def test_later_dated_value_takes_over(tmp_path: Path) -> None:
     root = _param(
         tmp_path,
-        "description: d\nmetadata: {reference: r, unit: fen}\nvalues:\n"
+        "values:\n"
         "  2024-01-01: {value: 800000, reference: a}\n"
         "  2026-01-01: {value: 1200000, reference: b}\n",
     )

@@ -28,11 +28,11 @@ from yigai.policy.adjudication import (
     adjudicate_person,
     settling_order,
 )
-from yigai.policy.adjudication_vectorised import adjudicate_table, table_from_claims
 from yigai.policy.claims import CLAIMS
 from yigai.policy.discharge import CostLine, DischargeEncounter
 from yigai.policy.scheme import SchemeBook
 from yigai.policy.settle import settle_claims
+from yigai.policy.vectorised import adjudicate_table, table_from_claims
 from yigai.store import AuditLog
 from yigai.store.models_discharge import DeskSettlement
 from yigai.warehouse import Warehouse

@@ -314,7 +314,49 @@ def resources() -> pa.Table:
         [pa.field(n, t) for n, t in zip(names, [pa.string(), pa.int64(), pa.int64(),
          pa.bool_(), pa.bool_(), pa.bool_(), pa.date32(), pa.string()], strict=True)]
     )  # fmt: skip
-    return pa.Table.from_pylist([dict(zip(names, r, strict=True)) for r in rows], schema)
+    table = pa.Table.from_pylist([dict(zip(names, r, strict=True)) for r in rows], schema)
+    essential = [ESSENTIAL_DRUGS.get(org) for org in table["org_id"].to_pylist()]
+    return table.append_column(pa.field("essential_drugs", pa.bool_()), [essential])
+
+
+#: Village clinics using the national essential drugs (``resources.essential_drugs``).
+ESSENTIAL_DRUGS = {"V1": True, "V2": False}
+
+
+def health_checkups() -> pa.Table:
+    """h1 r1 (74) elderly 2025-03-15 at V1; h2 r8 (65 on 2025-03-31) elderly 2025-12-31 at T1;
+    h3 r2 (35) periodic 2025-06-01 at T1 (not an elderly health-management service)."""
+    rows = [
+        ("h1", "r1", "V1", "elderly_annual", D(2025, 3, 15)),
+        ("h2", "r8", "T1", "elderly_annual", D(2025, 12, 31)),
+        ("h3", "r2", "T1", "periodic", D(2025, 6, 1)),
+    ]
+    names = ["checkup_id", "person_id", "institution_id", "kind", "checkup_date"]
+    out = []
+    for r in rows:
+        row = dict(zip(names, r, strict=True))
+        row["month"] = r[4].year * 100 + r[4].month
+        out.append(row)
+    return pa.Table.from_pylist(out)
+
+
+def drug_purchases() -> pa.Table:
+    """Online centralised drug orders (fen): d3 is a hospital's (not primary care)."""
+    rows = [
+        ("d1", "T1", D(2025, 1, 15), 100000, 92000),
+        ("d2", "V1", D(2025, 2, 10), 50000, 50000),
+        ("d3", "H1", D(2025, 2, 1), 200000, 100000),
+        ("d4", "T2", D(2025, 3, 31), 30000, 0),
+        ("d5", "T1", D(2025, 4, 1), 10000, 10000),
+        ("d6", "V2", D(2025, 2, 20), 40000, 36000),
+    ]
+    names = ["order_id", "institution_id", "order_date", "purchased_fen", "delivered_fen"]
+    out = []
+    for r in rows:
+        row = dict(zip(names, r, strict=True))
+        row["month"] = r[2].year * 100 + r[2].month
+        out.append(row)
+    return pa.Table.from_pylist(out)
 
 
 def chronic_cases() -> pa.Table:
@@ -451,6 +493,8 @@ def region() -> dict[str, pa.Table]:
         "followups": followups(),
         "referrals": referrals(),
         "claims": claims(),
+        "health_checkups": health_checkups(),
+        "drug_purchases": drug_purchases(),
     }
 
 
@@ -466,7 +510,14 @@ def like(table: pa.Table, template: str, **fields: Any) -> dict[str, Any]:
     key = table.column_names[0]
     row = next(r for r in table.to_pylist() if r[key] == template)
     row.update(fields)
-    for date_col in ("signed_on", "managed_from", "followup_date", "requested_on"):
+    for date_col in (
+        "signed_on",
+        "managed_from",
+        "followup_date",
+        "requested_on",
+        "checkup_date",
+        "order_date",
+    ):
         if date_col in fields:
             row["month"] = fields[date_col].year * 100 + fields[date_col].month
     return row

@@ -16,8 +16,10 @@ with it and without it, worked out by hand from this table::
     contracts n3: q3 (not a key person), n5: q5; both valid all 2025
     staff: t1 T3 doctor junior secondary · t2 T3 nurse senior bachelor ·
            t3 H3 doctor senior master · t4 H3 public health
-    resources: T3 10 posts, no 中医馆, not upgraded · V3 not standardised ·
-               H3 with every flag ticked (中医馆, standardised, upgraded: counted for no type)
+    resources: T3 10 posts, no 中医馆, not upgraded · V3 not standardised, no essential-drug
+               flag · H3 with every flag ticked (中医馆, standardised, upgraded, essential
+               drugs: counted for no type)
+    check-ups  y1 q2 (74) periodic 05-10 · y2 q1 (44) elderly_annual 05-11, both at T3
     encounters  a1 q1 H3 inpatient  05-10              (uninsured)
                 a2 q2 H3 inpatient  05-12 appointment  (a booked admission)
                 a3 q2 T3 outpatient 05-06 appointment  claim: fund 500, in county
@@ -52,6 +54,7 @@ from conftest import (
     contracts,
     encounter,
     followups,
+    health_checkups,
     like,
     org_units,
     referrals,
@@ -144,6 +147,7 @@ def k3_region() -> dict[str, pa.Table]:
         like(s, "s9", staff_id="t4", institution_id="H3", profession="public_health"),
     ]
     flags = {"tcm_clinic": True, "standard_clinic": True, "upgraded_centre": True}
+    flags["essential_drugs"] = True
     registered = [
         {"org_id": "T3", "beds": 10, "posts": 10, "tcm_clinic": False, "upgraded_centre": False},
         {"org_id": "V3", "beds": 0, "standard_clinic": False},
@@ -185,6 +189,13 @@ def k3_region() -> dict[str, pa.Table]:
         like(contracts(), "c3", contract_id=cid, person_id=who, institution_id="V3")
         for cid, who in (("n3", "q3"), ("n5", "q5"))
     ]
+    # y1: a periodic check-up of q2 (74), not the elderly service; y2: the elderly service
+    # recorded for q1, who is 44.
+    checkups = [
+        like(health_checkups(), "h1", checkup_id=cid, person_id=who, kind=kind,
+             institution_id="T3", checkup_date=D(2025, 5, day))
+        for cid, who, kind, day in (("y1", "q2", "periodic", 10), ("y2", "q1", "elderly_annual", 11))
+    ]  # fmt: skip
     tables = region()
     extra = {
         "org_units": orgs,
@@ -197,6 +208,7 @@ def k3_region() -> dict[str, pa.Table]:
         "chronic_cases": cases,
         "followups": _followups(),
         "contracts": signed,
+        "health_checkups": checkups,
     }
     for name, rows in extra.items():
         added = pa.Table.from_pylist(rows, tables[name].schema)
@@ -341,6 +353,11 @@ CASES = [
     ("standard_village_clinic_share", "numerator_where_inst_type", "K3", "202505",
      (0, 1), (1, 1)),
     ("upgraded_centre_share", "numerator_where_inst_type", "K3", "202505", (0, 1), (1, 1)),
+    ("essential_drug_village_clinic_share", "numerator_where_inst_type", "K3", "202505",
+     (0, 1), (1, 1)),
+    # 65+ in K3 on 2025-12-31: q2. Only the elderly service counts (not y1), only for 65+ (not y2).
+    ("elderly_health_management_rate", "numerator_where_kind", "K3", "2025", (0, 1), (1, 1)),
+    ("elderly_health_management_rate", "numerator_where_age", "K3", "2025", (0, 1), (1, 1)),
 ]  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import ibis
 import pyarrow as pa
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -172,3 +173,25 @@ def test_record_sets_no_indicator_reads_are_not_listed(tmp_path: Path) -> None:
 
     compute(Counting(), ["202503"], catalogue=catalogue.default().select(["drug_share"]))
     assert set(seen) == {"org_units", "community_members", "encounters", "residents"}
+
+
+def test_a_stock_is_counted_once_per_distinct_period_end() -> None:
+    """202503 and 2025Q1 end on the same day: the residents are placed on that day once and
+    the count is given to both periods after it is summed (not one row per period)."""
+    rate = [catalogue.default()["general_contract_rate"]]
+    (query,) = plan(rate, views.unbound_tables(), requested=["202503", "2025Q1"]).queries
+    sql = ibis.to_sql(query.expr, dialect="duckdb")
+    # one DISTINCT for the contract masks' ends, one for the residents' ends
+    assert sql.count("SELECT DISTINCT") == 2
+
+
+def test_a_second_computation_reuses_the_compiled_sql(monkeypatch: pytest.MonkeyPatch) -> None:
+    periods = ["2025Q1", "2025"]
+    first = compute(region(), periods)
+    planned: list[int] = []
+    real = engine.plan
+    monkeypatch.setattr(engine, "plan", lambda *a, **k: planned.append(1) or real(*a, **k))
+    again = compute(region(), periods)
+    assert planned == [] and again.equals(first)
+    compute(region(), ["2025Q2"])  # other periods: planned and compiled anew
+    assert planned == [1]

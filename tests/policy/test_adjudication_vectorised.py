@@ -26,15 +26,12 @@ from yigai.policy.adjudication import (
     adjudicate,
     settling_order,
 )
-from yigai.policy.adjudication_vectorised import (
-    _PACK_ROWS,
-    _count_below,
-    _inverse,
-    _Packed,
-    adjudicate_table,
-    table_from_claims,
-)
 from yigai.policy.scheme import CARE_TYPES, LEVELS, SchemeBook
+from yigai.policy.vectorised import adjudicate_table, table_from_claims
+from yigai.policy.vectorised.common import count_below as _count_below
+from yigai.policy.vectorised.packing import PACK_ROWS as _PACK_ROWS
+from yigai.policy.vectorised.packing import Packed as _Packed
+from yigai.policy.vectorised.packing import inverse as _inverse
 
 FIXTURE = Path(__file__).parent / "params_fixture"
 REGIONS = {

@@ -197,3 +197,11 @@ def test_split_parts_add_up_and_stay_within_a_fen(total: int, weights: dict[str,
     for key, part in parts.items():
         share = Decimal(weights[key] if sum(weights.values()) else 1) / denominator
         assert abs(Decimal(part) - Decimal(total) * share) < 1
+
+
+def test_negative_fund_names_its_row_after_claims_of_another_year() -> None:
+    """Rows are numbered in the input, other years' claims (row 5: 2023) counted too."""
+    fund = pa.array([100_000, 300_000, 500_000, 999, 7, -1], pa.int64())
+    claims = pa.concat_tables([CLAIMS, CLAIMS.slice(0, 1)]).set_column(3, "fund_fen", fund)
+    with pytest.raises(PaymentInputError, match="claims 第 6 行 列 fund_fen"):
+        settle_community_budgets({"C1": 1}, claims, RESIDENTS, MEMBERS, 2024, PARAMS)

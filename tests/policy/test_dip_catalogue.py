@@ -23,27 +23,10 @@ from yigai.policy.dip import (
     treatment_type,
 )
 
-from .dip_cases import cases_table
+from .dip_cases import BASE, cases_table
 
 D = dt.date
-
-
-#: The worked example (hand-computed in the test docstrings below).
-BASE = [
-    ("a1", "H1", "county", D(2021, 3, 1), "K35.8", "47.09", 100000),
-    ("a2", "H1", "county", D(2021, 4, 1), "K35.8", "47.09", 140000),
-    ("b1", "T1", "township", D(2021, 3, 1), "I10", None, 40000),
-    ("b2", "H1", "county", D(2021, 5, 1), "I10", None, 40000),
-    ("a3", "H1", "county", D(2022, 3, 1), "K35.8", "47.09", 150000),
-    ("b3", "T1", "township", D(2022, 3, 1), "I10", None, 50000),
-    ("b4", "H1", "county", D(2022, 6, 1), "I10", None, 30000),
-    ("c1", "H1", "county", D(2022, 7, 1), "J18.0", "96.04", 90000),
-    ("a4", "H1", "county", D(2023, 3, 1), "K35.8", "47.09", 160000),
-    ("a5", "H1", "county", D(2023, 4, 1), "K35.8", "47.09", 200000),
-    ("b5", "T1", "township", D(2023, 3, 1), "I10", None, 50000),
-    ("b6", "H1", "county", D(2023, 5, 1), "I10", None, 50000),
-    ("c2", "H1", "county", D(2023, 7, 1), "J18.1", "96.04", 100000),
-]
+#: BASE (dip_cases.py) is the worked example, hand-computed in the test docstrings below.
 
 
 @pytest.fixture(scope="module")

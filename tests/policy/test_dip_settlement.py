@@ -28,26 +28,9 @@ from yigai.policy.dip import (
 )
 from yigai.policy.dip._common import fen
 
-from .dip_cases import cases_table
+from .dip_cases import BASE, cases_table
 
 D = dt.date
-
-
-BASE = [
-    ("a1", "H1", "county", D(2021, 3, 1), "K35.8", "47.09", 100000),
-    ("a2", "H1", "county", D(2021, 4, 1), "K35.8", "47.09", 140000),
-    ("b1", "T1", "township", D(2021, 3, 1), "I10", None, 40000),
-    ("b2", "H1", "county", D(2021, 5, 1), "I10", None, 40000),
-    ("a3", "H1", "county", D(2022, 3, 1), "K35.8", "47.09", 150000),
-    ("b3", "T1", "township", D(2022, 3, 1), "I10", None, 50000),
-    ("b4", "H1", "county", D(2022, 6, 1), "I10", None, 30000),
-    ("c1", "H1", "county", D(2022, 7, 1), "J18.0", "96.04", 90000),
-    ("a4", "H1", "county", D(2023, 3, 1), "K35.8", "47.09", 160000),
-    ("a5", "H1", "county", D(2023, 4, 1), "K35.8", "47.09", 200000),
-    ("b5", "T1", "township", D(2023, 3, 1), "I10", None, 50000),
-    ("b6", "H1", "county", D(2023, 5, 1), "I10", None, 50000),
-    ("c2", "H1", "county", D(2023, 7, 1), "J18.1", "96.04", 100000),
-]
 
 YEAR = [
     ("e1", "H1", "county", D(2024, 1, 10), "K35.8", "47.09", 180000),
@@ -279,6 +262,15 @@ def test_settlement_without_claims_is_rejected(params: DipParams) -> None:
     unpaid = score_cases(cases_table(YEAR), catalogue, params)
     with pytest.raises(PaymentInputError, match="other_paid_fen"):
         settle_year(unpaid, 1000, params)
+
+
+def test_a_negative_fund_payment_is_refused_naming_its_row(params: DipParams) -> None:
+    catalogue = build_catalogue(cases_table(BASE), params)
+    fund = pa.array([120000, -1, 400000, 700000, 40000, 70000, 30000], pa.int64())
+    claims = CLAIMS.set_column(1, "fund_fen", fund)
+    reason = "claims 第 2 行 列 fund_fen：基金支付须为非负整数分"
+    with pytest.raises(PaymentInputError, match=reason):
+        score_cases(cases_table(YEAR), catalogue, params, claims=claims)
 
 
 def test_case_without_a_claim_is_named(params: DipParams) -> None:

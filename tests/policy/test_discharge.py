@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, given, settings
 
 from yigai.errors import Conflict, Invalid
 from yigai.policy.adjudication import SPLIT_COLUMNS, ClaimInput, adjudicate, settling_order
-from yigai.policy.adjudication_vectorised import adjudicate_table, table_from_claims
 from yigai.policy.discharge import (
     CostLine,
     DeskResult,
@@ -20,6 +19,7 @@ from yigai.policy.discharge import (
     settle_next,
 )
 from yigai.policy.scheme import SchemeBook
+from yigai.policy.vectorised import adjudicate_table, table_from_claims
 
 from .test_adjudication import claim
 from .test_adjudication_vectorised import GROUPS, REGIONS, claim_sets

@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from yigai.policy.adjudication import ClaimInput, ClaimResult, adjudicate, adjudicate_person
-from yigai.policy.adjudication_vectorised import adjudicate_table, table_from_claims
 from yigai.policy.referral_deductible import continued_deductible, sources_first, stay_roots
 from yigai.policy.scheme import LEVELS, SchemeBook
+from yigai.policy.vectorised import adjudicate_table, table_from_claims
 
 from .test_adjudication_vectorised import REGIONS
 

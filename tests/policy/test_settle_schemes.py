@@ -66,6 +66,10 @@ def settled(tmp_path_factory: pytest.TempPathFactory, root: Path) -> tuple[dict,
         _version("R5", "resident", D(2000, 1, 1)),
         _version("R5", "employee", D(2024, 5, 1)),
         _version("R6", "none", D(2000, 1, 1)),
+        # R7 is employed from March to June 2024 only: three versions, the last in force
+        _version("R7", "resident", D(2000, 1, 1)),
+        _version("R7", "employee", D(2024, 3, 1)),
+        _version("R7", "resident", D(2024, 7, 1)),
     ]
     stay = 1_000_000
     encounters = [
@@ -74,6 +78,8 @@ def settled(tmp_path_factory: pytest.TempPathFactory, root: Path) -> tuple[dict,
         _enc("A3", "R5", "T1", "inpatient", D(2024, 3, 1), D(2024, 3, 5), stay),
         _enc("A4", "R5", "T1", "inpatient", D(2024, 8, 1), D(2024, 8, 5), stay),
         _enc("A5", "R6", "T1", "inpatient", D(2024, 6, 1), D(2024, 6, 5), stay),
+        _enc("A6", "R7", "T1", "inpatient", D(2024, 4, 1), D(2024, 4, 5), stay),
+        _enc("A7", "R7", "T1", "inpatient", D(2024, 9, 1), D(2024, 9, 5), stay),
     ]
     for name, rows in (("org_units", orgs), ("residents", residents), ("encounters", encounters)):
         wh.commit(name, _table(name, rows), f"test-{name}", "test")
@@ -108,6 +114,14 @@ def test_the_scheme_in_force_on_the_encounter_date_decides(settled: tuple[dict, 
     claims, _ = settled
     assert claims["A3"]["scheme_region"] == REGION  # March: still a resident
     assert claims["A4"]["scheme_region"] == f"{REGION}_employee"  # August: employed
+
+
+def test_of_several_versions_the_one_in_force_on_the_date_decides(
+    settled: tuple[dict, list],
+) -> None:
+    claims, _ = settled
+    assert claims["A6"]["scheme_region"] == f"{REGION}_employee"  # April: employed
+    assert claims["A7"]["scheme_region"] == REGION  # September: a resident again
 
 
 def test_an_uninsured_persons_encounter_is_named_with_its_reason(

@@ -306,3 +306,23 @@ def test_a_plans_staff_reward_share_is_a_line_of_the_community_statement(
     (statement,) = [s for s in statements if s.kind == "community_year"]
     lines = {ln.item: ln.amount_fen for ln in statement.lines}
     assert lines["budget.staff_reward_fen"] == community.staff_reward_fen
+
+
+def test_an_assessment_gives_new_versions_of_the_community_statements_only(
+    wh: Warehouse, run: SettlementRun
+) -> None:
+    """Settle → assess → settle again: only the statements whose lines the score changes
+    (the community's withheld-share release) get a new version; the same again writes
+    nothing."""
+    (community,) = run.budgets
+    cid = community.community_id
+    write_statements(wh, settle(wh, 2025, REGION))  # the year as settled before assessment
+    before = {s.statement.statement_id: s.version for s in list_statements(wh, year=2025)}
+    assessed = settle(wh, 2025, REGION, scores={cid: Decimal("95")})
+    written = write_statements(wh, assessed)
+    after = {s.statement.statement_id: s.version for s in list_statements(wh, year=2025)}
+    changed = sorted(sid for sid in after if after[sid] != before.get(sid))
+    assert changed == [f"{REGION}:2025:community_year:{cid}"]
+    assert written.new_versions == 1
+    again = write_statements(wh, settle(wh, 2025, REGION, scores={cid: Decimal("95")}))
+    assert (again.batch_id, again.new_versions) == (None, 0)

@@ -22,6 +22,13 @@ from yigai.reform import (
 from yigai.store import ReformProgress, ReformTask, ReformTaskCoDepartment
 
 
+def _report(
+    db: Session, plan: str, code: str, on: dt.date, percent: int, reporter: str = "x"
+) -> None:
+    """One progress report on task ``code`` of ``plan`` (the reporter matters to few tests)."""
+    report_progress(db, plan, code, reported_on=on, percent=percent, reporter=reporter)
+
+
 def test_load_plan_stores_every_task_with_departments(db_session: Session) -> None:
     report = load_plan(db_session, "zhanjiang-2020")
     db_session.commit()
@@ -43,14 +50,7 @@ def test_loading_a_plan_twice_changes_nothing(db_session: Session) -> None:
 
 def test_reloading_a_changed_task_keeps_its_progress(db_session: Session) -> None:
     load_plan(db_session, "zhanjiang-2020")
-    report_progress(
-        db_session,
-        "zhanjiang-2020",
-        "K1",
-        reported_on=dt.date(2020, 6, 30),
-        percent=30,
-        reporter="市卫健局",
-    )
+    _report(db_session, "zhanjiang-2020", "K1", dt.date(2020, 6, 30), 30, reporter="市卫健局")
     task = db_session.scalars(select(ReformTask).where(ReformTask.code == "K1")).one()
     task.co_departments = []  # as if an older file had listed none
     task.title = "old title"
@@ -74,14 +74,7 @@ def test_overdue_on_both_sides_of_a_deadline(db_session: Session) -> None:
 
 def test_a_task_reported_done_leaves_the_overdue_list(db_session: Session) -> None:
     load_plan(db_session, "liaoning-2015")
-    report_progress(
-        db_session,
-        "liaoning-2015",
-        "W01",
-        reported_on=dt.date(2015, 12, 20),
-        percent=100,
-        reporter="省卫计委",
-    )
+    _report(db_session, "liaoning-2015", "W01", dt.date(2015, 12, 20), 100, reporter="省卫计委")
     late = {v.code for v in overdue(db_session, dt.date(2016, 1, 1))}
     assert late == {"W02", "W04", "R4"}
 
@@ -95,27 +88,13 @@ def test_overdue_lists_the_most_overdue_first(db_session: Session) -> None:
 def test_progress_percent_must_be_between_0_and_100(db_session: Session) -> None:
     load_plan(db_session, "liaoning-2015")
     with pytest.raises(TaskError, match="0–100"):
-        report_progress(
-            db_session,
-            "liaoning-2015",
-            "W01",
-            reported_on=dt.date(2015, 5, 1),
-            percent=120,
-            reporter="x",
-        )
+        _report(db_session, "liaoning-2015", "W01", dt.date(2015, 5, 1), 120)
 
 
 def test_progress_on_an_unknown_task_is_refused(db_session: Session) -> None:
     load_plan(db_session, "liaoning-2015")
     with pytest.raises(TaskError, match="W99"):
-        report_progress(
-            db_session,
-            "liaoning-2015",
-            "W99",
-            reported_on=dt.date(2015, 5, 1),
-            percent=10,
-            reporter="x",
-        )
+        _report(db_session, "liaoning-2015", "W99", dt.date(2015, 5, 1), 10)
 
 
 def test_cancelled_task_is_not_overdue(db_session: Session) -> None:
@@ -130,14 +109,7 @@ def test_progress_summary_counts_statuses_and_averages_percent(db_session: Sessi
     mean = (60 + 100 + 0 + 50 + 0) ÷ 5 = 42.0."""
     load_plan(db_session, "liaoning-2015")
     for code, pct in (("R1", 60), ("R2", 100), ("R4", 50)):
-        report_progress(
-            db_session,
-            "liaoning-2015",
-            code,
-            reported_on=dt.date(2015, 10, 1),
-            percent=pct,
-            reporter="x",
-        )
+        _report(db_session, "liaoning-2015", code, dt.date(2015, 10, 1), pct)
     rows = {s.category: s for s in progress_summary(db_session, dt.date(2016, 1, 1))}
     reforms = rows["5项重点改革"]
     assert reforms.total == 5

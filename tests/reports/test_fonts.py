@@ -142,7 +142,7 @@ def _embedded_fonts(pdf_path: Path) -> set[tuple[str, bool]]:
 
 def test_pdf_embeds_the_shipped_cjk_faces_and_no_other(monthly_files):
     """The families exist only through the @font-face rules that load the shipped files."""
-    wanted = {(PDF_FAMILIES[k].replace(" ", "-"), True) for k in ("sans", "serif")}
+    wanted = {(PDF_FAMILIES[k].replace(" ", "-"), True) for k in ("sans", "serif", "kai", "fang")}
     assert _embedded_fonts(monthly_files["pdf"]) == wanted
 
 

@@ -79,14 +79,6 @@ def documents(bulletin_files: dict[str, Path]) -> dict[str, dict[str, Table]]:
     return {fmt: {first: _pick(tables, first) for first in TABLES} for fmt, tables in read.items()}
 
 
-def _xlsx_column(name: str, shown: str) -> str:
-    """The XLSX keeps a change in one unit per column: a document's 环比/同比 cell shown in
-    points (个百分点) is in the points column, any other in the growth (%) column."""
-    if name not in ("环比", "同比"):
-        return name
-    return f"{name}（百分点）" if shown.endswith("个百分点") else f"{name}增长（%）"
-
-
 @pytest.mark.parametrize("first", sorted(TABLES))
 def test_docx_and_html_tables_are_the_same_cells(
     documents: dict[str, dict[str, Table]], first: str
@@ -94,14 +86,6 @@ def test_docx_and_html_tables_are_the_same_cells(
     docx_table, html_table = documents["docx"][first], documents["html"][first]
     assert len(docx_table) > 2  # a header and at least two rows: an order can be wrong
     assert html_table == docx_table
-
-
-def _xlsx_column(name: str, shown: str) -> str:
-    """The XLSX keeps a change in one unit per column: a document's 环比/同比 cell shown in
-    points (个百分点) is in the points column, any other in the growth (%) column."""
-    if name not in ("环比", "同比"):
-        return name
-    return f"{name}（百分点）" if shown.endswith("个百分点") else f"{name}增长（%）"
 
 
 @pytest.mark.parametrize("first", sorted(TABLES))

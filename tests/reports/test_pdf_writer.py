@@ -10,6 +10,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 import pytest
 
+from yigai.reports.fonts import PDF_FAMILIES
+
 
 @pytest.fixture(scope="module")
 def pdf(monthly_files):
@@ -41,8 +43,11 @@ def test_issuer_mark_is_printed_in_red(pdf):
 
 
 def test_fonts_are_embedded_cjk_faces(pdf):
+    """Only the faces the print CSS loads (Noto CJK SC, the 楷体 subset), all embedded."""
+    families = {f.replace(" ", "-") for f in PDF_FAMILIES.values()}
     names = _font_names(pdf[0])
-    assert names and all("CJK" in name and embedded for name, embedded in names)
+    assert names and all(embedded for _, embedded in names)
+    assert {n.split("+")[-1].removesuffix("-Bold") for n, _ in names} <= families
 
 
 def test_text_layer_has_title_key_points_and_page_number(pdf):

@@ -84,3 +84,21 @@ def test_serve_puts_the_sqlite_database_in_wal_mode(tmp_path: Path) -> None:
     migrate(url)
     with sqlite3.connect(tmp_path / "yigai.db") as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_serve_refuses_to_start_with_a_bad_fangsong_setting(tmp_path: Path) -> None:
+    # A bad 仿宋 file would otherwise surface as a 500 on the first report download.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("YIGAI_")}
+    env["YIGAI_HOME"] = str(tmp_path / "home")
+    env["YIGAI_FONT_FANGSONG"] = str(tmp_path / "仿宋_GB2312.ttf")
+    done = subprocess.run(
+        [sys.executable, "-m", "yigai.cli", "serve", "--port", str(_free_port())],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert "YIGAI_FONT_FANGSONG" in done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert not (tmp_path / "home").exists()

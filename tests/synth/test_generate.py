@@ -24,6 +24,8 @@ MINE = (
     "contracts",
     "chronic_cases",
     "followups",
+    "health_checkups",
+    "drug_purchases",
 )
 
 

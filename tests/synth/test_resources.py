@@ -85,10 +85,41 @@ def test_standardised_clinics_and_upgraded_centres_near_the_seed_shares(
 
 
 def test_a_tcm_clinic_opening_is_a_dated_version(county_and_register) -> None:
-    _, table = county_and_register
-    later = [r for r in table.to_pylist() if r["version_from"] is not None]
+    county, table = county_and_register
+    types = _types(county)
+    rows = table.to_pylist()
+    later = [r for r in rows if r["version_from"] and types[r["org_id"]] is not IT.VILLAGE_CLINIC]
     assert later and all(r["version_from"] == dt.date(2024, 7, 1) for r in later)
     assert all(r["tcm_clinic"] is True for r in later)
     before = versions.in_force(table, ("org_id",), dt.date(2024, 6, 30))
     opened = {r["org_id"] for r in later}
     assert not any(r["tcm_clinic"] for r in before.to_pylist() if r["org_id"] in opened)
+
+
+def test_essential_drugs_at_seed_000s_share_of_village_clinics_on_the_first_day(
+    county_and_register,
+) -> None:
+    """Seed 000: 64% of village clinics use the national essential drugs; only village
+    clinics carry the flag."""
+    county, table = county_and_register
+    types = _types(county)
+    first = table.filter(pc.is_null(table["version_from"])).to_pylist()
+    clinics = [r["essential_drugs"] for r in first if types[r["org_id"]] is IT.VILLAGE_CLINIC]
+    assert sum(clinics) / len(clinics) == pytest.approx(0.64, abs=0.01)
+    others = [r for r in first if types[r["org_id"]] is not IT.VILLAGE_CLINIC]
+    assert all(r["essential_drugs"] is None for r in others)
+
+
+def test_clinics_adopting_the_essential_drugs_on_1_july_are_dated_versions(
+    county_and_register,
+) -> None:
+    county, table = county_and_register
+    types = _types(county)
+    later = [r for r in table.to_pylist() if r["version_from"] and r["essential_drugs"]]
+    assert later and all(types[r["org_id"]] is IT.VILLAGE_CLINIC for r in later)
+    assert {r["version_from"] for r in later} == {dt.date(2024, 7, 1)}
+    adopting = {r["org_id"] for r in later}
+    before = versions.in_force(table, ("org_id",), dt.date(2024, 6, 30)).to_pylist()
+    assert not any(r["essential_drugs"] for r in before if r["org_id"] in adopting)
+    clinics = [i.org_id for i in county.institutions if i.inst_type is IT.VILLAGE_CLINIC]
+    assert len(adopting) == pytest.approx(0.75 * 0.36 * len(clinics), abs=2)

@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from tests.auth.conftest import NOW, org_tables
 from tests.service.conftest import directory, person
+from tests.web import browser_helpers
 
 from yigai.auth import OrgTree, Role
 from yigai.auth.sessions import principal_of
@@ -87,13 +88,16 @@ def client(county: County):  # type: ignore[no-untyped-def]
         yield c
 
 
-def log_in(client: TestClient, role: Role) -> None:
+def post_log_in(client: TestClient, username: str, password: str, **fields: str) -> httpx.Response:
+    """Open the log-in page and post it back, its double-submit token with it."""
     page = client.get("/login")
     token = page.cookies.get("yigai_login_csrf") or client.cookies.get("yigai_login_csrf")
-    r = client.post(
-        "/login",
-        data={"username": role.value, "password": demo_password(role), "csrf": token, "next": "/"},
-    )
+    data = {"username": username, "password": password, "csrf": token or "", **fields}
+    return client.post("/login", data=data)
+
+
+def log_in(client: TestClient, role: Role) -> None:
+    r = post_log_in(client, role.value, demo_password(role), next="/")
     assert r.status_code == 303, r.text
 
 
@@ -107,3 +111,37 @@ def submit(client: TestClient, url: str, data: dict[str, str]) -> httpx.Response
     """Open the form page at ``url`` and post ``data`` back to it with the page's CSRF token."""
     form = client.get(url)
     return client.post(url, data={**data, "csrf": csrf_of(form.text)})
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    """Chromium for the module's real-browser tests (tests/web/browser_helpers.py)."""
+    browser_helpers.need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=str(browser_helpers.CHROMIUM), args=browser_helpers.ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the module's screenshots are kept (each checked by ``check_rendering``)."""
+    return tmp_path_factory.mktemp("screenshots")
+
+
+@pytest.fixture(scope="module")
+def site_url(site: tuple[str, object]) -> str:
+    """The address of the module's served ``site`` (its fixture: address, county)."""
+    return site[0]
+
+
+@pytest.fixture(scope="module")
+def as_user(site_url: str, browser):  # type: ignore[no-untyped-def]
+    """A role → a new page of the module's served site, logged in as its demo user."""
+    return lambda role: browser_helpers.log_in(browser, site_url, role)

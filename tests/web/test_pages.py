@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from fastapi.testclient import TestClient
 from tests.service.conftest import directory, person
-from tests.web.conftest import OTHER_VILLAGE, VILLAGE, County, csrf_of, log_in, submit
+from tests.web.conftest import (
+    OTHER_VILLAGE,
+    VILLAGE,
+    County,
+    csrf_of,
+    log_in,
+    post_log_in,
+    submit,
+)
 
 from yigai.auth import Role
 from yigai.auth.sessions import principal_of
@@ -34,26 +43,13 @@ def test_log_in_sets_an_httponly_lax_cookie_and_opens_the_worklist(client: TestC
 
 def test_session_cookie_is_httponly_and_samesite_lax(county: County) -> None:
     with TestClient(county.app(), base_url="https://testserver", follow_redirects=False) as c:
-        page = c.get("/login")
-        token = page.cookies["yigai_login_csrf"]
-        r = c.post(
-            "/login",
-            data={"username": "village_doctor", "password": "demo-village-doctor", "csrf": token},
-        )
+        r = post_log_in(c, "village_doctor", "demo-village-doctor")
     cookie = next(h for h in r.headers.get_list("set-cookie") if h.startswith("yigai_web="))
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" in cookie
 
 
 def test_wrong_password_shows_the_reason_on_the_log_in_page(client: TestClient) -> None:
-    page = client.get("/login")
-    r = client.post(
-        "/login",
-        data={
-            "username": "village_doctor",
-            "password": "nope",
-            "csrf": page.cookies["yigai_login_csrf"],
-        },
-    )
+    r = post_log_in(client, "village_doctor", "nope")
     assert r.status_code == 401
     assert "用户名或口令错误" in r.text
     assert "yigai_web" not in client.cookies
@@ -94,44 +90,100 @@ def test_resident_page_shows_the_masked_identity_number_only(client: TestClient)
     assert "130***********1234" in r.text
 
 
-def test_a_bad_reading_is_explained_beside_its_field(client: TestClient, county: County) -> None:
-    log_in(client, Role.VILLAGE_DOCTOR)
-    r = submit(
-        client,
-        f"/cases/{county.case_id}/followup",
+#: the three forms ({case}: the county's hypertension case, {who}: its village resident)
+FOLLOWUP = "/cases/{case}/followup"
+REFERRAL = "/residents/{who}/referral"
+CONTRACT = "/residents/{who}/contract"
+#: a referral up from the village clinic, every field filled in
+UP = {
+    "direction": "up",
+    "from_institution_id": VILLAGE,
+    "reason": "血压控制不佳",
+    "diagnosis_code": "I10",
+    "summary": "连续两次随访血压控制不满意",
+}
+
+
+#: test id → a form, what is posted, the field refused and the start of the reason beside it
+REFUSALS = {
+    "a_bad_reading_is_explained_beside_its_field": (
+        FOLLOWUP,
         {"followup_date": "2026-03-02", "sbp": "abc", "dbp": "95"},
-    )
-    assert r.status_code == 422
-    assert '<span class="field-error" id="sbp-error" role="alert">请输入整数</span>' in r.text
+        "sbp",
+        "请输入整数</span>",
+    ),
+    "a_library_refusal_shows_beside_the_field_it_is_about": (
+        FOLLOWUP,
+        {"followup_date": "2026-03-02", "sbp": "150"},
+        "dbp",
+        "高血压随访须录入收缩压和舒张压</span>",
+    ),
+    "a_referral_without_a_reason_is_explained_beside_the_reason": (
+        REFERRAL,
+        UP | {"reason": "  "},
+        "reason",
+        "转诊原因不能为空</span>",
+    ),
+    "a_bad_diagnosis_code_is_explained_beside_its_field": (
+        REFERRAL,
+        UP | {"diagnosis_code": "高血压"},
+        "diagnosis_code",
+        "诊断编码",
+    ),
+    "signing_without_a_team_is_explained_beside_the_team": (
+        CONTRACT,
+        {"team_id": "", "package": "basic"},
+        "team_id",
+        "必填</span>",
+    ),
+}
 
 
-def test_a_library_refusal_shows_beside_the_field_it_is_about(
-    client: TestClient, county: County
+@pytest.mark.parametrize(("url", "fields", "field", "reason"), REFUSALS.values(), ids=REFUSALS)
+def test_a_refused_form_is_shown_again_with_the_reason_beside_its_field(
+    client: TestClient, county: County, url: str, fields: dict[str, str], field: str, reason: str
 ) -> None:
     log_in(client, Role.VILLAGE_DOCTOR)
-    r = submit(
-        client, f"/cases/{county.case_id}/followup", {"followup_date": "2026-03-02", "sbp": "150"}
-    )
+    r = submit(client, url.format(case=county.case_id, who=person(VILLAGE)), fields)
     assert r.status_code == 422
-    assert 'id="dbp-error" role="alert">高血压随访须录入收缩压和舒张压</span>' in r.text
+    assert f'<span class="field-error" id="{field}-error" role="alert">{reason}' in r.text
+
+
+def test_a_refused_follow_up_mode_marks_its_field(client: TestClient, county: County) -> None:
+    log_in(client, Role.VILLAGE_DOCTOR)
+    fields = {"followup_date": "2026-03-02", "mode": "telepathy", "sbp": "150", "dbp": "90"}
+    r = submit(client, FOLLOWUP.format(case=county.case_id), fields)
+    assert r.status_code == 422
+    assert re.search(r'<div class="field invalid">\s*<label for="mode">', r.text)
+    assert '<span class="field-error" id="mode-error" role="alert">请从列表中选择</span>' in r.text
+
+
+def _propose(client: TestClient, county: County) -> str:
+    """Record a reading of SBP 185: where it sends the doctor (the referral it proposes)."""
+    r = submit(
+        client,
+        FOLLOWUP.format(case=county.case_id),
+        {"followup_date": "2026-03-02", "sbp": "185", "dbp": "95"},
+    )
+    assert r.status_code == 303
+    return r.headers["location"]
+
+
+def _referral_of(where: str) -> str:
+    """The referral id in a page address ``/referrals/{id}?...``."""
+    return where.split("/")[2].split("?")[0]
 
 
 def test_an_urgent_reading_proposes_a_referral_the_specialist_accepts(
     county: County, client: TestClient
 ) -> None:
     log_in(client, Role.VILLAGE_DOCTOR)
-    r = submit(
-        client,
-        f"/cases/{county.case_id}/followup",
-        {"followup_date": "2026-03-02", "sbp": "185", "dbp": "95"},
-    )
-    assert r.status_code == 303
-    where = r.headers["location"]
+    where = _propose(client, county)
     assert where.startswith("/referrals/") and where.endswith("?proposed=1")
     proposal = client.get(where).text
     assert "已生成转诊申请" in proposal
     assert "2026-03-02 17:00" in proposal  # requested at 09:00 UTC, shown in China's time
-    referral = where.split("/")[2].split("?")[0]
+    referral = _referral_of(where)
     with TestClient(county.app(), follow_redirects=False) as specialist:
         log_in(specialist, Role.COUNTY_SPECIALIST)
         assert f'href="/referrals/{referral}"' in specialist.get("/worklist").text
@@ -176,21 +228,11 @@ def test_static_files_cannot_escape_their_folder(client: TestClient) -> None:
     assert client.get("/static/..%2f__init__.py").status_code == 404
 
 
-def _propose(client: TestClient, county: County) -> str:
-    """The referral a reading of SBP 185 proposes (its id)."""
-    r = submit(
-        client,
-        f"/cases/{county.case_id}/followup",
-        {"followup_date": "2026-03-02", "sbp": "185", "dbp": "95"},
-    )
-    return r.headers["location"].split("/")[2].split("?")[0]
-
-
 def test_rejecting_without_a_reason_is_explained_and_changes_nothing(
     county: County, client: TestClient
 ) -> None:
     log_in(client, Role.VILLAGE_DOCTOR)
-    referral = _propose(client, county)
+    referral = _referral_of(_propose(client, county))
     with TestClient(county.app(), follow_redirects=False) as specialist:
         log_in(specialist, Role.COUNTY_SPECIALIST)
         page = specialist.get(f"/referrals/{referral}")
@@ -204,7 +246,7 @@ def test_the_village_doctor_cannot_accept_their_own_referral(
     county: County, client: TestClient
 ) -> None:
     log_in(client, Role.VILLAGE_DOCTOR)
-    referral = _propose(client, county)
+    referral = _referral_of(_propose(client, county))
     page = client.get(f"/referrals/{referral}")
     assert 'id="act-accept"' not in page.text  # no button, and the post is refused
     r = client.post(f"/referrals/{referral}/accept", data={"csrf": csrf_of(page.text)})
@@ -214,55 +256,19 @@ def test_the_village_doctor_cannot_accept_their_own_referral(
 
 def test_log_in_never_redirects_off_the_site(client: TestClient) -> None:
     for target in ("//evil.example/", "/\\evil.example/", "https://evil.example/"):
-        page = client.get("/login")
-        r = client.post(
-            "/login",
-            data={
-                "username": "village_doctor",
-                "password": "demo-village-doctor",
-                "csrf": page.cookies.get("yigai_login_csrf") or client.cookies["yigai_login_csrf"],
-                "next": target,
-            },
-        )
+        r = post_log_in(client, "village_doctor", "demo-village-doctor", next=target)
         assert r.headers["location"] == "/"
-
-
-def _request_up(client: TestClient, **fields: str):  # type: ignore[no-untyped-def]
-    form = client.get(f"/residents/{person(VILLAGE)}/referral")
-    data = {
-        "direction": "up",
-        "from_institution_id": VILLAGE,
-        "reason": "血压控制不佳",
-        "diagnosis_code": "I10",
-        "summary": "连续两次随访血压控制不满意",
-        "csrf": csrf_of(form.text),
-    }
-    return client.post(f"/residents/{person(VILLAGE)}/referral", data=data | fields)
 
 
 def test_a_village_doctor_requests_an_up_referral_to_the_lead_hospital(
     client: TestClient,
 ) -> None:
     log_in(client, Role.VILLAGE_DOCTOR)
-    r = _request_up(client)
+    r = submit(client, REFERRAL.format(who=person(VILLAGE)), UP)
     assert r.status_code == 303
     page = client.get(r.headers["location"]).text
     assert '<dd id="state">已申请</dd>' in page
     assert "机构440101G001" in page  # the lead hospital of the village's community
-
-
-def test_a_referral_without_a_reason_is_explained_beside_the_reason(client: TestClient) -> None:
-    log_in(client, Role.VILLAGE_DOCTOR)
-    r = _request_up(client, reason="  ")
-    assert r.status_code == 422
-    assert 'id="reason-error" role="alert">转诊原因不能为空</span>' in r.text
-
-
-def test_a_bad_diagnosis_code_is_explained_beside_its_field(client: TestClient) -> None:
-    log_in(client, Role.VILLAGE_DOCTOR)
-    r = _request_up(client, diagnosis_code="高血压")
-    assert r.status_code == 422
-    assert 'id="diagnosis_code-error" role="alert">诊断编码' in r.text
 
 
 def test_no_referral_form_for_another_villages_resident(client: TestClient) -> None:
@@ -281,15 +287,6 @@ def test_a_village_doctor_signs_a_resident_to_the_clinics_team(client: TestClien
     again = client.post(f"/residents/{person(VILLAGE)}/contract", data=data)
     assert again.status_code == 409
     assert 'id="team_id-error" role="alert">该居民在 2026-03-02 已有有效签约' in again.text
-
-
-def test_signing_without_a_team_is_explained_beside_the_team(client: TestClient) -> None:
-    log_in(client, Role.VILLAGE_DOCTOR)
-    r = submit(
-        client, f"/residents/{person(VILLAGE)}/contract", {"team_id": "", "package": "basic"}
-    )
-    assert r.status_code == 422
-    assert 'id="team_id-error" role="alert">必填</span>' in r.text
 
 
 def test_a_contract_due_for_renewal_is_renewed_from_the_worklist(

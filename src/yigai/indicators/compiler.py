@@ -161,6 +161,7 @@ def compile_batch(
     org_col: str,
     closure: ir.Table,
     months: ir.Table | None = None,
+    ends: ir.Table | None = None,
 ) -> ir.Table:
     """Several additive sides of one view in one pass.
 
@@ -169,7 +170,10 @@ def compile_batch(
     one whose records sum to 0). ``view`` is a stock view (one row per record × period) or,
     with ``months`` (the ``period_months`` table), an event view not yet placed in periods:
     events are summed per unit × day first and only those partial sums are placed in periods
-    and rolled up, so the joins touch thousands of rows, not millions.
+    and rolled up, so the joins touch thousands of rows, not millions. Likewise, with
+    ``ends`` (the ``periods`` table), a stock view built over the distinct period ends only
+    (no ``period_id``): a month, its quarter and the year ending that day share one count per
+    unit, placed in those periods after it is summed.
     """
     assert batch and all(batchable(s) for s in batch)
     aggs: dict[str, ir.Value] = {}
@@ -187,7 +191,11 @@ def compile_batch(
             aggs[f"n{i}"] = view.count()
             aggs[f"v{i}"] = aggs[f"n{i}"] if col is None else col.sum()
     keys = {"_unit": view[org_col], "as_of": view.as_of}
-    if months is None:
+    if ends is not None:
+        t = view.group_by(**keys).aggregate(**aggs)
+        p = ends.select(_e_end=ends.period_end, period_id=ends.period_id, grain=ends.grain)
+        t = t.join(p, t.as_of == p._e_end).drop("_e_end")
+    elif months is None:
         keys.update(period_id=view.period_id, grain=view.grain)
         t = view.group_by(**keys).aggregate(**aggs)
     else:

@@ -118,6 +118,16 @@ def render_markdown(catalogue: Catalogue, targets: Iterable[Target]) -> str:
         "counts; one that stops on it (`left_on` 迁出/死亡/离职, `closed_on` 结案) does not — the",
         "person has left that day; a contract's `valid_to` (到期日期) is its last valid day, so a",
         "contract ending on the period end still counts there.",
+        "",
+        "登记版本 Register versions (resources: beds, 中医馆, standardised clinic, essential",
+        "drugs …) count as the version in force on the period end: a version taking effect on",
+        "the period end day counts there, the one before it ends the day before.",
+        "",
+        "期内服务 Check-ups (`health_checkups`) count in a period when dated from its first to",
+        "its last day, for the people who are residents on its end (their age and home then):",
+        "a check-up on 31 December counts in that year, and someone who left before the end",
+        "counts on neither side of the 老年人健康管理率. Orders (`drug_purchases`) count in the",
+        "period of their order date, with the amount delivered by the time of import.",
     ]
     for name in sorted(by_file):
         lines += [

@@ -28,6 +28,7 @@ import pyarrow.parquet as pq
 
 from yigai.indicators import assemble, views
 from yigai.indicators import catalogue as catalogue_mod
+from yigai.indicators import params as indicator_params
 from yigai.indicators.catalogue import Catalogue
 from yigai.indicators.compiler import sides
 from yigai.indicators.plan import plan
@@ -36,13 +37,22 @@ from yigai.indicators.values import RESULT_SCHEMA  # noqa: F401  (re-exported by
 from yigai.orgs import hierarchy
 from yigai.periods import Period, parse
 from yigai.records import schemas, versions
-from yigai.records.fields import RETIRED_REASON, VERSION_FROM
+from yigai.records.fields import PERSON_ID, PERSON_KEY, RETIRED_REASON, VERSION_FROM
 from yigai.records.versions import VERSION_TO
 
 #: ``(description, done, total)``, the shape of :func:`yigai.console.progress_bar`'s callback.
 ProgressFn = Callable[[str, int, int | None], None]
 
-EVENT_SETS = ("encounters", "referrals", "followups", "claims")
+#: Dated record sets read only for the months the periods cover (check-ups count by their
+#: date within a period, so a month outside every period holds none that count).
+EVENT_SETS = (
+    "encounters",
+    "referrals",
+    "followups",
+    "claims",
+    "health_checkups",
+    "drug_purchases",
+)
 
 #: One label for the whole run: the console's progress bar keys its tasks by description.
 PROGRESS_LABEL = "计算指标 / computing indicators"
@@ -95,9 +105,10 @@ def _collect_files(
     work: Path,
     wanted: frozenset[str] | None = None,
 ) -> dict[str, list[Path]]:
-    """Record set → Parquet files; an absent record set, or one no view of the catalogue
-    reads (not in ``wanted``; None: all), becomes one empty file. Listing a record set
-    costs: a table log to read, an audit entry, and hundreds of monthly files to open."""
+    """Record set → Parquet files; an absent record set becomes one empty file, and one no
+    view of the catalogue reads (not in ``wanted``; None: all) is left out. Listing a record
+    set costs: a table log to read, an audit entry, and hundreds of monthly files to open;
+    handing one to an engine costs a view and its schema look-up."""
     src: TableSource = (
         ArrowSource(source, work / "arrow") if isinstance(source, Mapping) else source
     )
@@ -105,10 +116,10 @@ def _collect_files(
         (work / "arrow").mkdir(exist_ok=True)
     out: dict[str, list[Path]] = {}
     for rs in schemas.ALL:
-        paths: list[Path] = []
-        if wanted is None or rs.name in wanted:
-            got = src.files(rs.name, months if rs.name in EVENT_SETS else None)
-            paths = [Path(p) for p in got]
+        if wanted is not None and rs.name not in wanted:
+            continue
+        got = src.files(rs.name, months if rs.name in EVENT_SETS else None)
+        paths = [Path(p) for p in got]
         if not paths:
             empty = work / f"empty_{rs.name}.parquet"
             pq.write_table(rs.arrow_schema().empty_table(), empty)
@@ -129,16 +140,14 @@ def _versions(files: dict[str, list[Path]], work: Path) -> dict[str, list[Path]]
     """
     out: dict[str, list[Path]] = {}
     for rs in schemas.ALL:
-        if not rs.versioned:
+        if not rs.versioned or rs.name not in files:
             continue
         paths = files[rs.name]
-        if not all(set(rs.arrow_schema().names) <= set(pq.read_schema(p).names) for p in paths):
+        if not all({VERSION_FROM, RETIRED_REASON} <= set(pq.read_schema(p).names) for p in paths):
             out[rs.name] = [work / f"versions_{rs.name}.parquet"]
             pq.write_table(versions.spans(_read(paths, rs.name), rs.key), out[rs.name][0])
             continue
-        cols = [*rs.key, VERSION_FROM, RETIRED_REASON]
-        ids = ds.dataset([str(p) for p in paths], schema=rs.arrow_schema()).to_table(columns=cols)
-        busy = ids.filter(versions.versioned_rows(ids, rs.key))
+        busy = _busy_versions(paths, rs.key)
         out[f"{rs.name}__stored"] = paths
         for part, table in (
             ("spans", versions.spans(busy, rs.key).drop_columns([RETIRED_REASON])),
@@ -147,6 +156,25 @@ def _versions(files: dict[str, list[Path]], work: Path) -> dict[str, list[Path]]
             out[f"{rs.name}__{part}"] = [work / f"{part}_{rs.name}.parquet"]
             pq.write_table(table, out[f"{rs.name}__{part}"][0])
     return out
+
+
+def _busy_versions(paths: list[Path], key: tuple[str, ...]) -> pa.Table:
+    """Key and version columns of the entities with several versions or a retirement
+    (:func:`yigai.records.versions.versioned_rows`'s rule), found by one DuckDB aggregation:
+    a million residents' pseudonyms are grouped in a fraction of what Arrow's
+    ``value_counts`` over the same strings takes, and only the few busy rows come back."""
+    import duckdb
+
+    keys = ", ".join(f'"{k}"' for k in key)
+    files = "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
+    sql = f"""
+        WITH ids AS (SELECT {keys}, {VERSION_FROM}, {RETIRED_REASON} FROM read_parquet({files})),
+        busy AS (SELECT {keys} FROM ids GROUP BY ALL
+                 HAVING count(*) > 1 OR count({RETIRED_REASON}) > 0)
+        SELECT * FROM ids SEMI JOIN busy USING ({keys})"""
+    with duckdb.connect() as con:
+        con.execute("SET enable_progress_bar = false")
+        return con.sql(sql).to_arrow_table()
 
 
 def _registry_tables(tables: dict[str, ir.Table], busy: Mapping[str, bool]) -> None:
@@ -166,6 +194,30 @@ def _registry_tables(tables: dict[str, ir.Table], busy: Mapping[str, bool]) -> N
         plain = stored.anti_join(keys, list(rs.key)).mutate(end)
         ordered = stored.join(spans, [*rs.key, VERSION_FROM])
         tables[name] = plain.union(ordered.select(*plain.columns))
+
+
+def _about_persons(name: str) -> bool:
+    rs = schemas.BY_NAME.get(name)
+    return rs is not None and rs.keyed_by_person
+
+
+def _keyed(files: Mapping[str, list[Path]]) -> bool:
+    """Whether every file of every record set about persons stores ``person_key``: files
+    stored before it existed (until ``yigai warehouse migrate``) do not."""
+    return all(
+        PERSON_KEY in pq.read_schema(path).names
+        for name, paths in files.items()
+        if _about_persons(name)
+        for path in paths
+    )
+
+
+def _by_pseudonym(tables: dict[str, ir.Table]) -> None:
+    """Files without ``person_key``: the views join on it, so it becomes the pseudonym itself
+    (the same joins, on the 32-character strings, as before the key existed)."""
+    for name, table in tables.items():
+        if _about_persons(name):
+            tables[name] = table.mutate(**{PERSON_KEY: table[PERSON_ID]})
 
 
 def _derived(files: dict[str, list[Path]], periods: list[Period], work: Path) -> dict[str, Path]:
@@ -206,12 +258,14 @@ def _in_chunks(
     return out.take(pc.sort_indices(ranked, sort_keys=keys))
 
 
-def _connect_duckdb(files: Mapping[str, list[Path]]) -> dict[str, ir.Table]:
+def _connect_duckdb(files: Mapping[str, list[Path]], keyed: bool = True) -> dict[str, ir.Table]:
     con = ibis.duckdb.connect()
     # DuckDB's own progress bar would print over the Rich bar the CLI draws.
     con.raw_sql("SET enable_progress_bar = false")
+    # Not keyed: files stored before ``person_key`` beside files with it, matched by name.
+    opts = {} if keyed else {"union_by_name": True}
     return {
-        name: con.read_parquet([str(p) for p in paths], table_name=name)
+        name: con.read_parquet([str(p) for p in paths], table_name=name, **opts)
         for name, paths in files.items()
     }
 
@@ -261,6 +315,7 @@ def compute(
         reads = views.record_sets({side.records for ind in ratio for side in sides(ind) if side})
         files: dict[str, list[Path]] = _collect_files(source, months, work, reads)
         files.update({k: [v] for k, v in _derived(files, sorted(needed), work).items()})
+        keyed = _keyed(files)
         files.update(_versions(files, work))
         busy = {
             name.removesuffix("__busy"): pq.read_metadata(paths[0]).num_rows > 0
@@ -268,7 +323,7 @@ def compute(
             if name.endswith("__busy")
         }
         if engine == "duckdb":
-            tables = _connect_duckdb(files)
+            tables = _connect_duckdb(files, keyed)
         elif engine == "spark":
             if spark_session is None:
                 raise ValueError(
@@ -278,14 +333,68 @@ def compute(
         else:
             raise ValueError(f"未知引擎 {engine!r} / unknown engine {engine!r}")
         _registry_tables(tables, busy)
+        if not keyed:
+            _by_pseudonym(tables)
         growth_bases = frozenset(ind.of for ind in cat if ind.kind == "growth" and ind.of)
-        work_plan = plan(ratio, tables, requested=[p.id for p in wanted], wide=growth_bases)
-        total = len(work_plan.queries)
+        requested = [p.id for p in wanted]
+        cache_key = _sql_key(ratio, requested, needed, growth_bases, busy, keyed)
+        if engine == "duckdb" and cache_key in _SQL_CACHE:
+            side_keys, queries = _SQL_CACHE[cache_key]
+        else:
+            work_plan = plan(ratio, tables, requested=requested, wide=growth_bases)
+            side_keys, queries = work_plan.sides, [(q.expr, q.keys) for q in work_plan.queries]
+            if engine == "duckdb":
+                # The SQL depends on the catalogue and periods, not on the files: compiled
+                # once per process, as the dashboards and reports call again and again.
+                backend = next(iter(tables.values()))._find_backend()
+                queries = [(backend.compile(expr), keys) for expr, keys in queries]
+                if len(_SQL_CACHE) >= SQL_CACHE_SIZE:
+                    _SQL_CACHE.clear()
+                _SQL_CACHE[cache_key] = (side_keys, queries)
         rows: list[pa.Table] = []
-        for done, query in enumerate(work_plan.queries):
+        for done, (query, keys) in enumerate(queries):
             if progress:
-                progress(PROGRESS_LABEL, done, total)
-            rows += assemble.side_rows(query.expr.to_pyarrow(), query.keys)
+                progress(PROGRESS_LABEL, done, len(queries))
+            rows += assemble.side_rows(_run(query, tables), keys)
         if progress:
-            progress(PROGRESS_LABEL, total, total)
-    return assemble.assemble(cat, work_plan.sides, rows, wanted)
+            progress(PROGRESS_LABEL, len(queries), len(queries))
+    return assemble.assemble(cat, side_keys, rows, wanted)
+
+
+#: DuckDB SQL of a computation's queries (and its sides), by everything the SQL depends on;
+#: at most ``SQL_CACHE_SIZE`` computations (a few tens of kB of SQL each) are kept.
+SQL_CACHE_SIZE = 64
+_SQL_CACHE: dict[tuple[object, ...], tuple[dict[str, tuple[str, str | None]], list]] = {}
+
+
+def _sql_key(
+    ratio: list[Any],
+    requested: list[str],
+    needed: set[Period],
+    wide: frozenset[str],
+    busy: Mapping[str, bool],
+    keyed: bool,
+) -> tuple[object, ...]:
+    """The catalogue's ratio indicators as written, the periods, which registries have
+    several versions, whether persons are keyed, and the dated parameters the filters inline."""
+    used = sorted(
+        {c.param for ind in ratio for side in sides(ind) if side for c in (*side.where, *side.then)}
+        - {None}
+    )
+    return (
+        tuple(ind.model_dump_json() for ind in ratio),
+        tuple(requested),
+        tuple(sorted(p.id for p in needed)),
+        tuple(sorted(wide)),
+        tuple(sorted(busy.items())),
+        keyed,
+        tuple((name, repr(indicator_params.get(name).values)) for name in used),
+    )
+
+
+def _run(query: ir.Table | str, tables: Mapping[str, ir.Table]) -> pa.Table:
+    """One query's result: compiled DuckDB SQL on the tables' connection, or an Ibis
+    expression (Spark)."""
+    if isinstance(query, str):
+        return next(iter(tables.values()))._find_backend().con.sql(query).to_arrow_table()
+    return query.to_pyarrow()

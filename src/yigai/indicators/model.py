@@ -174,6 +174,8 @@ class Side(_Strict):
         "referrals",
         "chronic_cases",
         "followups",
+        "health_checkups",  # 健康体检 in the period of residents on the period end
+        "drug_purchases",  # 药品网上集中采购: purchased and delivered amounts
     ]
     measure: Measure
     where: tuple[Condition, ...] = ()

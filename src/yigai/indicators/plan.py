@@ -69,8 +69,15 @@ def plan(
     scopes = {True: dict(tables)}
     scopes[False] = scopes[True] if requested is None else _narrowed(tables, requested)
 
-    def view(name: str, is_wide: bool, reads: frozenset[str]) -> ir.Table:
-        return views.lean(name, scopes[is_wide], reads)
+    def view(name: str, is_wide: bool, reads: frozenset[str], by_end: bool = False) -> ir.Table:
+        scope = scopes[is_wide]
+        if by_end:  # a stock counted once per distinct period end (compile_batch's ``ends``)
+            p = scope["periods"]
+            scope = {**scope, "periods": p.select(p.period_end, p.end_mask).distinct()}
+        return views.lean(name, scope, reads)
+
+    def ends(records: str, is_wide: bool) -> ir.Table | None:
+        return scopes[is_wide]["periods"] if records in views.STOCK_VIEWS else None
 
     def months(records: str, is_wide: bool) -> ir.Table | None:
         return scopes[is_wide]["period_months"] if records in views.EVENT_VIEWS else None
@@ -120,11 +127,12 @@ def plan(
         is_wide = group_wide[records, org_col]
         reads = frozenset().union(*(columns_read(s, org_col) for s in members.values()))
         expr = compile_batch(
-            view(records, is_wide, reads),
+            view(records, is_wide, reads, by_end=records in views.STOCK_VIEWS),
             list(members.values()),
             org_col,
             closure,
             months(records, is_wide),
+            ends(records, is_wide),
         )
         queries.append(Query(expr, tuple(members)))
     for key, (side, attribution, is_wide) in singles.items():

@@ -2,8 +2,9 @@
 
 The warehouse (``yigai.warehouse.Warehouse``) satisfies :class:`TableSource` as it stands
 (``files(name, months=None) -> list[Path]``). :class:`ArrowSource` wraps in-memory Arrow
-tables (tests, small imports) by writing each, conformed to its stored schema, to Parquet
-once — so both engines always read the same files the same way.
+tables (tests, small imports) by writing each, conformed to its stored schema and with the
+warehouse's integer ``person_key`` assigned, to Parquet once — so both engines always read
+the same files the same way.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from yigai.records import schemas
+from yigai.warehouse import person_keys
 
 
 @runtime_checkable
@@ -59,6 +61,7 @@ class ArrowSource:
         self._tables = dict(tables)
         self._dir = Path(directory or tempfile.mkdtemp(prefix="yigai-arrow-"))
         self._written: dict[str, Path] = {}
+        self._keys = person_keys.KeyMap.empty()
 
     def files(self, name: str, months: Iterable[int] | None = None) -> list[Path]:
         """All rows of ``name`` (month filtering is left to the engine's period join)."""
@@ -66,6 +69,10 @@ class ArrowSource:
             return []
         if name not in self._written:
             path = self._dir / f"{name}.parquet"
-            pq.write_table(conform(self._tables[name], name), path)
+            table = self._tables[name]
+            if schemas.get(name).keyed_by_person:
+                # As the warehouse does on storing: one key per pseudonym across record sets.
+                table, self._keys = person_keys.with_keys(table, self._keys)
+            pq.write_table(conform(table, name), path)
             self._written[name] = path
         return [self._written[name]]

@@ -3,7 +3,8 @@
 Every view has ``period_id``, ``grain`` and ``as_of`` (the date used for dated community
 membership) plus the columns indicators filter on. Two shapes:
 
-* **events** (``encounters``, ``claims``, ``referrals``, ``followups``): the builder gives one
+* **events** (``encounters``, ``claims``, ``referrals``, ``followups``, ``drug_purchases``):
+  the builder gives one
   row per record with its ``month`` key and ``as_of`` (the record's own date);
   :func:`in_periods` then gives one row per record per period that contains it (a March visit
   counts in 202503, 2025Q1 and 2025). The compiler delays that join until after it has
@@ -13,6 +14,8 @@ membership) plus the columns indicators filter on. Two shapes:
   the period end (``left_on``, ``closed_on``) is gone by then and not counted; a contract's
   ``valid_to`` is its last valid day, so one ending on the period end is valid there (the
   residents' ``has_contract``). docs/indicators.md, tests/indicators/test_period_ends.py.
+  ``health_checkups`` is stock-shaped too: the check-ups in the period of the residents on its
+  end (:func:`health_checkups`).
 
 Attribution columns: ``home_unit_id`` (the resident's home institution, 属地) and
 ``institution_id`` (the institution that did the work). This module builds expressions only;
@@ -119,7 +122,7 @@ def in_force(records: ir.Table, day: ir.DateValue) -> ir.BooleanValue:
 def _homes(t: Tables) -> ir.Table:
     r = t["residents"]
     return r.select(
-        _home_person=r.person_id,
+        _home_person=r.person_key,
         _home_from=r[VERSION_FROM],
         _home_to=r[VERSION_TO],
         home_unit_id=r.home_unit_id,
@@ -134,7 +137,8 @@ def _with_home(records: ir.Table, t: Tables, day: str, home: bool = True) -> ir.
         return records
     h = _homes(t)
     on = records[day]
-    preds = [records.person_id == h._home_person, h._home_from <= on, h._home_to >= on]
+    # On the integer person key, not the 32-character pseudonym: the costliest join of a view.
+    preds = [records.person_key == h._home_person, h._home_from <= on, h._home_to >= on]
     return records.left_join(h, preds).drop("_home_person", "_home_from", "_home_to")
 
 
@@ -224,12 +228,21 @@ def _contract_masks(t: Tables) -> ir.Table:
     c = _active_at_end(t["contracts"], t, "valid_from", "valid_to", True, periods=ends)
     c = c.filter(in_force(c, c.period_end))  # a contract ended early: its corrected version
     # OR, not a sum: two contracts valid on one end set its bit once.
-    return c.group_by(_c_person=c.person_id).aggregate(_c_mask=_bit_or(c.end_mask))
+    return c.group_by(_c_person=c.person_key).aggregate(_c_mask=_bit_or(c.end_mask))
 
 
 @ibis.udf.agg.builtin(name="bit_or")
 def _bit_or(x: dt.int64) -> dt.int64:  # type: ignore[empty-body]
     """Bitwise OR of a group's integers: ``bit_or`` in DuckDB and Spark SQL alike."""
+
+
+def _residents_at_end(r: ir.Table, t: Tables) -> ir.Table:
+    """Residents (versions of ``r``) registered on the period end and not left, as the
+    version in force that day, with ``age`` (completed years) on it: the one rule for who
+    is a 常住居民 of a period and how old."""
+    r = _active_at_end(r, t, "registered_on", "left_on", inclusive_end=False)
+    r = r.filter(in_force(r, r.period_end))
+    return r.mutate(age=_age_at(r.birth_ym, r.period_end))
 
 
 def residents(t: Tables) -> ir.Table:
@@ -243,11 +256,9 @@ def residents(t: Tables) -> ir.Table:
     r = t["residents"]
     # Each person's contract ends, joined once per resident version before the periods.
     cm = _contract_masks(t)
-    r = r.left_join(cm, r.person_id == cm._c_person).drop("_c_person")
+    r = r.left_join(cm, r.person_key == cm._c_person).drop("_c_person")
     r = r.mutate(institution_id=r.home_unit_id, home_scheme=r.scheme)
-    r = _active_at_end(r, t, "registered_on", "left_on", inclusive_end=False)
-    r = r.filter(in_force(r, r.period_end))
-    r = r.mutate(age=_age_at(r.birth_ym, r.period_end))
+    r = _residents_at_end(r, t)
     flag = (r.age >= 65) | (r.age <= 6)
     for g in KEY_GROUPS:
         flag = flag | r[f"grp_{g}"].fill_null(False)
@@ -334,8 +345,45 @@ def resources(t: Tables) -> ir.Table:
     return r.mutate(is_primary=r.inst_type.isin([x.value for x in PRIMARY_TYPES]).fill_null(False))
 
 
+def health_checkups(t: Tables) -> ir.Table:
+    """健康体检: check-ups in the period of people who are residents on the period end.
+
+    One row per check-up × period whose days contain its date (not by month: a period is
+    its own ``period_start`` … ``period_end``), joined to the person's resident version on
+    the period end, which gives ``age`` (completed years then, :func:`_age_at`) and
+    ``home_unit_id``. A check-up of someone who left before the period end, or who is no
+    resident, is dropped: numerator and denominator of a rate over 65+ residents count the
+    same people. ``as_of`` is the period end, as for a stock.
+    """
+    h, p = t["health_checkups"], _periods(t)
+    h = h.join(p, [h.checkup_date >= p.period_start, h.checkup_date <= p.period_end])
+    r = _residents_at_end(t["residents"], t)
+    r = r.select(
+        _r_person=r.person_key,  # the integer person key, as every join on persons
+        _r_period=r.period_id,
+        home_unit_id=r.home_unit_id,
+        home_scheme=r.scheme,
+        age=r.age,
+    )
+    j = h.join(r, [h.person_key == r._r_person, h.period_id == r._r_period])
+    return j.mutate(as_of=j.period_end).drop("_r_person", "_r_period")
+
+
+def drug_purchases(t: Tables) -> ir.Table:
+    """药品网上集中采购: orders by month of the order date, with the purchasing institution's
+    type on that day (``is_primary``: a 基层医疗卫生机构)."""
+    d = _with_inst(t["drug_purchases"], t, "inst", "institution_id", "order_date")
+    d = d.mutate(is_primary=d.inst_type.isin([x.value for x in PRIMARY_TYPES]).fill_null(False))
+    return _events(d, t, "order_date")
+
+
+#: Stock views (时点数): their rows depend on the period's end only (``period_end``,
+#: ``end_mask``), so additive sides count them once per distinct end
+#: (:func:`yigai.indicators.compiler.compile_batch`).
+STOCK_VIEWS = frozenset({"residents", "staff", "chronic_cases", "resources"})
+
 #: Views whose rows are dated events, placed in periods by month (not stocks at period end).
-EVENT_VIEWS = frozenset({"claims", "encounters", "referrals", "followups"})
+EVENT_VIEWS = frozenset({"claims", "encounters", "referrals", "followups", "drug_purchases"})
 
 BUILDERS: dict[str, Callable[..., ir.Table]] = {
     "claims": claims,
@@ -346,6 +394,8 @@ BUILDERS: dict[str, Callable[..., ir.Table]] = {
     "referrals": referrals,
     "chronic_cases": chronic_cases,
     "followups": followups,
+    "health_checkups": health_checkups,
+    "drug_purchases": drug_purchases,
 }
 
 _HOME = frozenset({"home_unit_id", "home_scheme"})
@@ -380,6 +430,8 @@ VIEW_SOURCES: dict[str, tuple[str, ...]] = {
     "residents": ("residents", "contracts"),
     "staff": ("staff",),
     "resources": ("resources",),
+    "health_checkups": ("health_checkups", "residents"),
+    "drug_purchases": ("drug_purchases",),
 }
 
 

@@ -1,6 +1,6 @@
 """Claim adjudication (医保结算), scalar reference: one person's claims, one claim at a time.
 
-This is the readable statement of the rule; :mod:`yigai.policy.adjudication_vectorised` must
+This is the readable statement of the rule; :mod:`yigai.policy.vectorised` must
 equal it to the fen on every claim. For each claim, in claim order (event date, then
 encounter id; on one day the source of a referral before its target, :func:`settling_order`),
 within the person's calendar year:

@@ -118,6 +118,18 @@ def _community_on(members: pa.Table | None, day: pd.Timestamp) -> dict[str, str]
     return dict(zip(live["institution_id"], live["community_id"], strict=True))
 
 
+def _person_codes(people: pd.DataFrame, deals: pd.DataFrame | None) -> None:
+    """Replace ``person_id`` by one integer code per person in both frames, in place: pandas
+    tests membership of Arrow strings value by value in Python (``isin``, seconds a month
+    at county size), integers in one pass; the payments count persons, never name them."""
+    frames = [people] if deals is None else [people, deals]
+    codes, _ = pd.factorize(pd.concat([f["person_id"] for f in frames], ignore_index=True))
+    start = 0
+    for frame in frames:
+        frame["person_id"] = codes[start : start + len(frame)]
+        start += len(frame)
+
+
 def capitation_payments(
     residents: pa.Table,
     year: int,
@@ -153,6 +165,7 @@ def capitation_payments(
             else deals["valid_from"]
         )
         deals["order"] = range(len(deals))
+    _person_codes(people, deals)
     out: dict[str, list[object]] = {name: [] for name in CAPITATION_SCHEMA.names}
     for month in range(1, 13):
         first = dt.date(year, month, 1)

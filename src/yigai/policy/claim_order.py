@@ -1,7 +1,7 @@
 """Claim order (结算顺序) of a table of claims: by person, then event date, then encounter id.
 
 Caps and deductibles run per person-year in this order, so the vectorised adjudication
-(:mod:`yigai.policy.adjudication_vectorised`) first sorts the claims into it. One sort does
+(:mod:`yigai.policy.vectorised`) first sorts the claims into it. One sort does
 the work: person key, day and row number are packed into one ``uint64`` and sorted as values
 (numpy sorts values with SIMD instructions, about 6× faster than ``argsort``; the row number
 in the low bits gives back the permutation and makes the order stable). Only claims of one

@@ -79,7 +79,33 @@ def _encounter_years(wh: Warehouse) -> set[int]:
     return {m // 100 for b in wh.batches("encounters") for m in b.months if m}
 
 
-def _dip_cases(wh: Warehouse, claims: pa.Table, year: int) -> pa.Table:
+#: Tables the DIP step reads from the warehouse, kept across the two sides of a what-if
+#: (they do not depend on the parameters): ``("codes", year)`` the encounters' diagnosis and
+#: procedure codes, ``("base", year)`` a base year's cases from its stored claims.
+DipMemo = dict[tuple[str, int], pa.Table]
+
+
+def _codes(wh: Warehouse, year: int, memo: DipMemo) -> pa.Table:
+    """The diagnosis and procedure codes of ``year``'s inpatient encounters (the only ones
+    DIP scores: the lookup's hash is then a tenth of the year's encounters)."""
+    if ("codes", year) not in memo:
+        codes = wh.read(
+            "encounters",
+            months=Period.year(year).month_keys(),
+            columns=["encounter_id", "care_type", "diagnosis_code", "procedure_code"],
+        )
+        codes = codes.filter(pc.equal(codes["care_type"], "inpatient"))
+        memo["codes", year] = codes.drop_columns(["care_type"])
+    return memo["codes", year]
+
+
+#: The claim columns DIP's cases are made of.
+_CASE_COLUMNS = ["encounter_id", "institution_id", "level", "event_date", "month", "cost_total_fen"]
+#: … and those that choose them: a base year's claims are read with these only.
+_SCOPE_COLUMNS = [*_CASE_COLUMNS, "care_type", "in_county"]
+
+
+def _dip_cases(wh: Warehouse, claims: pa.Table, year: int, memo: DipMemo) -> pa.Table:
     """In-scope inpatient cases of ``claims`` with their diagnosis and procedure codes."""
     scope = claims.filter(
         pc.and_(
@@ -87,21 +113,28 @@ def _dip_cases(wh: Warehouse, claims: pa.Table, year: int) -> pa.Table:
             pc.fill_null(claims["in_county"], False),
         )
     )
-    codes = wh.read(
-        "encounters",
-        months=Period.year(year).month_keys(),
-        columns=["encounter_id", "diagnosis_code", "procedure_code"],
-    )
-    cases = scope.select(
-        ["encounter_id", "institution_id", "level", "event_date", "month", "cost_total_fen"]
-    ).join(codes, "encounter_id", join_type="left outer")
+    cases = scope.select(_CASE_COLUMNS)
+    # each case's codes (null: no encounter row), looked up rather than joined: a hash of the
+    # year's encounter ids is a fraction of the cost of a join over them
+    codes = _codes(wh, year, memo)
+    at = pc.index_in(cases["encounter_id"], value_set=codes["encounter_id"])
+    for name in ("diagnosis_code", "procedure_code"):
+        cases = cases.append_column(name, codes[name].take(at))
     return cases.sort_by("encounter_id")
 
 
-def _claims_of(wh: Warehouse, year: int, region: str, root: Path | None) -> pa.Table:
-    """The claims of another year: stored ones when that year was settled, else adjudicated."""
-    stored = wh.read("claims", months=Period.year(year).month_keys())
-    return stored if stored.num_rows else settle_claims(wh, year, region, root=root)
+def _base_cases(
+    wh: Warehouse, year: int, region: str, root: Path | None, memo: DipMemo
+) -> pa.Table:
+    """The cases of base year ``year``: from its stored claims when that year was settled
+    (kept in ``memo``), else from claims adjudicated under ``root``'s parameters."""
+    if ("base", year) in memo:
+        return memo["base", year]
+    stored = wh.read("claims", months=Period.year(year).month_keys(), columns=_SCOPE_COLUMNS)
+    if not stored.num_rows:
+        return _dip_cases(wh, settle_claims(wh, year, region, root=root), year, memo)
+    memo["base", year] = _dip_cases(wh, stored, year, memo)
+    return memo["base", year]
 
 
 def dip_payments(
@@ -112,15 +145,18 @@ def dip_payments(
     names: Mapping[str, str],
     root: Path | None,
     fund: int,
+    memo: DipMemo | None = None,
 ) -> DipResult:
-    """The DIP year of ``claims`` with ``fund`` fen available (module docstring)."""
+    """The DIP year of ``claims`` with ``fund`` fen available (module docstring); ``memo``
+    keeps what it reads for another call on the same warehouse (:data:`DipMemo`)."""
+    memo = {} if memo is None else memo
     params = DipParams.load(region, dt.date(year, 1, 1), root=root)
-    cases = _dip_cases(wh, claims, year)
+    cases = _dip_cases(wh, claims, year, memo)
     if cases.num_rows == 0:
         return DipResult((), 0, None, None, (), {})
     earlier = sorted(y for y in _encounter_years(wh) if y < year)
     base_years = tuple(earlier[-len(params.base_year_weights) :])
-    base_cases = [_dip_cases(wh, _claims_of(wh, y, region, root), y) for y in base_years]
+    base_cases = [_base_cases(wh, y, region, root, memo) for y in base_years]
     if not base_years or sum(t.num_rows for t in base_cases) == 0:
         base_years, base_cases = (year,), [cases]
     catalogue = build_catalogue(pa.concat_tables(base_cases), params, base_years=base_years)

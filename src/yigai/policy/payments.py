@@ -23,7 +23,7 @@ from yigai.periods import Period
 from yigai.policy.assessment_release import ReleaseInputError, ReleaseRule
 from yigai.policy.budget_step import CommunityBudget, assessed, community_budget_rows
 from yigai.policy.capitation import CapitationParams, capitation_payments
-from yigai.policy.dip_step import DipResult, dip_payments
+from yigai.policy.dip_step import DipMemo, DipResult, dip_payments
 from yigai.policy.inputs import DIP_FUND, SettlementError, community_budgets_of, settlement_input
 from yigai.records.versions import read_in_force
 from yigai.warehouse import Warehouse
@@ -83,11 +83,17 @@ class SettlementInputs:
         fund = (
             settlement_input(region, year, DIP_FUND, root) if dip_fund_fen is None else dip_fund_fen
         )
-        try:
-            rule = ReleaseRule.load(region, year, root=root)
-        except ReleaseInputError as exc:
-            raise SettlementError(str(exc)) from None
+        rule = release_rule(region, year, root)
         return cls(fund, community_budgets_of(region, year, members, budgets, root), rule)
+
+
+def release_rule(region: str, year: int, root: Path | None = None) -> ReleaseRule | None:
+    """The year's rule for the budget share withheld pending assessment (None: none is
+    withheld); a broken rule raises :class:`SettlementError`."""
+    try:
+        return ReleaseRule.load(region, year, root=root)
+    except ReleaseInputError as exc:
+        raise SettlementError(str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -127,14 +133,16 @@ def payments(
     scores: Mapping[str, Decimal | None] | None = None,
     capitation: pa.Table | None = None,
     progress: Progress | None = None,
+    memo: DipMemo | None = None,
 ) -> Payments:
     """DIP, capitation and community budgets of ``year`` from ``claims`` under the
     parameters of ``root``. ``scores`` (community id → annual assessment total, None while
     provisional) release the withheld budget share; a community without one is pending.
-    ``capitation`` is a capitation table already computed under the same rates (reused)."""
+    ``capitation`` is a capitation table already computed under the same rates (reused);
+    ``memo`` keeps what DIP reads from the warehouse for another call (:data:`DipMemo`)."""
     report = progress or (lambda description, done, total: None)
     report(STEPS[0], 0, 1)
-    dip = dip_payments(wh, year, region, claims, registries.names, root, inputs.dip_fund_fen)
+    dip = dip_payments(wh, year, region, claims, registries.names, root, inputs.dip_fund_fen, memo)
     report(STEPS[0], 1, 1)
     report(STEPS[1], 0, 1)
     if capitation is None:

@@ -39,6 +39,7 @@ corrected):
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -49,12 +50,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from yigai.periods import Period
-from yigai.policy.adjudication_vectorised import adjudicate_table
-from yigai.policy.budget_step import CommunityBudget, MemberShare
+from yigai.policy.budget_step import CommunityBudget, MemberShare, assessed
 from yigai.policy.dip_step import DipInstitution
 from yigai.policy.inputs import INPUT_PARAMETERS, SettlementError
 from yigai.policy.params import demo_parameters
-from yigai.policy.payments import Progress, Registries, SettlementInputs, payments
+from yigai.policy.payments import (
+    Progress,
+    Registries,
+    SettlementInputs,
+    payments,
+    release_rule,
+)
 from yigai.policy.settle import Adjudicator, settle_claims_explained
 from yigai.policy.stored_claims import (
     RATIO_PLACES,
@@ -66,6 +72,7 @@ from yigai.policy.stored_claims import (
     ratio,
     write_claims,
 )
+from yigai.policy.vectorised import adjudicate_table
 from yigai.warehouse import Warehouse
 
 # Re-exported: callers import the result types and helpers from the run module.
@@ -82,6 +89,7 @@ __all__ = [
     "input_batches",
     "ratio",
     "settle",
+    "with_scores",
 ]
 
 _CLAIMS_STEP = "理赔结算 / adjudicating claims"
@@ -162,7 +170,9 @@ def settle(
     batch_id = f"settle-{region}-{year}-{batch_fingerprint(wh, year, region, root)[:32]}"
     written = write_claims(wh, computed, batch_id, region, year)
     report(step, 2, 3)
-    stored = wh.read("claims", months=months)
+    # one chunk per column (not one per month file): the sums, lookups and takes that
+    # follow each pass over it several times
+    stored = wh.read("claims", months=months).combine_chunks()
     stored = stored.filter(pc.is_in(stored["encounter_id"], value_set=computed["encounter_id"]))
     report(step, 3, 3)
 
@@ -189,3 +199,15 @@ def settle(
         budgets=paid.budgets,
         tables=MappingProxyType({"claims": stored, "capitation": paid.capitation, **paid.tables}),
     )
+
+
+def with_scores(
+    run: SettlementRun, scores: Mapping[str, Decimal | None], *, root: Path | None = None
+) -> SettlementRun:
+    """``run`` with the budget shares withheld pending assessment released by ``scores``:
+    what :func:`settle` of the same year with those scores gives, without settling it again
+    (the release reads each community's budget, its score and the rule; nothing the claims,
+    DIP or capitation decide). ``root`` is the parameter folder the run used."""
+    rule = release_rule(run.region, run.year, root)
+    budgets = tuple(assessed(row, rule, scores, run.region, run.year, root) for row in run.budgets)
+    return dataclasses.replace(run, budgets=budgets)

@@ -34,8 +34,9 @@ Working definitions used to build each claim:
 - ``referral_in_community``: the referral's two institutions belong to the same community on
   the admission day (membership valid from ``valid_from`` up to the day before ``valid_to``).
 
-The claims are adjudicated by :func:`yigai.policy.adjudication_vectorised.adjudicate_table`
-and returned with exactly ``CLAIMS.arrow_schema()`` (including ``month``).
+The claims are built column by column (:mod:`yigai.policy.claim_build`), adjudicated by
+:func:`yigai.policy.vectorised.adjudicate_table` and returned with the ``claims`` record
+schema ``CLAIMS.arrow_schema()`` (including ``month``).
 """
 
 from __future__ import annotations
@@ -51,33 +52,21 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from yigai import access
-from yigai.orgs.model import OrgKind
 from yigai.periods import Period
-from yigai.policy.adjudication_vectorised import REQUIRED, adjudicate_table
+from yigai.policy import claim_build
+from yigai.policy.adjudication import SPLIT_COLUMNS
+from yigai.policy.claim_build import STAY_COLUMNS
 from yigai.policy.claims import CLAIMS
 from yigai.policy.params import scheme_regions
-from yigai.policy.scheme import OUT_OF_COUNTY, SchemeBook
-from yigai.records.fields import RETIRED_REASON, VERSION_FROM
+from yigai.policy.scheme import SchemeBook
+from yigai.policy.vectorised import REQUIRED, adjudicate_table
 from yigai.records.schemas import POPULATION_GROUPS
-from yigai.records.versions import VERSION_TO, read_in_force, spans
+from yigai.records.versions import read_in_force
 
-_LOCAL_LEVELS = ("village", "township", "county")
 #: Adjudicates one scheme's claim table (``adjudicate_table(table, scheme_region, root=)``).
 Adjudicator = Callable[..., pa.Table]
 #: The encounter columns the batch reads to build claims (the desk's replay reads them too).
-ENCOUNTER_COLUMNS = [
-    "encounter_id",
-    "person_id",
-    "institution_id",
-    "care_type",
-    "visit_date",
-    "discharge_date",
-    "event_date",
-    "referral_id",
-    "cost_total_fen",
-    "out_of_scope_fen",
-]
-
+ENCOUNTER_COLUMNS = [*STAY_COLUMNS, "cost_total_fen", "out_of_scope_fen"]
 
 #: Why an encounter of the year gives no claim: reason code → Chinese / English.
 DROPPED_REASONS = {
@@ -112,13 +101,17 @@ def settle_claims_explained(
     """:func:`settle_claims`, with the year's encounters that gave no claim, each with the
     code of its reason (:data:`DROPPED_REASONS`), in encounter-id order. ``adjust`` changes
     the encounters as built (level, county, referral links) before adjudication: what-if
-    care-seeking scenarios (:mod:`yigai.policy.whatif.scenario`). ``adjudicate`` runs the
+    care-seeking scenarios (:mod:`yigai.policy.whatif.scenario`); it is given and returns
+    the columns :data:`yigai.policy.claim_build.ADJUSTABLE`, one row per encounter, in
+    order. ``adjudicate`` runs the
     kernel on one scheme's claims (same contract as :func:`adjudicate_table`): on Spark,
     :func:`yigai.policy.spark_settle.spark_adjudicator`."""
     access.require_all(wh.root, "医保结算 / settlement")
+    # one chunk per column: the month files' chunks would make every take and lookup
+    # below (and the kernel's) gather across dozens of pieces
     encounters = wh.read(
         "encounters", months=Period.year(year).month_keys(), columns=ENCOUNTER_COLUMNS
-    )
+    ).combine_chunks()
     group_columns = [f"grp_{code}" for code, _, _ in POPULATION_GROUPS]
     # Registries as they stood at the year end: one version per resident and unit.
     year_end = Period.year(year).end
@@ -132,98 +125,77 @@ def settle_claims_explained(
         columns=["referral_id", "from_institution_id", "to_institution_id", "from_encounter_id"],
     )
 
-    enc = encounters.to_pandas()
-    registry = residents.to_pandas()
     schemes = scheme_regions(region, root=root)
-    enc["scheme"] = _scheme_on_date(wh, enc, registry)
-    dropped = _dropped(enc, registry, schemes)
-    res = registry.drop(columns="scheme")
-    enc = enc[enc["scheme"].isin(list(schemes))].merge(res, on="person_id", how="inner")
-    if enc.empty:
+    scheme = claim_build.scheme_on_date(wh, encounters, residents)
+    dropped = claim_build.dropped(encounters, scheme, residents, list(schemes))
+    # kept: a scheme settled here, and the person in the year-end registry (their groups)
+    person = pc.index_in(encounters["person_id"], value_set=residents["person_id"])
+    keep = pc.and_(
+        pc.fill_null(pc.is_in(scheme, value_set=pa.array(list(schemes))), False),
+        pc.is_valid(person),
+    )
+    enc, scheme, person = encounters.filter(keep), scheme.filter(keep), person.filter(keep)
+    if enc.num_rows == 0:
         return CLAIMS.arrow_schema().empty_table(), dropped
-
-    org = orgs.to_pandas().set_index("org_id")
-    home_county = _county_of(res["home_unit_id"], org)
-    enc["home_county"] = enc["person_id"].map(dict(zip(res["person_id"], home_county, strict=True)))
-    enc["inst_county"] = enc["institution_id"].map(org["parent_id"])
-    inst_level = enc["institution_id"].map(org["level"])
-    if inst_level.isna().any():
-        bad = enc.loc[inst_level.isna(), "encounter_id"].iloc[0]
-        raise ValueError(
-            f"就诊 {bad} 的机构没有医保支付级别 / encounter {bad}: institution has no policy level"
-        )
-    enc["in_county"] = (enc["inst_county"] == enc["home_county"]).fillna(False).astype(bool)
-    enc["level"] = np.where(
-        ~enc["in_county"] & inst_level.isin(_LOCAL_LEVELS), OUT_OF_COUNTY, inst_level
-    )
-    enc["referred"] = enc["referral_id"].notna()
+    registry = residents.take(person)
     book = SchemeBook(region, root=root)
-    _link_referrals(
-        enc, referrals.to_pandas(), members.to_pandas(), lambda d: book.at(d).referral_episode_days
-    )
-
+    columns = {
+        **{name: enc[name] for name in ENCOUNTER_COLUMNS},
+        **claim_build.placed(enc, registry["home_unit_id"], orgs),
+        "referred": pc.is_valid(enc["referral_id"]),
+        **claim_build.referral_links(
+            enc, referrals, members, lambda d: book.at(d).referral_episode_days, _link_referrals
+        ),
+        **{name: pc.fill_null(registry[name].cast(pa.bool_()), False) for name in group_columns},
+    }
+    table = pa.table(columns)
     if adjust is not None:
-        enc = adjust(enc)
-    table = pa.Table.from_pandas(
-        enc[
-            [
-                *REQUIRED,
-                "referred",
-                "referred_from",
-                "referral_in_community",
-                *group_columns,
-            ]
-        ],
-        preserve_index=False,
+        table = claim_build.adjusted(table, adjust)
+    inputs = table.select(
+        [*REQUIRED, "referred", "referred_from", "referral_in_community", *group_columns]
     )
-    table = table.set_column(
-        table.schema.get_field_index("event_date"),
-        "event_date",
-        table["event_date"].cast(pa.date32()),
-    )
-    for name in group_columns:
-        table = table.set_column(
-            table.schema.get_field_index(name), name, table[name].cast(pa.bool_()).fill_null(False)
-        )
-    scheme_of = enc["scheme"].to_numpy()
+    scheme_of = scheme.to_numpy(zero_copy_only=False)
     settled = pa.concat_tables(
         [
-            _adjudicated(table, scheme_of == scheme, scheme_region, root, adjudicate)
-            for scheme, scheme_region in schemes.items()
-            if (scheme_of == scheme).any()
+            _adjudicated(inputs, scheme_of == code, scheme_region, root, adjudicate)
+            for code, scheme_region in schemes.items()
+            if (scheme_of == code).any()
         ]
     )
+    return _claims(settled, table), dropped
 
-    extra = pa.Table.from_pandas(
-        enc[["encounter_id", "institution_id", "care_type", "level", "in_county"]],
-        preserve_index=False,
-    )
-    order = pc.index_in(settled["encounter_id"], value_set=extra["encounter_id"])
-    extra = extra.take(order)
+
+def _claims(settled: pa.Table, built: pa.Table) -> pa.Table:
+    """The ``claims`` rows: the kernel's results (in claim order) with the encounter's
+    institution, care type, level and county flag as built."""
+    order = pc.index_in(settled["encounter_id"], value_set=built["encounter_id"])
+    extra = built.select(["institution_id", "care_type", "level", "in_county"]).take(order)
     dates = settled["event_date"]
-    year_col = pc.year(dates).cast(pa.int64())
-    month = pc.add(pc.multiply(pc.year(dates), 100), pc.month(dates)).cast(pa.int32())
     columns = {
         "encounter_id": settled["encounter_id"],
         "person_id": settled["person_id"],
         "institution_id": extra["institution_id"],
         "event_date": dates,
-        "year": year_col,
+        "year": pc.year(dates).cast(pa.int64()),
         "care_type": extra["care_type"],
         "level": extra["level"],
         "in_county": extra["in_county"],
-        "cost_total_fen": settled["cost_total_fen"],
-        "eligible_fen": settled["eligible_fen"],
-        "deductible_fen": settled["deductible_fen"],
-        "fund_fen": settled["fund_fen"],
-        "critical_fen": settled["critical_fen"],
-        "assistance_fen": settled["assistance_fen"],
-        "patient_fen": settled["patient_fen"],
-        "scheme_region": settled["scheme_region"],
-        "scheme_version": settled["scheme_version"],
-        "month": month,
+        **{
+            name: settled[name]
+            for name in ("cost_total_fen", *SPLIT_COLUMNS, "scheme_region", "scheme_version")
+        },
+        "month": pc.add(pc.multiply(pc.year(dates), 100), pc.month(dates)).cast(pa.int32()),
     }
-    return pa.table(columns).cast(CLAIMS.arrow_schema()), dropped
+    return _as_stored(columns, settled.num_rows)
+
+
+def _as_stored(columns: dict[str, Any], rows: int) -> pa.Table:
+    """``columns`` as a table of the ``claims`` schema; a stored column the settlement does
+    not compute (the person key, which the warehouse assigns when it stores rows) is null."""
+    schema = CLAIMS.arrow_schema()
+    return pa.table(
+        {f.name: columns[f.name] if f.name in columns else pa.nulls(rows, f.type) for f in schema}
+    ).cast(schema)
 
 
 def _adjudicated(
@@ -238,46 +210,6 @@ def _adjudicated(
     return settled.append_column(
         "scheme_region", pa.array([scheme_region] * settled.num_rows, pa.string())
     )
-
-
-def _scheme_on_date(wh: Any, enc: pd.DataFrame, registry: pd.DataFrame) -> pd.Series:
-    """Each encounter's scheme: the person's registry version in force on ``event_date``, else
-    their year-end one (a person registered after the encounter), else none (unknown)."""
-    versions = spans(
-        wh.read("residents", columns=["person_id", "scheme", VERSION_FROM, RETIRED_REASON]),
-        ("person_id",),
-    ).to_pandas()
-    links = enc[["encounter_id", "person_id", "event_date"]].merge(versions, on="person_id")
-    day = pd.to_datetime(links["event_date"])
-    links = links[
-        (pd.to_datetime(links[VERSION_FROM]) <= day) & (day <= pd.to_datetime(links[VERSION_TO]))
-    ]
-    on_date = enc["encounter_id"].map(
-        links.drop_duplicates("encounter_id").set_index("encounter_id")["scheme"]
-    )
-    year_end = enc["person_id"].map(registry.set_index("person_id")["scheme"])
-    return on_date.fillna(year_end)
-
-
-def _dropped(
-    enc: pd.DataFrame, registry: pd.DataFrame, schemes: dict[str, str]
-) -> list[tuple[str, str]]:
-    """The encounters left out (unknown person, uninsured, or a scheme without parameters),
-    each with the code of its reason."""
-    out = enc.loc[~enc["scheme"].isin(list(schemes)), ["encounter_id", "person_id", "scheme"]]
-    known = out["person_id"].isin(registry["person_id"])
-    reasons = np.where(
-        ~known,
-        "unknown_person",
-        np.where(out["scheme"] == "none", "uninsured", "not_resident_scheme"),
-    )
-    return sorted(zip(out["encounter_id"].tolist(), reasons.tolist(), strict=True))
-
-
-def _county_of(units: pd.Series, org: pd.DataFrame) -> pd.Series:
-    kind = units.map(org["kind"])
-    parent = units.map(org["parent_id"])
-    return pd.Series(np.where(kind == OrgKind.COUNTY.value, units, parent), index=units.index)
 
 
 def _link_referrals(

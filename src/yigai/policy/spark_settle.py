@@ -7,7 +7,7 @@ its ``adjudicate`` hook: :func:`spark_adjudicator`.
 Why hashing the person is enough: every year-to-date tracker of the kernel (deductible paid,
 caps used, admissions counted) is per person-year, and a referral links two stays of the same
 person. So ``groupBy(pmod(xxhash64(person_id), n)).applyInArrow(...)`` puts each person's
-claims whole into one group, and :func:`yigai.policy.adjudication_vectorised.adjudicate_table`
+claims whole into one group, and :func:`yigai.policy.vectorised.adjudicate_table`
 on that group gives the rows it gives on the whole table, to the fen
 (tests/policy/test_spark_settle.py). Results come back in the input order of the claims
 (the single-process path returns them in claim order; callers match rows by
@@ -29,9 +29,9 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from yigai.policy.adjudication import ClaimError
-from yigai.policy.adjudication_vectorised import adjudicate_table
 from yigai.policy.claim_order import check_unique
 from yigai.policy.settle import Adjudicator
+from yigai.policy.vectorised import adjudicate_table
 from yigai.policy.vectorised.table import RESULT_SCHEMA
 
 #: The hash bucket column added to the claims sent to Spark.

@@ -165,14 +165,22 @@ def write_claims(wh: Warehouse, computed: pa.Table, batch_id: str, region: str, 
 
 
 def differing(stored: pa.Table, computed: pa.Table) -> int:
-    """Stored claims whose compared columns differ from the recomputed ones."""
-    left = stored.select(["encounter_id", *_COMPARED]).to_pandas()
-    right = computed.select(["encounter_id", *_COMPARED]).to_pandas()
-    both = left.merge(right, on="encounter_id", suffixes=("_s", "_c"))
+    """Stored claims whose compared columns differ from the recomputed ones (two nulls are
+    equal), column by column over the claims both hold."""
+    at = pc.index_in(computed["encounter_id"], value_set=stored["encounter_id"])
+    both = pc.is_valid(at)
+    rows = at.filter(both)
     same = None
     for name in _COMPARED:
-        equal = both[f"{name}_s"].eq(both[f"{name}_c"]) | (
-            both[f"{name}_s"].isna() & both[f"{name}_c"].isna()
-        )
-        same = equal if same is None else same & equal
-    return 0 if same is None else int((~same).sum())
+        old, new = _plain(stored[name]).take(rows), _plain(computed[name]).filter(both)
+        equal = pc.or_kleene(pc.equal(old, new), pc.and_(pc.is_null(old), pc.is_null(new)))
+        equal = pc.fill_null(equal, False)
+        same = equal if same is None else pc.and_(same, equal)
+    return 0 if same is None else len(rows) - int(pc.sum(same.cast(pa.int64())).as_py() or 0)
+
+
+def _plain(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A dictionary-encoded column (as the warehouse may hand back) as its values."""
+    if pa.types.is_dictionary(column.type):
+        return column.cast(column.type.value_type)
+    return column

@@ -37,6 +37,8 @@ IMPORT_ORDER: tuple[str, ...] = (
     "contracts",
     "chronic_cases",
     "followups",
+    "health_checkups",
+    "drug_purchases",
 )
 
 _KIND = {

@@ -111,8 +111,14 @@ EXAMPLES: dict[str, list[dict[str, str]]] = {
         {"org_id": "H1", "beds": "450", "posts": "520", "tcm_clinic": "是"},
         {"org_id": "T1", "beds": "40", "posts": "45", "tcm_clinic": "是", "upgraded_centre": "否"},
         # the clinic passed the provincial standard: a new version from that day
-        {"org_id": "V1", "beds": "0", "standard_clinic": "否"},
-        {"org_id": "V1", "beds": "0", "standard_clinic": "是", "version_from": "2024-09-01"},
+        {"org_id": "V1", "beds": "0", "standard_clinic": "否", "essential_drugs": "是"},
+        {
+            "org_id": "V1",
+            "beds": "0",
+            "standard_clinic": "是",
+            "essential_drugs": "是",
+            "version_from": "2024-09-01",
+        },
     ],
     "encounters": [
         {
@@ -210,6 +216,33 @@ EXAMPLES: dict[str, list[dict[str, str]]] = {
             "classification": "controlled",
             "action": "continue",
             "next_due": "2025-05-10",
+        },
+    ],
+    "health_checkups": [
+        # A (born 1962) has a periodic check-up; the yearly elderly health management of
+        # residents 65+ is kind elderly_annual (what 老年人健康管理率 counts)
+        {
+            "checkup_id": "K1",
+            "id_number": RESIDENT_A,
+            "institution_id": "T1",
+            "kind": "居民定期体检",  # a code may be given by its Chinese name
+            "checkup_date": "2025-04-12",
+        },
+    ],
+    "drug_purchases": [
+        {
+            "order_id": "PO1",
+            "institution_id": "T1",
+            "order_date": "2025-03-02",
+            "purchased": "10480.00",
+            "delivered": "9650.00",
+        },
+        {
+            "order_id": "PO2",
+            "institution_id": "V1",
+            "order_date": "2025-03-05",
+            "purchased": "850.00",
+            "delivered": "850.00",
         },
     ],
 }

@@ -38,6 +38,12 @@ ARROW_TYPES: dict[Kind, pa.DataType] = {
 
 #: Name of the partition column added to every partitioned record set (``yyyymm``).
 MONTH_COLUMN = "month"
+#: The person's integer key (int64), added to every record set with ``person_id``: assigned by
+#: the warehouse when a batch is stored (one key per pseudonym, the same in every batch and
+#: record set, :mod:`yigai.warehouse.person_keys`), never given on import. Joins on it
+#: instead of the 32-character pseudonym. Null in files stored before it existed.
+PERSON_KEY = "person_key"
+PERSON_ID = "person_id"
 #: Versioned record sets (corrected by dated versions, never edited in place): the day a
 #: version takes effect (版本生效日期) and, on a version that retires the entity, why (注销原因).
 VERSION_FROM = "version_from"
@@ -130,12 +136,20 @@ class RecordSet:
         return (*self.key, VERSION_FROM) if self.versioned else self.key
 
     @property
+    def keyed_by_person(self) -> bool:
+        """Rows about persons (a ``person_id`` column) also store their ``person_key``."""
+        return any(f.name == PERSON_ID for f in self.fields)
+
+    @property
     def partitioned(self) -> bool:
         return self.partition_by is not None
 
     def arrow_schema(self) -> pa.Schema:
-        """The stored schema: declared fields, plus ``month`` (int32 ``yyyymm``) if partitioned."""
+        """The stored schema: declared fields, plus ``month`` (int32 ``yyyymm``) if
+        partitioned, plus ``person_key`` (:data:`PERSON_KEY`) if the rows are about persons."""
         fields = [f.arrow_field() for f in self.fields]
+        if self.keyed_by_person:
+            fields.append(pa.field(PERSON_KEY, pa.int64(), nullable=True))
         if self.partitioned:
             fields.append(pa.field(MONTH_COLUMN, pa.int32(), nullable=False))
         return pa.schema(fields)

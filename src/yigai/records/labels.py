@@ -78,3 +78,7 @@ CLASSIFICATION = {
     "complication": "并发症",
 }
 FOLLOWUP_ACTION = {"continue": "维持原方案", "adjust": "调整方案", "refer": "转诊"}
+#: 健康体检 kinds: the elderly's yearly health management (国家基本公共卫生服务规范第三版
+#: 老年人健康管理: 体检 + 评估) is what 老年人健康管理率 counts; other check-ups are recorded
+#: but counted by no indicator yet.
+CHECKUP_KIND = {"elderly_annual": "老年人年度健康管理", "periodic": "居民定期体检"}

@@ -5,7 +5,8 @@ Registries (no partition): ``org_units``, ``community_members``, ``residents``, 
 corrected by dated versions
 (:mod:`yigai.records.versions`).
 Records of care and work (partitioned by month of a date field): ``encounters``,
-``referrals``, ``contracts``, ``chronic_cases``, ``followups``.
+``referrals``, ``contracts``, ``chronic_cases``, ``followups``, ``health_checkups``,
+``drug_purchases``.
 
 Personal information never reaches the warehouse in clear: identity numbers arrive as
 ``id_number`` and are stored as ``person_id`` (a keyed hash, 假名化) plus ``id_masked`` (last
@@ -210,6 +211,10 @@ RESOURCES = RecordSet(
             "standard_clinic", B, "标准化村卫生室", "standardised village clinic", required=False
         ),
         Field("upgraded_centre", B, "升级卫生院", "upgraded township centre", required=False),
+        # 村卫生室配备使用国家基本药物 (seed 003 第五篇; seed 004): dated like the other flags
+        Field(
+            "essential_drugs", B, "配备使用国家基本药物", "national essential drugs in use", False
+        ),
         *VERSION_FIELDS,
     ),
     key=("org_id",),
@@ -437,6 +442,50 @@ FOLLOWUPS = RecordSet(
     references=(("person_id", "residents"), ("institution_id", "org_units")),
 )
 
+#: 健康体检 (issue 14 §4): one row per check-up or yearly health-management service of a
+#: resident; the 老年人健康管理率 counts the ``elderly_annual`` ones.
+HEALTH_CHECKUPS = RecordSet(
+    name="health_checkups",
+    zh="健康体检",
+    en="health check-ups",
+    fields=(
+        Field("checkup_id", S, "体检编号", "check-up id"),
+        Field("person_id", S, "居民标识（假名）", "person id (pseudonym)", personal=True),
+        Field("institution_id", S, "体检机构", "institution"),
+        Field("kind", E, "体检类别", "kind", labels=labels.CHECKUP_KIND),
+        Field("checkup_date", D, "体检日期", "check-up date"),
+    ),
+    key=("checkup_id",),
+    partition_by="checkup_date",
+    references=(("person_id", "residents"), ("institution_id", "org_units")),
+)
+
+#: 药品网上集中采购 (issue 14 §4, seed 003 第四篇): one row per order of an institution, with
+#: the amount delivered so far (实际配送到位); the 药品配送率 is delivered ÷ purchased.
+DRUG_PURCHASES = RecordSet(
+    name="drug_purchases",
+    zh="药品网上集中采购",
+    en="online centralised drug purchases",
+    fields=(
+        Field("order_id", S, "采购订单号", "order id"),
+        Field("institution_id", S, "采购机构", "purchasing institution"),
+        Field("order_date", D, "订单日期", "order date"),
+        Field("purchased_fen", M, "采购金额", "amount purchased", min=0),
+        Field("delivered_fen", M, "配送到位金额", "amount delivered", min=0),
+    ),
+    key=("order_id",),
+    partition_by="order_date",
+    checks=(
+        RowCheck(
+            "delivered_fen",
+            "配送到位金额大于采购金额",
+            "amount delivered exceeds amount purchased",
+            lambda t: pc.fill_null(pc.greater(t["delivered_fen"], t["purchased_fen"]), True),
+        ),
+    ),
+    references=(("institution_id", "org_units"),),
+)
+
 ALL: tuple[RecordSet, ...] = (
     ORG_UNITS,
     COMMUNITY_MEMBERS,
@@ -448,6 +497,8 @@ ALL: tuple[RecordSet, ...] = (
     CONTRACTS,
     CHRONIC_CASES,
     FOLLOWUPS,
+    HEALTH_CHECKUPS,
+    DRUG_PURCHASES,
     STATEMENTS,  # settlement statements, defined by yigai.policy.statements.record
     CLAIMS,  # adjudicated claims, defined by yigai.policy.claims
 )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from yigai.reports.fonts import Face
+from yigai.reports.fonts import PrintFonts
 from yigai.reports.indicator_section import ANNEX_HEADERS
 from yigai.reports.sections import (
     INDICATOR_HEADERS,
@@ -33,12 +33,13 @@ _env = Environment(
 )
 
 
-def render_html(report: Report, base: Path, *, print_fonts: tuple[Face, Face] | None = None) -> str:
+def render_html(report: Report, base: Path, *, print_fonts: PrintFonts | None = None) -> str:
     """The report as one HTML page; chart paths are made relative to ``base``.
 
-    ``print_fonts`` (serif, sans) loads the shipped CJK files with ``@font-face`` and puts them
-    first for WeasyPrint: fontconfig answers an unknown family such as 黑体 with DejaVu rather
-    than moving down the CSS list. The web page itself keeps report.css's Windows names.
+    ``print_fonts`` loads the PDF's CJK files (serif, sans, 楷体, a configured 仿宋) with
+    ``@font-face`` and puts them first for WeasyPrint: fontconfig answers an unknown family
+    such as 黑体 with DejaVu rather than moving down the CSS list. The web page itself keeps
+    report.css's Windows names.
     """
     del base  # charts are inlined, so nothing is relative to the file any more
     charts = {name: inline_png(Path(path)) for name, path in report.charts.items() if path}

@@ -28,11 +28,13 @@ def write_report(
     # to import, which `import yigai.reports` (and the CLI) should not pay.
     from yigai.reports.charts import bar_by_unit, trend_by_month
     from yigai.reports.docx_writer import write_docx
+    from yigai.reports.fonts import print_fonts
     from yigai.reports.html_writer import write_html
     from yigai.reports.pdf_writer import write_pdf
     from yigai.reports.xlsx_writer import write_xlsx
 
     out_dir = Path(out_dir)
+    print_fonts()  # a missing font or a wrong 仿宋 setting stops before any file is written
     report: Report = build(data, kind)
     stem = f"{kind.value}_{data.region.id}_{data.period.id}"
     charts = out_dir / "charts"

@@ -43,10 +43,14 @@ def run(
 
     from yigai.auth.orgs import OrgTree
     from yigai.demo import ensure_county
+    from yigai.reports.fonts import print_fonts
     from yigai.service import ServiceConfig, create_app
     from yigai.store import migrate, session_scope
     from yigai.warehouse import Warehouse
 
+    # The report downloads need the PDF's fonts: a bad 仿宋 setting stops the start with
+    # its message (exit 1), not a 500 on the first download.
+    print_fonts()
     demo = bootstrap.is_demo(settings)
     wh = Warehouse(settings.warehouse_dir)
     if demo:

@@ -26,6 +26,8 @@ _ZH = {
     "encounters": "就诊记录",
     "referrals": "双向转诊",
     "followups": "慢病随访",
+    "health_checkups": "健康体检",
+    "drug_purchases": "药品网上集中采购",
 }
 
 

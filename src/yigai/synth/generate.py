@@ -8,8 +8,9 @@ year), so a unit does not depend on the units before it: same config and seed â†
 tables, byte for byte.
 
 Order of writes (foreign keys first): the province's units; then per county its org units,
-community membership, staff and resource register; then per year and chunk: residents and
-chronic cases (first year only), contracts, encounters, referrals, follow-ups.
+community membership, staff and resource register; then per year the drug purchases and per
+year and chunk: residents and chronic cases (first year only), contracts, encounters,
+referrals, follow-ups, health check-ups.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ import pyarrow as pa
 
 from yigai.synth import calibration as calibration_mod
 from yigai.synth.care import generate_care
+from yigai.synth.checkups import generate_checkups
 from yigai.synth.chronic import generate_cases, generate_followups
 from yigai.synth.config import SynthConfig, SynthError, SynthSummary
 from yigai.synth.contracts import generate_contracts
+from yigai.synth.drugs import generate_drug_purchases
 from yigai.synth.people import generate_cohort
 from yigai.synth.region import build_county, build_higher
 from yigai.synth.resources import generate_resources
@@ -104,6 +107,8 @@ def iter_pieces(
         yield Piece("resources", generate_resources(config, cal, county, staff), ctag)
         del staff
         for year in config.years:
+            purchases = generate_drug_purchases(config, cal, county, year)
+            yield Piece("drug_purchases", purchases, f"{ctag}:year={year}")
             for chunk in range(len(config.chunks(index))):
                 utag = f"{ctag}:year={year}:chunk={chunk}"
                 cohort = generate_cohort(config, cal, county, chunk, key)
@@ -123,6 +128,8 @@ def iter_pieces(
                     generate_followups(config, cal, county, cohort, cases, chunk, year),
                     utag,
                 )
+                checkups = generate_checkups(config, cal, county, cohort, chunk, year)
+                yield Piece("health_checkups", checkups, utag)
                 # Drop this unit's tables before the next is built: peak memory is one unit.
                 del cohort, cases, contracts, contracted, encounters, referrals
                 done += 1

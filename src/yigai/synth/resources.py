@@ -7,7 +7,9 @@ approved posts (核定编制) of public institutions as their first day's headco
 village clinics and upgraded township centres chosen at random in exactly their calibrated
 shares. Of the centres without a 中医馆 on the first day, ``resources.tcm_clinic_opening`` open
 one on 1 July of the first year: a second, dated version (seed 002 plans every centre to have
-one), so the register exercises versions.
+one), so the register exercises versions. Village clinics use the national essential drugs in
+the share ``resources.essential_drug_share`` (seed 000's 64%); of the others,
+``resources.essential_drug_adoption`` start on 1 July of the first year (a dated version).
 """
 
 from __future__ import annotations
@@ -47,12 +49,13 @@ def _chosen(gen: np.random.Generator, ids: list[str], share: float) -> set[str]:
 
 
 def _flags(gen: np.random.Generator, county: County, cal: Calibration) -> dict[str, set[str]]:
-    """The ids with a 中医馆 on the first day, opening one on 1 July, standardised, upgraded."""
+    """The ids with a 中医馆 on the first day, opening one on 1 July, standardised, upgraded,
+    using the essential drugs on the first day, adopting them on 1 July."""
     of = {t: [i.org_id for i in county.institutions if i.inst_type is t] for t in IT}
     centres = of[IT.TOWNSHIP_CENTRE] + of[IT.COMMUNITY_CENTRE]
     tcm = _chosen(gen, centres, float(cal["resources.tcm_clinic_share"]))
     without = [c for c in centres if c not in tcm]
-    return {
+    flags = {
         "tcm_clinic": tcm,
         "opens": _chosen(gen, without, float(cal["resources.tcm_clinic_opening"])),
         "standard_clinic": _chosen(
@@ -62,6 +65,13 @@ def _flags(gen: np.random.Generator, county: County, cal: Calibration) -> dict[s
             gen, of[IT.TOWNSHIP_CENTRE], float(cal["resources.upgraded_centre_share"])
         ),
     }
+    # Drawn after the flags above, so adding them left those draws as they were.
+    clinics = of[IT.VILLAGE_CLINIC]
+    essential = _chosen(gen, clinics, float(cal["resources.essential_drug_share"]))
+    rest = [c for c in clinics if c not in essential]
+    flags["essential_drugs"] = essential
+    flags["adopts"] = _chosen(gen, rest, float(cal["resources.essential_drug_adoption"]))
+    return flags
 
 
 #: Which institutions a flag is recorded for (blank elsewhere).
@@ -69,6 +79,7 @@ FLAG_TYPES = {
     "tcm_clinic": CENTRES,
     "standard_clinic": (IT.VILLAGE_CLINIC,),
     "upgraded_centre": (IT.TOWNSHIP_CENTRE,),
+    "essential_drugs": (IT.VILLAGE_CLINIC,),
 }
 
 
@@ -97,8 +108,11 @@ def generate_resources(
             "version_from": None,
         }
         rows.append(row)
+        july = dt.date(start.year, 7, 1)
         if inst.org_id in flags["opens"]:
-            rows.append(row | {"tcm_clinic": True, "version_from": dt.date(start.year, 7, 1)})
+            rows.append(row | {"tcm_clinic": True, "version_from": july})
+        if inst.org_id in flags["adopts"]:  # a village clinic, never also a centre opening
+            rows.append(row | {"essential_drugs": True, "version_from": july})
     names = schemas.RESOURCES.names
     columns = {n: [r.get(n) for r in rows] for n in names if n != "version_from"}
     froms = [r["version_from"] for r in rows]

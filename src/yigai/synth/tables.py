@@ -27,6 +27,8 @@ STREAMS = {
     "followups": 7,
     "county_effect": 8,
     "resources": 9,
+    "checkups": 10,
+    "drugs": 11,
 }
 
 

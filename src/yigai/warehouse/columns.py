@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from yigai.records.fields import MONTH_COLUMN, Field, Kind, RecordSet
+from yigai.records.fields import MONTH_COLUMN, PERSON_KEY, Field, Kind, RecordSet
 from yigai.warehouse.readers import FileRejected
 
 ID_NUMBER = "id_number"
@@ -60,6 +60,9 @@ def plan_columns(rs: RecordSet, columns: list[str]) -> dict[str, Source]:
         label = by_label.get(column)
         if name == MONTH_COLUMN and rs.partitioned:
             claim(MONTH_COLUMN, Source(column, "direct"))
+        elif name == PERSON_KEY and rs.keyed_by_person:
+            # Rows read back from the warehouse carry it; the warehouse assigns it on storing.
+            continue
         elif name in names:
             claim(name, Source(column, "direct"))
         elif label is not None and label.kind is Kind.MONEY:

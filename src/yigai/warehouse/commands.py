@@ -209,7 +209,8 @@ def vacuum() -> None:
 
 
 def migrate() -> None:
-    """把旧格式仓库（自有提交日志）转为 Delta Lake 表 / convert an old warehouse to Delta tables."""
+    """把旧格式仓库转为 Delta Lake 表，并为旧数据补上人员整数键 / convert an old warehouse to
+    Delta tables and give rows stored before person keys their keys."""
     from yigai.warehouse.migrate import migrate as run
 
     try:
@@ -218,8 +219,10 @@ def migrate() -> None:
         console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(1) from None
     console.print(
-        f"已转换 {done.converted} 个批次，{done.skipped} 个此前已转换 / "
-        f"converted {done.converted} batches, {done.skipped} already converted"
+        f"已转换 {done.converted} 个批次，{done.skipped} 个此前已转换；"
+        f"{done.keyed} 个数据文件补上人员整数键 / "
+        f"converted {done.converted} batches, {done.skipped} already converted; "
+        f"{done.keyed} data files given person keys"
     )
 
 

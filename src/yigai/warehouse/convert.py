@@ -208,19 +208,24 @@ def _convert_code(f: Field, raw: pa.Array, problems: list[Problem]) -> Converted
     return Converted(pc.take(codes, index), tuple(p for p in problems if p.mask.any()))
 
 
-def convert_int(f: Field, values: pa.Array) -> Converted:
+def _convert_whole(
+    f: Field, values: pa.Array, bad: tuple[str, str], unit: tuple[str, str] = ("", "")
+) -> Converted:
+    """Whole numbers (a count, an amount in fen): integer columns as they are, text parsed;
+    ``bad`` says (中文, English) what a cell that is not one should be, ``unit`` follows the
+    bounds in a range message."""
     values = _array(values)
     if pa.types.is_integer(values.type):
         out = pc.cast(values, pa.int64())
-        return Converted(out, required(f, out) + _range(f, out))
+        return Converted(out, required(f, out) + _range(f, out, *unit))
     raw = text(values)
     out, ok = _parse_int_text(raw)
-    problems = (
-        *required(f, raw),
-        _bad_format(raw, ok, "不是整数", "not an integer"),
-        *_range(f, out),
-    )
+    problems = (*required(f, raw), _bad_format(raw, ok, *bad), *_range(f, out, *unit))
     return Converted(out, tuple(p for p in problems if p.mask.any()))
+
+
+def convert_int(f: Field, values: pa.Array) -> Converted:
+    return _convert_whole(f, values, ("不是整数", "not an integer"))
 
 
 def convert_float(f: Field, values: pa.Array) -> Converted:
@@ -363,18 +368,8 @@ def convert_timestamp(f: Field, values: pa.Array) -> Converted:
 
 def convert_fen(f: Field, values: pa.Array) -> Converted:
     """Money given in integer fen (分)."""
-    values = _array(values)
-    if pa.types.is_integer(values.type):
-        out = pc.cast(values, pa.int64())
-        return Converted(out, required(f, out) + _range(f, out, " 分", " fen"))
-    raw = text(values)
-    out, ok = _parse_int_text(raw)
-    problems = (
-        *required(f, raw),
-        _bad_format(raw, ok, "金额（分）应为整数", "an amount in fen must be an integer"),
-        *_range(f, out, " 分", " fen"),
-    )
-    return Converted(out, tuple(p for p in problems if p.mask.any()))
+    bad = ("金额（分）应为整数", "an amount in fen must be an integer")
+    return _convert_whole(f, values, bad, (" 分", " fen"))
 
 
 def convert_yuan(f: Field, values: pa.Array) -> Converted:

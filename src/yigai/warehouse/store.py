@@ -51,7 +51,7 @@ from yigai.access import registry as access
 from yigai.access.scope import Scope, row_filter, units_in_scope
 from yigai.records import schemas
 from yigai.records.fields import MONTH_COLUMN, RecordSet
-from yigai.warehouse import audit, private, tables
+from yigai.warehouse import audit, person_keys, private, tables
 from yigai.warehouse import lock as writer_lock
 from yigai.warehouse.batches import Batch, Snapshot
 from yigai.warehouse.errors import SchemaMismatchError, WarehouseError
@@ -218,6 +218,8 @@ class Warehouse:
         they were stored), under :attr:`root` as given; files other Delta writers added last."""
         present = {p.resolve() for p in tables.file_paths(self.root / name, version)}
         known = [self.root / rel for b in self._table_batches(name) for rel in b.files]
+        # A batch's file rewritten with person keys (migrate) keeps the batch's place.
+        known = [p if p.resolve() in present else person_keys.keyed_name(p) for p in known]
         ordered = [p for p in known if p.resolve() in present]
         seen = {p.resolve() for p in ordered}
         return ordered + sorted(p for p in present if p not in seen)
@@ -345,7 +347,8 @@ class Warehouse:
             existing = self.batch(batch_id)
             if existing is not None:
                 return existing
-            data = _conform(rs, table)
+            # Keys before any file: every committed row's key is then in the map.
+            data = _conform(rs, person_keys.assign(self.root, rs, table))
             files: list[str] = []
             chunks: list[pa.Table] = []
             stats: list[str] = []
@@ -387,8 +390,8 @@ class Warehouse:
     def vacuum(self) -> list[Path]:
         """Delete data files no committed version names (orphans of crashed or killed
         writes) and temporary files delta-rs left in a log; return what was deleted.
-        Batches are only ever appended, so the current version names every file an older
-        version did: as-of-version reads keep working."""
+        A file some version names is kept even when a later commit replaced it (``yigai
+        warehouse migrate`` rewrites files with person keys): as-of-version reads keep working."""
         self._writable()
         with self.lock():
             removed: list[Path] = []
@@ -400,6 +403,8 @@ class Warehouse:
                 kept = set()
                 if version >= 0:  # absolute paths: compared resolved, as root may be relative
                     kept = {p.resolve() for p in tables.file_paths(folder, version)}
+                    # Files a later commit replaced (migrate) are still named by older versions.
+                    kept |= tables.ever_added(folder)
                 for path in sorted(folder.glob("*/*.parquet")):
                     if path.parent.name != tables.DELTA_LOG and path.resolve() not in kept:
                         path.unlink()

@@ -23,6 +23,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import pyarrow as pa
@@ -119,7 +120,7 @@ def append(
 ) -> int:
     """Commit ``files`` (already written under ``table``) as one append with ``metadata`` in
     the commit; create the table first when needed. Returns the new version."""
-    from deltalake import CommitProperties, DeltaTable
+    from deltalake import DeltaTable
     from deltalake.transaction import AddAction
 
     private.make_dirs(table / DELTA_LOG)
@@ -129,8 +130,37 @@ def append(
     _add_new_columns(dt, schema)
     now = _now_ms()
     actions = [AddAction(f.rel, f.size, {}, now, True, f.stats) for f in files]
+    return _commit(table, dt, actions, metadata)
+
+
+def replace(
+    table: Path,
+    schema: pa.Schema,
+    removed: Sequence[str],
+    added: Sequence[DataFile],
+    metadata: Mapping[str, str],
+) -> int:
+    """Commit, in one transaction, files ``added`` in place of files ``removed`` (paths
+    relative to ``table``): the same rows rewritten (``yigai warehouse migrate``). Earlier
+    versions still name the removed files, which stay on disk (:func:`ever_added`)."""
+    from deltalake import DeltaTable
+    from deltalake.transaction import AddAction, RemoveAction
+
+    dt = DeltaTable(table)
+    _add_new_columns(dt, schema)
+    now = _now_ms()
+    actions: list[AddAction | RemoveAction] = [RemoveAction(rel, True, now) for rel in removed]
+    actions += [AddAction(f.rel, f.size, {}, now, True, f.stats) for f in added]
+    return _commit(table, dt, actions, metadata)
+
+
+def _commit(table: Path, dt: Any, actions: Sequence[Any], metadata: Mapping[str, str]) -> int:
+    """Write ``actions`` as one commit carrying ``metadata`` (concurrent writers retry);
+    returns the new version."""
+    from deltalake import CommitProperties
+
     dt.create_write_transaction(
-        actions,
+        list(actions),
         mode="append",
         schema=dt.schema(),
         commit_properties=CommitProperties(
@@ -139,6 +169,21 @@ def append(
     )
     fix_modes(table)
     return latest_version(table)
+
+
+def ever_added(table: Path) -> set[Path]:
+    """Every data file any commit of ``table`` added, removed since or not: what some version
+    still names (as-of-version reads). Read from the JSON commits, which are never expired."""
+    out: set[Path] = set()
+    log = table / DELTA_LOG
+    for name in sorted(os.listdir(log)) if log.is_dir() else []:
+        if not _COMMIT_FILE.match(name):
+            continue
+        for line in (log / name).read_text(encoding="utf-8").splitlines():
+            add = json.loads(line).get("add") if line.strip() else None
+            if add:
+                out.add((table / unquote(add["path"])).resolve())
+    return out
 
 
 def _add_new_columns(dt: object, schema: pa.Schema) -> None:

@@ -13,19 +13,18 @@ from sqlalchemy import select
 from yigai.auth.principal import Principal
 from yigai.community import contracts
 from yigai.community._common import local_day
-from yigai.community.directory import Resident
 from yigai.errors import Conflict, Invalid, NotFound
 from yigai.records.labels import PACKAGE
-from yigai.service.context import ServiceContext
 from yigai.service.deps import Ctx, Db
 from yigai.store.models_community import Team
-from yigai.web.doctor import org_namer
-from yigai.web.forms import Form
+from yigai.web.forms import Form, field_of, refuse
 from yigai.web.guard import guarded
-from yigai.web.render import page
-from yigai.web.session import posted, principal
+from yigai.web.resident_forms import AboutResident, opened, submitted
+from yigai.web.session import posted
 
 router = APIRouter(include_in_schema=False)
+#: Which field a library refusal of a signing is about (by its English text); else the team.
+FIELD_OF_ERROR = (("package", "package"),)
 
 
 def _teams(db: Db, me: Principal) -> list[Team]:
@@ -33,55 +32,33 @@ def _teams(db: Db, me: Principal) -> list[Team]:
     return [t for t in rows if me.in_scope(t.institution_id)]
 
 
-def _form_page(
-    request: Request,
-    me: Principal,
-    ctx: ServiceContext,
-    db: Db,
-    resident: Resident,
-    form: Form,
-    status: int = 200,
-) -> Response:
-    return page(
-        request,
-        "contract_form.html",
-        me,
-        status=status,
-        resident=resident,
-        form=form,
-        teams=_teams(db, me),
-        packages=PACKAGE,
-        org=org_namer(ctx),
-    )
+def _form_page(at: AboutResident, db: Db, form: Form, status: int = 200) -> Response:
+    return at.page("contract_form.html", form, status, teams=_teams(db, at.me), packages=PACKAGE)
 
 
 @router.get("/residents/{person_id}/contract")
 @guarded
 def contract_form(request: Request, person_id: str, ctx: Ctx, db: Db) -> Response:
-    me = principal(request, ctx, db)
-    me.require(contracts.WRITE)
-    resident = ctx.directory.resident(me, person_id)
-    return _form_page(request, me, ctx, db, resident, Form({"package": "basic"}))
+    at = opened(request, ctx, db, person_id, contracts.WRITE)
+    return _form_page(at, db, Form({"package": "basic"}))
 
 
 @router.post("/residents/{person_id}/contract")
 @guarded
 async def contract_post(request: Request, person_id: str, ctx: Ctx, db: Db) -> Response:
-    form, me = await posted(request, ctx, db)
-    me.require(contracts.WRITE)
-    resident = ctx.directory.resident(me, person_id)
+    form, at = await submitted(request, ctx, db, person_id, contracts.WRITE)
     team_id = form.integer("team_id")
     package = form.choice("package", PACKAGE)
     if team_id is None and "team_id" not in form.errors:
         form.errors["team_id"] = "required"
     if form.errors:
-        return _form_page(request, me, ctx, db, resident, form, 422)
+        return _form_page(at, db, form, 422)
     try:
         contracts.sign_contract(
             db,
-            me,
+            at.me,
             ctx.directory,
-            person_id=resident.person_id,
+            person_id=at.resident.person_id,
             team_id=team_id or 0,
             package=package or "basic",
             today=local_day(ctx.clock()),
@@ -89,10 +66,9 @@ async def contract_post(request: Request, person_id: str, ctx: Ctx, db: Db) -> R
     except (Invalid, Conflict, NotFound) as exc:
         if isinstance(exc, NotFound) and "team" not in exc.en:
             raise
-        db.rollback()
-        form.errors["package" if "package" in exc.en else "team_id"] = exc  # type: ignore[assignment]
-        return _form_page(request, me, ctx, db, resident, form, exc.status)
-    return RedirectResponse(f"/residents/{resident.person_id}?saved=contract", status_code=303)
+        status = refuse(db, form, exc, field_of(exc, FIELD_OF_ERROR, "team_id"))
+        return _form_page(at, db, form, status)
+    return RedirectResponse(f"/residents/{at.resident.person_id}?saved=contract", status_code=303)
 
 
 @router.post("/contracts/{contract_id}/renew")

@@ -21,7 +21,7 @@ from yigai.service.context import ServiceContext
 from yigai.service.deps import Ctx, Db
 from yigai.service.routes.residents import audit_resident_read
 from yigai.store.models_community import ChronicCase, Contract, Followup, Referral
-from yigai.web.forms import Form
+from yigai.web.forms import Form, field_of, refuse
 from yigai.web.guard import guarded
 from yigai.web.render import page
 from yigai.web.session import posted, principal
@@ -183,12 +183,11 @@ async def followup_post(request: Request, case_id: int, ctx: Ctx, db: Db) -> Res
     try:
         done = chronic.record_followup(db, me, ctx.directory, case.id, **values, now=ctx.clock())
     except Invalid as exc:
-        db.rollback()
-        field = next((f for text, f in FIELD_OF_ERROR if text in exc.en), "_form")
+        field = field_of(exc, FIELD_OF_ERROR)
         if field == "sbp" and form.get("sbp") and not form.get("dbp"):
             field = "dbp"  # "needs SBP and DBP" belongs beside the one left empty
-        form.errors[field] = exc  # type: ignore[assignment]
-        return _form_page(request, me, ctx, db.get(ChronicCase, case_id) or case, form, 422)
+        status = refuse(db, form, exc, field)
+        return _form_page(request, me, ctx, db.get(ChronicCase, case_id) or case, form, status)
     if done.referral_id is not None:
         return RedirectResponse(f"/referrals/{done.referral_id}?proposed=1", status_code=303)
     return RedirectResponse(f"/residents/{done.person_id}?saved={done.id}", status_code=303)

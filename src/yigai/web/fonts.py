@@ -54,10 +54,11 @@ def cache_dir() -> Path:
     return Path(base) / "yigai" / "fonts"
 
 
-def gb2312_common() -> str:
-    """GB2312's symbol rows and level-1 hanzi, decoded from every two-byte code."""
+def gb2312_common(rows: Iterable[int] = GB2312_ROWS) -> str:
+    """GB2312's symbol rows and level-1 hanzi (or the given ``rows``), decoded from every
+    two-byte code."""
     chars = []
-    for row in GB2312_ROWS:
+    for row in rows:
         for cell in range(0xA1, 0xFF):
             try:
                 chars.append(bytes((row, cell)).decode("gb2312"))

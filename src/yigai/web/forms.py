@@ -8,20 +8,25 @@ the domain (ranges, what a disease needs) stay in the library and come back as i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from urllib.parse import parse_qs
 
 from fastapi import Request
+from sqlalchemy.orm import Session
+
+from yigai.errors import UserError
 
 MAX_BODY = 64 * 1024
 
 
 class Form:
-    """One posted form: ``get`` the text of a field, ``errors`` field → message key."""
+    """One posted form: ``get`` the text of a field, ``errors`` field → message key (or the
+    library's refusal, shown in both languages)."""
 
     def __init__(self, fields: dict[str, str]) -> None:
         self.fields = fields
-        self.errors: dict[str, str] = {}
+        self.errors: dict[str, str | UserError] = {}
 
     @classmethod
     async def read(cls, request: Request) -> Form:
@@ -75,3 +80,17 @@ class Form:
             self.errors[name] = "bad_choice"
             return None
         return text
+
+
+def field_of(exc: UserError, beside: Sequence[tuple[str, str]], default: str = "_form") -> str:
+    """The field a library refusal is about: the first of ``beside`` (English text, field)
+    whose text the refusal's English names; ``default`` (above the form) otherwise."""
+    return next((field for text, field in beside if text in exc.en), default)
+
+
+def refuse(db: Session, form: Form, exc: UserError, field: str) -> int:
+    """Show a library refusal beside ``field``, its half-done write undone (nothing of a
+    refused post is kept); the status to answer the page with."""
+    db.rollback()
+    form.errors[field] = exc
+    return exc.status

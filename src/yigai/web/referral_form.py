@@ -16,11 +16,9 @@ from yigai.community.directory import Resident
 from yigai.errors import Invalid, NotFound
 from yigai.service.context import ServiceContext
 from yigai.service.deps import Ctx, Db
-from yigai.web.doctor import org_namer
-from yigai.web.forms import Form
+from yigai.web.forms import Form, field_of, refuse
 from yigai.web.guard import guarded
-from yigai.web.render import page
-from yigai.web.session import posted, principal
+from yigai.web.resident_forms import AboutResident, opened, submitted
 
 router = APIRouter(include_in_schema=False)
 
@@ -50,53 +48,33 @@ def _origins(me: Principal, ctx: ServiceContext, resident: Resident) -> list[str
     return found
 
 
-def _form_page(
-    request: Request,
-    me: Principal,
-    ctx: ServiceContext,
-    resident: Resident,
-    form: Form,
-    status: int = 200,
-) -> Response:
-    return page(
-        request,
-        "referral_form.html",
-        me,
-        status=status,
-        resident=resident,
-        form=form,
-        origins=_origins(me, ctx, resident),
-        directions=DIRECTIONS,
-        org=org_namer(ctx),
-    )
+def _form_page(at: AboutResident, form: Form, status: int = 200) -> Response:
+    origins = _origins(at.me, at.ctx, at.resident)
+    return at.page("referral_form.html", form, status, origins=origins, directions=DIRECTIONS)
 
 
 @router.get("/residents/{person_id}/referral")
 @guarded
 def referral_form(request: Request, person_id: str, ctx: Ctx, db: Db) -> Response:
-    me = principal(request, ctx, db)
-    me.require(lib.CREATE)
-    resident = ctx.directory.resident(me, person_id)
-    origins = _origins(me, ctx, resident)
+    at = opened(request, ctx, db, person_id, lib.CREATE)
+    origins = _origins(at.me, ctx, at.resident)
     form = Form({"direction": "up", "from_institution_id": origins[0] if origins else ""})
-    return _form_page(request, me, ctx, resident, form)
+    return _form_page(at, form)
 
 
 @router.post("/residents/{person_id}/referral")
 @guarded
 async def referral_post(request: Request, person_id: str, ctx: Ctx, db: Db) -> Response:
-    form, me = await posted(request, ctx, db)
-    me.require(lib.CREATE)
-    resident = ctx.directory.resident(me, person_id)
+    form, at = await submitted(request, ctx, db, person_id, lib.CREATE)
     direction = form.choice("direction", DIRECTIONS)
     if form.errors:
-        return _form_page(request, me, ctx, resident, form, 422)
+        return _form_page(at, form, 422)
     try:
         row = lib.request_referral(
             db,
-            me,
+            at.me,
             ctx.directory,
-            person_id=resident.person_id,
+            person_id=at.resident.person_id,
             direction=direction or "",
             from_institution_id=form.get("from_institution_id"),
             reason=form.get("reason"),
@@ -109,7 +87,5 @@ async def referral_post(request: Request, person_id: str, ctx: Ctx, db: Db) -> R
     except (Invalid, NotFound) as exc:
         if isinstance(exc, NotFound) and "institution" not in exc.en:
             raise  # the resident went out of scope: the 404 page
-        db.rollback()
-        form.errors[next((f for t, f in FIELD_OF_ERROR if t in exc.en), "_form")] = exc  # type: ignore[assignment]
-        return _form_page(request, me, ctx, resident, form, exc.status)
+        return _form_page(at, form, refuse(db, form, exc, field_of(exc, FIELD_OF_ERROR)))
     return RedirectResponse(f"/referrals/{row.id}", status_code=303)

@@ -38,6 +38,18 @@ def input_error(
     return PaymentInputError(f"{where_zh}：{zh} / {where_en}: {en}")
 
 
+def fund_error(row: int) -> PaymentInputError:
+    """A claim (``row``: 1-based in the input) whose fund payment is not whole non-negative
+    fen: the one rule of DIP scoring and of the community budget alike."""
+    return input_error(
+        "claims",
+        "fund_fen",
+        "基金支付须为非负整数分",
+        "fund payment must be whole non-negative fen",
+        row,
+    )
+
+
 def required(values: Values, name: str) -> Any:
     """The value of ``name`` in force; a bilingual error naming the file when it is absent."""
     if name not in values.tree:

@@ -30,7 +30,7 @@ from decimal import Decimal, InvalidOperation
 
 import pyarrow as pa
 
-from yigai.policy.dip._common import input_error, quantize, require_columns
+from yigai.policy.dip._common import fund_error, input_error, quantize, require_columns
 from yigai.policy.dip.catalogue import DipCatalogue, read_cases
 from yigai.policy.dip.parameters import DipParams
 
@@ -67,13 +67,7 @@ def _fund_by_encounter(claims: pa.Table) -> dict[str, int]:
     for index, record in enumerate(claims.select(["encounter_id", "fund_fen"]).to_pylist()):
         fund = record["fund_fen"]
         if not isinstance(fund, int) or fund < 0:
-            raise input_error(
-                "claims",
-                "fund_fen",
-                "基金支付须为非负整数分",
-                "fund payment must be whole non-negative fen",
-                index + 1,
-            )
+            raise fund_error(index + 1)
         key = record["encounter_id"]
         if key in out:
             raise input_error(

@@ -8,9 +8,10 @@ exact decimal text. Kinds and their lines are listed in :mod:`yigai.policy.state
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 import pyarrow as pa
 
@@ -61,6 +62,16 @@ def _sums(table: pa.Table, keys: list[str], columns: Iterable[str]) -> dict[tupl
     return out
 
 
+#: A money line's item code, label and the name its amount is read under.
+LineSpec = tuple[str, str, str]
+
+
+def _money_lines(spec: Iterable[LineSpec], amount: Callable[[str], int]) -> list[Line]:
+    """One money line per ``(item, label, name)`` of ``spec``, its amount ``amount(name)``:
+    the statements list their lines as data and read the amounts from the run's rows."""
+    return [Line(item, label, amount(name)) for item, label, name in spec]
+
+
 _CLAIM_LINES = (
     ("claims.cost_total_fen", "医疗总费用 / total cost", "cost_total_fen"),
     ("claims.fund_fen", "统筹基金支付（按项目）/ basic fund paid item by item", "fund_fen"),
@@ -72,7 +83,7 @@ _CLAIM_LINES = (
 
 def _month_lines(claims: dict, dip: dict, capitation: dict) -> tuple[Line, ...]:
     lines = [Line("claims.count", "理赔笔数 / claims", value=str(claims.get("rows", 0)))]
-    lines += [Line(item, label, claims.get(col) or 0) for item, label, col in _CLAIM_LINES]
+    lines += _money_lines(_CLAIM_LINES, lambda col: claims.get(col) or 0)
     lines += [
         Line("dip.cases", "DIP 病例数 / DIP cases", value=str(dip.get("cases") or 0)),
         Line("dip.points", "DIP 分值 / DIP points", value=_text(dip.get("points") or Decimal(0))),
@@ -123,6 +134,16 @@ def _institution_months(run: SettlementRun, names: Mapping[str, str]) -> list[St
     return out
 
 
+_DIP_YEAR_LINES = (
+    ("dip.fund_due_fen", "DIP 应付 / DIP payment due", "fund_due_fen"),
+    ("dip.presettled_fen", "月度预结算 / pre-settled monthly", "presettled_fen"),
+    ("dip.withheld_fen", "年内预留 / withheld in the year", "withheld_fen"),
+    ("dip.year_end_fen", "年终清算 / year-end payment (−: recovered)", "year_end_fen"),
+    ("dip.item_fund_fen", "按项目基金支付 / fund paid item by item", "item_fund_fen"),
+    ("dip.balance_fen", "结余(+)超支(−) / balance under DIP", "balance_fen"),
+)
+
+
 def _institution_years(run: SettlementRun) -> list[Statement]:
     out = []
     for r in run.dip:
@@ -140,12 +161,7 @@ def _institution_years(run: SettlementRun) -> list[Statement]:
                 "结算点值（分/分值）/ settlement point value (fen per point)",
                 value=_text(run.dip_settlement_point_value),
             ),
-            Line("dip.fund_due_fen", "DIP 应付 / DIP payment due", r.fund_due_fen),
-            Line("dip.presettled_fen", "月度预结算 / pre-settled monthly", r.presettled_fen),
-            Line("dip.withheld_fen", "年内预留 / withheld in the year", r.withheld_fen),
-            Line("dip.year_end_fen", "年终清算 / year-end payment (−: recovered)", r.year_end_fen),
-            Line("dip.item_fund_fen", "按项目基金支付 / fund paid item by item", r.item_fund_fen),
-            Line("dip.balance_fen", "结余(+)超支(−) / balance under DIP", r.balance_fen),
+            *_money_lines(_DIP_YEAR_LINES, partial(getattr, r)),
         )
         out.append(
             Statement(
@@ -203,29 +219,28 @@ def _release_lines(r: Release | None) -> list[Line]:
     ]
 
 
+_BUDGET_LINES = (
+    ("budget.budget_fen", "年度预算 / budget", "budget_fen"),
+    ("budget.spending_fen", "实际支出 / spending", "spending_fen"),
+    ("budget.inside_fen", "其中成员单位 / at members", "inside_fen"),
+    ("budget.outside_fen", "其中其他机构 / elsewhere", "outside_fen"),
+    ("budget.balance_fen", "结余(+)超支(−) / surplus or overrun", "balance_fen"),
+    ("budget.retained_fen", "结余留用 / surplus kept", "retained_fen"),
+    ("budget.returned_fen", "结余返还基金 / surplus returned", "returned_fen"),
+    ("budget.fund_shared_fen", "基金分担超支 / overrun shared by the fund", "fund_shared_fen"),
+    (
+        "budget.community_borne_fen",
+        "医共体承担超支 / overrun borne by the community",
+        "community_borne_fen",
+    ),
+    ("budget.settlement_fen", "医共体结算 / community settlement", "settlement_fen"),
+)
+
+
 def _community_years(run: SettlementRun) -> list[Statement]:
     out = []
     for c in run.budgets:
-        lines = [
-            Line("budget.budget_fen", "年度预算 / budget", c.budget_fen),
-            Line("budget.spending_fen", "实际支出 / spending", c.spending_fen),
-            Line("budget.inside_fen", "其中成员单位 / at members", c.inside_fen),
-            Line("budget.outside_fen", "其中其他机构 / elsewhere", c.outside_fen),
-            Line("budget.balance_fen", "结余(+)超支(−) / surplus or overrun", c.balance_fen),
-            Line("budget.retained_fen", "结余留用 / surplus kept", c.retained_fen),
-            Line("budget.returned_fen", "结余返还基金 / surplus returned", c.returned_fen),
-            Line(
-                "budget.fund_shared_fen",
-                "基金分担超支 / overrun shared by the fund",
-                c.fund_shared_fen,
-            ),
-            Line(
-                "budget.community_borne_fen",
-                "医共体承担超支 / overrun borne by the community",
-                c.community_borne_fen,
-            ),
-            Line("budget.settlement_fen", "医共体结算 / community settlement", c.settlement_fen),
-        ]
+        lines = _money_lines(_BUDGET_LINES, partial(getattr, c))
         lines += _release_lines(c.release)
         if c.staff_reward_fen is not None:
             lines.append(
@@ -259,22 +274,28 @@ def _community_years(run: SettlementRun) -> list[Statement]:
     return out
 
 
+_TOTAL_LINES = (
+    ("claims.cost_total_fen", "医疗总费用 / total cost", "total_cost_fen"),
+    ("claims.eligible_fen", "政策范围内费用 / policy-scope cost", "eligible_fen"),
+    ("claims.fund_fen", "统筹基金支付 / basic fund paid", "fund_fen"),
+    ("claims.fund_in_county_fen", "其中县域内 / inside the county", "fund_in_county_fen"),
+    ("claims.fund_out_of_county_fen", "其中县域外 / outside the county", "fund_out_of_county_fen"),
+    ("claims.critical_fen", "大病保险支付 / critical-illness insurance", "critical_fen"),
+    ("claims.assistance_fen", "医疗救助支付 / medical assistance", "assistance_fen"),
+    ("claims.patient_fen", "个人负担 / patient paid", "patient_fen"),
+)
+_BUDGET_SUM_LINES = (
+    ("budget.budget_fen", "医共体预算合计 / community budgets", "budget_fen"),
+    ("budget.spending_fen", "医共体支出合计 / community spending", "spending_fen"),
+    ("budget.settlement_fen", "医共体结算合计 / community settlements", "settlement_fen"),
+)
+
+
 def _region_year(run: SettlementRun) -> Statement:
     t = run.totals
     lines = (
         Line("claims.count", "理赔笔数 / claims", value=str(t.claims)),
-        Line("claims.cost_total_fen", "医疗总费用 / total cost", t.total_cost_fen),
-        Line("claims.eligible_fen", "政策范围内费用 / policy-scope cost", t.eligible_fen),
-        Line("claims.fund_fen", "统筹基金支付 / basic fund paid", t.fund_fen),
-        Line("claims.fund_in_county_fen", "其中县域内 / inside the county", t.fund_in_county_fen),
-        Line(
-            "claims.fund_out_of_county_fen",
-            "其中县域外 / outside the county",
-            t.fund_out_of_county_fen,
-        ),
-        Line("claims.critical_fen", "大病保险支付 / critical-illness insurance", t.critical_fen),
-        Line("claims.assistance_fen", "医疗救助支付 / medical assistance", t.assistance_fen),
-        Line("claims.patient_fen", "个人负担 / patient paid", t.patient_fen),
+        *_money_lines(_TOTAL_LINES, partial(getattr, t)),
         Line("claims.actual_ratio", "实际报销比 / actual ratio", value=_text(t.actual_ratio)),
         Line(
             "claims.policy_scope_ratio",
@@ -298,21 +319,7 @@ def _region_year(run: SettlementRun) -> Statement:
             sum(r.fund_due_fen for r in run.dip),
         ),
         Line("capitation.amount_fen", "人头付费合计 / capitation total", run.capitation_fen),
-        Line(
-            "budget.budget_fen",
-            "医共体预算合计 / community budgets",
-            sum(c.budget_fen for c in run.budgets),
-        ),
-        Line(
-            "budget.spending_fen",
-            "医共体支出合计 / community spending",
-            sum(c.spending_fen for c in run.budgets),
-        ),
-        Line(
-            "budget.settlement_fen",
-            "医共体结算合计 / community settlements",
-            sum(c.settlement_fen for c in run.budgets),
-        ),
+        *_money_lines(_BUDGET_SUM_LINES, lambda name: sum(getattr(c, name) for c in run.budgets)),
     )
     return Statement(
         f"{run.region}:{run.year}:region_year:{run.region}",

@@ -7,8 +7,9 @@
   version stays stored and readable.
 - **Inputs** of a statement: the fingerprint (SHA-256) and the description (JSON) of what it
   came from — the settlement batch, the region's settlement-input parameters in force (value
-  and reference), the amounts used (given in place of them in a what-if), the communities'
-  assessment scores, and the input batches read.
+  and reference), the amounts used (given in place of them in a what-if), the input batches
+  read, and for a community's budget statement its assessment score (:func:`inputs_for`:
+  the score changes that statement only, so an assessment re-versions nothing else).
 - :func:`list_statements`, :func:`read_statement` and :func:`diff_statements` read them back;
   every read is of stored rows only (a statement is never recomputed to be shown).
 """
@@ -109,6 +110,18 @@ def inputs_of(run: SettlementRun, root: Path | None = None) -> dict[str, Any]:
     }
 
 
+def inputs_for(s: Statement, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The part of a run's ``inputs`` that statement ``s`` depends on: the assessment scores
+    only release the withheld share of a community's budget, so a community's statement
+    names its own score and no other statement names any — an assessment then gives new
+    versions of the community statements alone."""
+    scores = inputs.get("assessment_scores", {})
+    out = {k: v for k, v in inputs.items() if k != "assessment_scores"}
+    if s.kind == "community_year":
+        out["assessment_scores"] = {k: v for k, v in scores.items() if k == s.subject_id}
+    return out
+
+
 def _fingerprint(inputs: Mapping[str, Any]) -> str:
     text = json.dumps(inputs, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
@@ -201,18 +214,19 @@ def write_statements(wh: Warehouse, run: SettlementRun, *, root: Path | None = N
     orgs = read_in_force(wh, "org_units", Period.year(run.year).end, ["org_id", "name"])
     names = dict(zip(orgs["org_id"].to_pylist(), orgs["name"].to_pylist(), strict=True))
     inputs = inputs_of(run, root)
-    fingerprint = _fingerprint(inputs)
-    inputs_text = json.dumps(inputs, sort_keys=True, ensure_ascii=False)
     with wh.lock():
         latest = _latest_contents(_stored(wh, run.region, run.year))
         rows: list[dict] = []
         unchanged = written = 0
         for s in build_statements(run, names):
+            own = inputs_for(s, inputs)
+            fingerprint = _fingerprint(own)
             version, content = latest.get(s.statement_id, (0, ""))
             if content == _content(s, fingerprint):
                 unchanged += 1
                 continue
             written += 1
+            inputs_text = json.dumps(own, sort_keys=True, ensure_ascii=False)
             rows += _rows(s, version + 1, fingerprint, inputs_text, run)
         if not rows:
             return Written(None, 0, unchanged)

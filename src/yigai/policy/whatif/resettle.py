@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 from yigai.params import ParameterError
 from yigai.periods import Period
 from yigai.policy.capitation import CapitationParams
+from yigai.policy.dip_step import DipMemo
 from yigai.policy.params import scheme_regions
 from yigai.policy.payments import Registries, SettlementInputs, payments
 from yigai.policy.settle import settle_claims_explained
@@ -64,7 +65,8 @@ def whatif(
     root: Path | None = None,
 ) -> WhatIf:
     """Compare the stored settlement of ``year`` with the reform's (module docstring)."""
-    stored = wh.read("claims", months=Period.year(year).month_keys())
+    # one chunk per column: every figure and payment passes over the baseline's claims
+    stored = wh.read("claims", months=Period.year(year).month_keys()).combine_chunks()
     if stored.num_rows == 0:
         raise ReformError(
             f"{year} 年尚未结算，没有基线；请先运行 yigai settle --year {year}",
@@ -110,8 +112,10 @@ class _Context:
 
     registries: Registries
     #: capitation by its parameters: it reads no claim, so a reform that leaves its rates
-    #: alone reuses the baseline's (the slowest payment to compute)
+    #: alone reuses the baseline's
     capitation: dict[CapitationParams, pa.Table] = field(default_factory=dict)
+    #: what DIP reads from the warehouse (diagnosis codes, base years' cases): read once
+    dip: DipMemo = field(default_factory=dict)
 
     @property
     def names(self) -> dict[str, str]:
@@ -140,6 +144,7 @@ def _side(
         c.registries,
         root=root,
         capitation=c.capitation.get(rates),
+        memo=c.dip,
     )
     c.capitation[rates] = paid.capitation
     return Side(

@@ -134,6 +134,7 @@ def cut_face(cut: Cut, source: Path, out: Path) -> Path:
     options.name_IDs = ["*"]  # keep copyright and licence
     options.name_languages = ["*"]
     options.notdef_outline = True
+    options.hinting = False  # print at fixed sizes needs no hints; keeps the file small
     font = ft_subset.load_font(str(source), options)
     version = font["name"].getDebugName(5) or "unknown version"
     cmap = font.getBestCmap()

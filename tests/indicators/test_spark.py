@@ -51,3 +51,24 @@ def _with_every_column(name: str, table: pa.Table) -> pa.Table:
         if f.name not in table.column_names and f.name != "month":
             table = table.append_column(f.name, pa.nulls(table.num_rows, f.type))
     return table
+
+
+def test_reading_many_files_of_a_record_set_runs_no_spark_job(spark: Any, tmp_path: Path) -> None:
+    """Past 32 paths Spark lists files with a job of one task per file (264 for a region's
+    monthly chronic cases); the engine lists them on the driver instead."""
+    import pyarrow.parquet as pq
+
+    from yigai.indicators.engine import _connect_spark
+
+    paths = []
+    for month in range(40):
+        paths.append(tmp_path / f"part-{month}.parquet")
+        pq.write_table(schemas.get("chronic_cases").arrow_schema().empty_table(), paths[-1])
+    tracker = spark.sparkContext.statusTracker()
+    spark.sparkContext.setJobGroup("yigai-listing", "views of many files")
+    try:
+        tables = _connect_spark({"chronic_cases": paths}, spark)
+    finally:
+        spark.sparkContext.setLocalProperty("spark.jobGroup.id", None)
+    assert list(tables) == ["chronic_cases"]
+    assert tracker.getJobIdsForGroup("yigai-listing") == []

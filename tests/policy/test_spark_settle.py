@@ -14,11 +14,17 @@ import typer
 from typer.testing import CliRunner
 
 from yigai.periods import Period
+from yigai.policy import spark_settle
 from yigai.policy.adjudication import ClaimError
 from yigai.policy.claims import CLAIMS
 from yigai.policy.commands import settle
 from yigai.policy.settle import settle_claims_explained
-from yigai.policy.spark_settle import BUCKET, adjudicate_on_spark, spark_adjudicator
+from yigai.policy.spark_settle import (
+    adjudicate_on_spark,
+    bucket_count,
+    person_buckets,
+    spark_adjudicator,
+)
 from yigai.policy.vectorised import adjudicate_table
 from yigai.synth import SynthConfig, generate
 from yigai.warehouse import Warehouse
@@ -99,16 +105,9 @@ def test_a_bad_claim_on_a_spark_worker_is_named_bilingually(spark: Any) -> None:
 @pytest.mark.spark
 @pytest.mark.xdist_group("spark")
 def test_an_encounter_id_of_two_persons_in_two_buckets_is_refused(spark: Any) -> None:
-    from pyspark.sql import functions as F
-
     table = _claims([("e1", "p1", 5000), ("e1", "p2", 3000)])
     # the two persons land in different groups, where no group alone sees the repeat
-    buckets = (
-        spark.createDataFrame(table)
-        .select(F.pmod(F.xxhash64("person_id"), F.lit(4)).alias(BUCKET))
-        .toArrow()[BUCKET]
-        .to_pylist()
-    )
+    buckets = person_buckets(table, 4)
     assert buckets[0] != buckets[1]
     with pytest.raises(ClaimError, match="e1"):
         adjudicate_on_spark(spark, table, REGION, buckets=4)
@@ -179,3 +178,27 @@ def _claims(rows: list[tuple[str, str, int]]) -> pa.Table:
             "referral_in_community": [False] * n,
         }
     )
+
+
+@pytest.mark.spark
+@pytest.mark.xdist_group("spark")
+def test_claims_go_in_one_group_per_core_and_more_past_the_group_size_limit(
+    spark: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cores = spark.sparkContext.defaultParallelism
+    assert bucket_count(spark, 10_000) == cores
+    monkeypatch.setattr(spark_settle, "BUCKET_ROWS", 1_000)
+    assert bucket_count(spark, 10_000) == max(cores, 10)
+    assert bucket_count(spark, 10_001) == max(cores, 11)
+
+
+def test_a_persons_claims_fall_in_one_group_and_groups_hold_as_many_persons() -> None:
+    rows = [(f"e{i}", f"p{i % 7}", 100) for i in range(70)]
+    table = _claims(rows)
+    buckets = person_buckets(table, 3)
+    of_person: dict[str, set[int]] = {}
+    for (_, person, _), bucket in zip(rows, buckets, strict=True):
+        of_person.setdefault(person, set()).add(int(bucket))
+    assert all(len(groups) == 1 for groups in of_person.values())
+    persons = [sum(groups == {k} for groups in of_person.values()) for k in range(3)]
+    assert sorted(persons) == [2, 2, 3]

@@ -33,14 +33,14 @@ def test_id_number_hand_computed() -> None:
 @settings(max_examples=50, deadline=None)
 @given(
     days=st.lists(st.integers(min_value=-20000, max_value=20000), min_size=1, max_size=300),
-    chunk=st.integers(min_value=0, max_value=3),
+    used=st.integers(min_value=0, max_value=150),
 )
 def test_generated_id_numbers_are_valid_unique_and_match_birth_and_sex(
-    days: list[int], chunk: int
+    days: list[int], used: int
 ) -> None:
     birth = np.array(days, dtype=np.int64)
     male = np.arange(len(birth)) % 2 == 0
-    order = _order_codes(birth, male, chunk, 4)
+    order = _order_codes(birth, male, np.full(len(birth), used))
     numbers = id_numbers("440101", birth, order)
     assert len(set(numbers)) == len(numbers)
     for number, day, is_male in zip(numbers, birth.tolist(), male.tolist(), strict=True):
@@ -50,19 +50,44 @@ def test_generated_id_numbers_are_valid_unique_and_match_birth_and_sex(
 
 
 def test_too_many_births_on_one_day_is_a_clear_error() -> None:
-    """GB 11643 order codes give 500 numbers per sex, day and county; interleaving 2 chunks
-    leaves 250 each, so 300 men born on one day in one chunk cannot be numbered."""
+    """GB 11643 order codes give 499 numbers per sex, day and county: with 250 used by earlier
+    chunks, 300 more men born on that day cannot be numbered."""
     with pytest.raises(SynthError) as err:
-        _order_codes(np.zeros(300, dtype=np.int64), np.ones(300, dtype=bool), 0, 2)
+        _order_codes(np.zeros(300, dtype=np.int64), np.ones(300, dtype=bool), np.full(300, 250))
     assert "顺序码不足" in err.value.zh
 
 
 def test_order_codes_of_different_chunks_never_collide() -> None:
     birth = np.zeros(40, dtype=np.int64)
     male = np.ones(40, dtype=bool)
-    a = set(_order_codes(birth, male, 0, 3).tolist())
-    b = set(_order_codes(birth, male, 1, 3).tolist())
+    a = set(_order_codes(birth, male).tolist())
+    b = set(_order_codes(birth, male, np.full(40, 40)).tolist())
     assert not a & b
+
+
+def test_a_county_of_many_chunks_numbers_its_residents_uniquely() -> None:
+    """Chunks share the county's codes by counting those used before them: 12 chunks of 1,000
+    get unique, valid numbers, and the first chunk the same as a county of one chunk."""
+    from yigai.synth import calibration
+    from yigai.synth.config import SynthConfig
+    from yigai.synth.people import generate_cohort
+    from yigai.synth.region import build_county, build_higher
+
+    config = SynthConfig(residents_per_county=12_000, chunk_residents=1000, years=(2025,))
+    cal = calibration.load(None)
+    county = build_county(config, cal, build_higher(config, cal), 0)
+    ids = [generate_cohort(config, cal, county, c, b"k").person_id for c in range(12)]
+    assert len(set().union(*(set(x.to_pylist()) for x in ids))) == 12_000
+    one = SynthConfig(residents_per_county=1000, years=(2025,))
+    first = generate_cohort(one, cal, build_county(one, cal, build_higher(one, cal), 0), 0, b"k")
+    assert first.person_id.equals(ids[0])
+
+
+def test_one_day_can_hold_more_births_in_one_chunk_than_interleaving_allowed() -> None:
+    """Interleaving 10 chunks left 49 codes per chunk and day; counting lets one chunk number
+    120 men born on a day when the other chunks used 30."""
+    order = _order_codes(np.zeros(120, dtype=np.int64), np.ones(120, dtype=bool), np.full(120, 30))
+    assert len(set(order.tolist())) == 120 and order.max() <= 999
 
 
 @settings(max_examples=30, deadline=None)
@@ -133,3 +158,42 @@ def test_pregnant_residents_are_women(residents: pd.DataFrame) -> None:
 
 def test_registered_no_earlier_than_birth_month(residents: pd.DataFrame) -> None:
     assert (residents.registered_on >= residents.birth_ym).all()
+
+
+def test_the_last_of_500_chunks_gets_order_codes() -> None:
+    """Interleaving gave chunk 499 of 500 the sequence 499 already for its first person, past
+    the last code (498): a county of 500 chunks could not be generated at all."""
+    from yigai.synth import calibration
+    from yigai.synth.config import SynthConfig
+    from yigai.synth.people import generate_cohort
+    from yigai.synth.region import build_county, build_higher
+
+    config = SynthConfig(residents_per_county=500_000, chunk_residents=1000, years=(2025,))
+    cal = calibration.load(None)
+    county = build_county(config, cal, build_higher(config, cal), 0)
+    last = generate_cohort(config, cal, county, 499, b"k").person_id.to_pylist()
+    first = generate_cohort(config, cal, county, 0, b"k").person_id.to_pylist()
+    assert len(set(last) | set(first)) == 2000
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(min_value=-20000, max_value=20000), min_size=1, max_size=30))
+def test_masked_numbers_equal_identity_mask(days: list[int]) -> None:
+    from yigai.synth.people import masked_numbers
+
+    numbers = id_numbers("341502", np.array(days), np.full(len(days), 7))
+    assert masked_numbers(numbers).to_pylist() == [identity.mask(x) for x in numbers]
+
+
+def test_masked_names_equal_mask_name_of_the_whole_name() -> None:
+    """One masked form per surname and given-name length is the mask of every such name."""
+    from yigai.synth.people import masked_names
+
+    surnames = ["王", "欧阳", "李"]
+    surname, two = np.array([0, 1, 1, 2, 0]), np.array([True, False, True, False, False])
+    given = ["明", "华"]
+    names = [
+        surnames[s] + given[0] + (given[1] if t else "") for s, t in zip(surname, two, strict=True)
+    ]
+    got = masked_names(surnames, surname, two).to_pylist()
+    assert got == [identity.mask_name(x) for x in names]

@@ -522,3 +522,26 @@ def test_missing_file_is_a_rejection_not_a_crash(wh: Warehouse, tmp_path: Path) 
     report = ingest_file(wh, "org_units", tmp_path / "nope.csv", key=KEY)
     assert report.status == "rejected"
     assert report.rejections[0].zh.startswith("无法读取文件")
+
+
+def test_stored_reference_keys_are_read_once_across_batches(
+    region: Warehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each batch used to read the whole referenced registry again (quadratic when a region
+    of 10 million residents is stored chunk by chunk); a committed file's keys are read once."""
+    import pyarrow.dataset as ds
+
+    opened: list[str] = []
+    real = ds.dataset
+    monkeypatch.setattr(ds, "dataset", lambda src, **k: opened.append(str(src)) or real(src, **k))
+
+    def residents_read() -> int:
+        return sum("residents" in text for text in opened)
+
+    first = ingest_table(region, "encounters", ingest_ready_encounters(["E1"]), source="a", key=KEY)
+    seen = residents_read()
+    second = ingest_table(
+        region, "encounters", ingest_ready_encounters(["E2"]), source="b", key=KEY
+    )
+    assert first.status == second.status == "committed"
+    assert seen and residents_read() == seen

@@ -115,3 +115,27 @@ def test_the_map_file_is_owner_only(wh: Warehouse) -> None:
     wh.commit("followups", followups([A]), "b1", "test")
     path: Path = wh.root / person_keys.MAP_FILE
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_keys_are_found_whichever_scan_block_holds_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The map is searched a block at a time from its newest rows: keys in old, new and
+    several blocks, repeated ids and nulls all come out as a whole-map look-up gives them."""
+    monkeypatch.setattr(person_keys, "SCAN_BLOCK", 2)
+    ids = [f"{i:032x}" for i in range(7)]
+    _, keys = person_keys.KeyMap.empty().keys_of(pa.array(ids))
+    asked = [ids[6], None, ids[0], ids[3], ids[0], "f" * 32]
+    got, grown = keys.keys_of(pa.array(asked))
+    assert got.to_pylist() == [7, None, 1, 4, 1, 8]
+    assert grown.table.num_rows == 8
+
+
+def test_an_unchanged_map_file_is_read_once(wh: Warehouse, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer storing batch after batch reuses the map it saved (10 million rows cost
+    seconds to read) instead of reading the file back."""
+    wh.commit("followups", followups([A]), "b1", "test")
+    reads: list[object] = []
+    real = pq.read_table
+    monkeypatch.setattr(pq, "read_table", lambda *a, **k: reads.append(a) or real(*a, **k))
+    wh.commit("followups", followups([A, B], first=1), "b2", "test")
+    assert person_keys.load(wh.root).table.num_rows == 2
+    assert not [a for a in reads if person_keys.MAP_FILE.name in str(a[0])]

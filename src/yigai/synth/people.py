@@ -2,8 +2,13 @@
 
 Identity numbers follow GB 11643: the county's division code, the birth date, a 3-digit order
 code (odd for men, even for women) and the check digit (:func:`yigai.people.identity.check_digit`).
-Order codes are made unique across the county's chunks by interleaving: the ``r``-th person of
-a chunk born on a day (per sex) gets sequence ``r × chunks + chunk``. Only the pseudonym
+Order codes are made unique across the county's chunks by counting: the ``r``-th person of a
+chunk born on a day (per sex) gets sequence ``r + (people of earlier chunks born that day, of
+that sex)``. The earlier chunks' birth days are re-drawn from their own seeded generators (three
+draws each, cached per county), so a chunk still depends on no other chunk's output and the
+county's 499 codes per day and sex are shared by all its chunks: a county of 10 million fits
+(interleaving ``r × chunks + chunk`` left 499 / chunks per chunk: 4 million fitted, 5 did not).
+A county of one chunk gets the same codes as before. Only the pseudonym
 (``person_id``), the masked number, the birth year-month, sex and the masked name reach the
 table (never the number, the birth day or the name: docs/PRIVACY.md).
 """
@@ -17,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from yigai.people import identity
 from yigai.records import schemas
@@ -85,7 +91,26 @@ def pseudonyms(numbers: list[str], key: bytes) -> list[str]:
     return out
 
 
-def _order_codes(birth_day: np.ndarray, male: np.ndarray, chunk: int, n_chunks: int) -> np.ndarray:
+def masked_numbers(numbers: list[str]) -> pa.Array:
+    """:func:`yigai.people.identity.mask` of generated (18-character, upper-case) numbers,
+    in Arrow: a Python call per person cost a second per million."""
+    tail = pc.utf8_slice_codeunits(pa.array(numbers, pa.string()), 18 - identity.MASK_KEEP)
+    return pc.binary_join_element_wise("*" * (18 - identity.MASK_KEEP), tail, "")
+
+
+def masked_names(surnames: list[str], surname: np.ndarray, two: np.ndarray) -> pa.Array:
+    """:func:`yigai.people.identity.mask_name` of surname ``surnames[surname]`` with a given
+    name of two characters where ``two`` (else one): masking keeps at most the surname, so
+    one masked form per surname and length, picked per person."""
+    forms = [identity.mask_name(s + "某" * k) for s in surnames for k in (1, 2)]
+    return pick(forms, surname * 2 + two)
+
+
+def _order_codes(
+    birth_day: np.ndarray, male: np.ndarray, before: np.ndarray | None = None
+) -> np.ndarray:
+    """GB 11643 order codes; ``before[i]``: codes of person ``i``'s birth day and sex already
+    used by earlier chunks of the county (none when omitted)."""
     key = birth_day.astype(np.int64) * 2 + male
     order = np.argsort(key, kind="stable")
     sorted_key = key[order]
@@ -93,13 +118,46 @@ def _order_codes(birth_day: np.ndarray, male: np.ndarray, chunk: int, n_chunks: 
     run_start = np.repeat(first, np.diff(np.r_[first, len(key)]))
     rank = np.empty_like(key)
     rank[order] = np.arange(len(key)) - run_start
-    seq = rank * n_chunks + chunk
+    seq = rank if before is None else rank + before
     if len(seq) and seq.max() > _MAX_SEQ:
         raise SynthError(
             "同一天出生的同性别居民过多，身份证顺序码不足（请减少每县人口）",
             "too many residents born on one day for the identity order codes (fewer per county)",
         )
     return np.where(male, 2 * seq + 1, 2 * seq + 2)
+
+
+def _births(
+    config: SynthConfig, cal: Calibration, county: County, chunk: int
+) -> tuple[np.random.Generator, np.ndarray, np.ndarray]:
+    """The chunk's people generator after its first draws: sex and age in days (on the day
+    before 1 January of the first year), the draws that fix each person's order code."""
+    start, stop = config.chunks(county.index)[chunk]
+    n = stop - start
+    gen = rng(config.seed, "people", county.index, chunk)
+    male = gen.random(n) < float(cal["people.male_share"])
+    bands = np.array(cal["people.age_bands"], dtype=float)
+    band = gen.choice(len(bands), size=n, p=bands)
+    age_days = ((band * 5 + gen.random(n) * 5) * 365.25).astype(np.int64)
+    return gen, male, age_days
+
+
+#: (config, county index) → codes used per (age in days, sex) before each chunk; one county
+#: at a time (the generator walks a county's chunks in order, once per year).
+_USED: dict[tuple[SynthConfig, int], list[np.ndarray]] = {}
+
+
+def _used_before(config: SynthConfig, cal: Calibration, county: County, chunk: int) -> np.ndarray:
+    """Order codes used per cell ``age_days × 2 + male`` by the county's chunks before ``chunk``."""
+    cells = (int(len(cal["people.age_bands"]) * 5 * 365.25) + 1) * 2
+    used = _USED.get((config, county.index))
+    if used is None:
+        _USED.clear()
+        used = _USED[(config, county.index)] = [np.zeros(cells, dtype=np.int32)]
+    while len(used) <= chunk:
+        _, male, age_days = _births(config, cal, county, len(used) - 1)
+        used.append(used[-1] + np.bincount(age_days * 2 + male, minlength=cells).astype(np.int32))
+    return used[chunk]
 
 
 def _group_flags(
@@ -124,35 +182,27 @@ def generate_cohort(
     config: SynthConfig, cal: Calibration, county: County, chunk: int, key: bytes
 ) -> Cohort:
     """Residents ``config.chunks(county)[chunk]`` of ``county``; deterministic per chunk."""
-    start, stop = config.chunks(county.index)[chunk]
-    n_chunks = len(config.chunks(county.index))
-    n = stop - start
-    gen = rng(config.seed, "people", county.index, chunk)
+    gen, male, age_days = _births(config, cal, county, chunk)
+    n = len(male)
     ref = day_number(dt.date(config.years[0], 1, 1))
-
-    male = gen.random(n) < float(cal["people.male_share"])
-    bands = np.array(cal["people.age_bands"], dtype=float)
-    band = gen.choice(len(bands), size=n, p=bands)
-    age_days = ((band * 5 + gen.random(n) * 5) * 365.25).astype(np.int64)
     birth_day = ref - 1 - age_days
     age = ((ref - birth_day) / 365.25).astype(np.int64)
-    order = _order_codes(birth_day, male, chunk, n_chunks)
+    before = None if chunk == 0 else _used_before(config, cal, county, chunk)[age_days * 2 + male]
+    order = _order_codes(birth_day, male, before)
     numbers = id_numbers(county.code, birth_day, order)
     person_id = pa.array(pseudonyms(numbers, key), pa.string())
-    id_masked = [identity.mask(x) for x in numbers]
+    id_masked = masked_numbers(numbers)
 
     surnames = list(cal["people.surnames"])
     sw = 1.0 / np.arange(1, len(surnames) + 1) ** 0.7
     chars = list(cal["people.given_chars"])
     s_idx = gen.choice(len(surnames), size=n, p=sw / sw.sum())
     two = gen.random(n) < 0.7
-    g1 = gen.integers(0, len(chars), size=n)
-    g2 = gen.integers(0, len(chars), size=n)
-    names = [
-        surnames[s] + chars[a] + (chars[b] if t else "")
-        for s, a, b, t in zip(s_idx.tolist(), g1.tolist(), g2.tolist(), two.tolist(), strict=True)
-    ]
-    name_masked = [identity.mask_name(x) for x in names]
+    # The given-name characters are drawn (the draws after them stay put) but never needed:
+    # only the masked name is stored, and it depends on the surname and the name's length.
+    gen.integers(0, len(chars), size=n)
+    gen.integers(0, len(chars), size=n)
+    name_masked = masked_names(surnames, s_idx, two)
 
     home = gen.choice(len(county.home_units), size=n, p=county.home_weights)
     scheme_dist = cal["people.scheme"]

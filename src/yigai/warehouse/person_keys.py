@@ -17,9 +17,11 @@ pseudonym it stands for (docs/PRIVACY.md); the file is owner-only like every oth
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -31,6 +33,27 @@ MAP_FILE = Path("_meta") / "person_keys.parquet"
 MAP_SCHEMA = pa.schema(
     [pa.field(PERSON_ID, pa.string(), nullable=False), pa.field(PERSON_KEY, pa.int64(), False)]
 )
+#: Map rows searched at a time, newest first (:func:`positions`).
+SCAN_BLOCK = 1_000_000
+
+
+def positions(ids: pa.Array, known: pa.Array) -> pa.Array:
+    """Index in ``known`` (unique values) of each of ``ids`` (null when absent). ``known`` is
+    scanned from its end, a block at a time, against the batch's few distinct ids, stopping
+    once all are found: a hash table of the batch is cheap where one of a 10-million-row map
+    cost seconds per batch, and a batch usually refers to persons stored just before it."""
+    wanted = pc.unique(ids.drop_null())
+    found: list[np.ndarray] = []
+    left, stop = len(wanted), len(known)
+    while left and stop > 0:
+        start = max(0, stop - SCAN_BLOCK)
+        hit = pc.is_in(known.slice(start, stop - start), value_set=wanted)
+        where = np.flatnonzero(hit.to_numpy(zero_copy_only=False)) + start
+        found.append(where)
+        left -= len(where)  # ``known`` holds each value once: every hit is a new one
+        stop = start
+    at = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+    return pa.array(at, pa.int64()).take(pc.index_in(ids, value_set=known.take(at)))
 
 
 @dataclass(frozen=True)
@@ -46,9 +69,10 @@ class KeyMap:
     def keys_of(self, ids: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, KeyMap]:
         """The key of each id (null for a null id) and the map with the new ids added."""
         ids = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
-        known = self.table[PERSON_ID].combine_chunks()
+        column = self.table[PERSON_ID]  # one chunk (maps are combined): taken without a copy
+        known = column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
         # Keys are positions + 1 (the map is never reordered): one look-up gives the key.
-        where = pc.index_in(ids, value_set=known)
+        where = positions(ids, known)
         new = pc.unique(pc.filter(ids, pc.and_(pc.is_null(where), pc.is_valid(ids))))
         if not len(new):
             return pc.add(pc.cast(where, pa.int64()), 1), self
@@ -67,12 +91,32 @@ def keyed_name(path: Path) -> Path:
     return path.with_name(f"{path.stem}-keyed{path.suffix}")
 
 
+#: The last map loaded or saved per file, with the file's (inode, size, mtime): a writer
+#: storing batch after batch (the generator: hundreds) reads the growing map once, not per batch.
+_LOADED: dict[Path, tuple[tuple[int, int, int], KeyMap]] = {}
+_LOADED_LOCK = threading.Lock()
+
+
+def _remember(path: Path, keys: KeyMap) -> None:
+    st = path.stat()
+    with _LOADED_LOCK:
+        if path not in _LOADED and len(_LOADED) >= 4:
+            _LOADED.pop(next(iter(_LOADED)))
+        _LOADED[path] = ((st.st_ino, st.st_size, st.st_mtime_ns), keys)
+
+
 def load(root: Path) -> KeyMap:
     """The warehouse's key map (empty before any person was stored)."""
     path = Path(root) / MAP_FILE
     if not path.is_file():
         return KeyMap.empty()
-    return KeyMap(pq.read_table(path, schema=MAP_SCHEMA).combine_chunks())
+    st = path.stat()
+    cached = _LOADED.get(path)
+    if cached is not None and cached[0] == (st.st_ino, st.st_size, st.st_mtime_ns):
+        return cached[1]
+    keys = KeyMap(pq.read_table(path, schema=MAP_SCHEMA).combine_chunks())
+    _remember(path, keys)
+    return keys
 
 
 def save(root: Path, keys: KeyMap) -> None:
@@ -88,6 +132,7 @@ def save(root: Path, keys: KeyMap) -> None:
     finally:
         os.close(fd)
     os.replace(tmp, path)
+    _remember(path, keys)
 
 
 def with_keys(table: pa.Table, keys: KeyMap) -> tuple[pa.Table, KeyMap]:

@@ -10,8 +10,16 @@ A synthetic region of ``residents`` residents (one year, 2025) is generated once
    input split by person into one Parquet file per core, one Spark task running the kernel
    on each; the claims must equal step 1's to the fen before a time is reported (the
    session's start is timed apart);
-3. ``yigai indicators compute --engine spark`` for one quarter of the whole catalogue
+3. the claims built *and* adjudicated on the workers (:mod:`yigai.policy.spark_claims`, what
+   ``yigai settle --engine spark`` runs): the driver deals the person records into groups with
+   DuckDB, one task per group runs the whole settlement; equal to step 1's claims to the fen;
+   the peak memory of the process tree (driver, JVM and Python workers) is sampled;
+4. ``yigai indicators compute --engine spark`` for one quarter of the whole catalogue
    (:func:`yigai.indicators.compute`) on the same session.
+
+Above :data:`LOCAL_LIMIT` residents steps 1 and 2 are skipped: building the claims on one
+process would need about 50 GB at 10 M residents. Those sizes use the indicator benchmark's
+county (``county-<residents>``, :func:`benchmarks.run._county`) instead of generating another.
 
 Per-core rates are claims (or encounters) per second divided by the cores Spark was given;
 the machine's cores are shared, so the rates are a floor.
@@ -20,13 +28,18 @@ the machine's cores are shared, so the rates are a floor.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
+
 REGION = "hebei_wuji"
 YEAR = 2025
 QUARTER = "2025Q1"
+#: The largest region also settled on one process (and kernel-only on Spark) for comparison.
+LOCAL_LIMIT = 2_000_000
 
 
 def _region(residents: int, workdir: Path) -> tuple[Any, float | None]:
@@ -34,6 +47,10 @@ def _region(residents: int, workdir: Path) -> tuple[Any, float | None]:
     from yigai.synth import SynthConfig, generate
     from yigai.warehouse import Warehouse
 
+    if residents > LOCAL_LIMIT:
+        from benchmarks.run import _county
+
+        return _county(residents, workdir), None
     wh = Warehouse(workdir / f"spark-region-{residents}")
     if wh.batches():
         return wh, None
@@ -55,22 +72,69 @@ def _timed_kernel(adjudicate: Any, spent: list[float]) -> Any:
     return run
 
 
+class _TreePeak:
+    """Peak resident memory of this process and its descendants (the JVM, its Python
+    workers), sampled every ``every`` seconds on a thread: Spark's workers are not children
+    that have ended, so ``getrusage`` does not see them."""
+
+    def __init__(self, every: float = 0.5) -> None:
+        self.every, self.peak_kib, self._stop = every, 0, threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> _TreePeak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def mib(self) -> int:
+        return round(self.peak_kib / 1024)
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            self.peak_kib = max(self.peak_kib, _tree_rss_kib(os.getpid()))
+            self._stop.wait(self.every)
+
+
+def _tree_rss_kib(pid: int) -> int:
+    total, todo = 0, [pid]
+    while todo:
+        at = todo.pop()
+        try:
+            status = Path(f"/proc/{at}/status").read_text()
+            children = Path(f"/proc/{at}/task/{at}/children").read_text().split()
+        except OSError:  # ended meanwhile
+            continue
+        total += next((int(x.split()[1]) for x in status.splitlines() if x.startswith("VmRSS")), 0)
+        todo += [int(c) for c in children]
+    return total
+
+
 def run(residents: int, workdir: Path, cores: int = 2, driver_memory: str = "6g") -> dict:
     """The whole benchmark; see the module docstring."""
     from yigai.indicators import compute
     from yigai.policy.settle import settle_claims_explained
+    from yigai.policy.spark_claims import settle_on_spark
     from yigai.policy.spark_settle import session, spark_adjudicator
     from yigai.policy.vectorised import adjudicate_table
 
     wh, synth_seconds = _region(residents, workdir)
-    encounters = wh.read("encounters", columns=["encounter_id"]).num_rows
+    encounters = sum(pq.ParquetFile(p).metadata.num_rows for p in wh.files("encounters"))
+    out: dict[str, Any] = {"residents": residents, "encounters": encounters, "cores": cores}
+    out["synthesis_seconds"] = synth_seconds
 
-    local_kernel: list[float] = []
-    t0 = time.perf_counter()
-    local, _ = settle_claims_explained(
-        wh, YEAR, REGION, adjudicate=_timed_kernel(adjudicate_table, local_kernel)
-    )
-    local_seconds = time.perf_counter() - t0
+    local = None
+    if residents <= LOCAL_LIMIT:
+        local_kernel: list[float] = []
+        t0 = time.perf_counter()
+        local, _ = settle_claims_explained(
+            wh, YEAR, REGION, adjudicate=_timed_kernel(adjudicate_table, local_kernel)
+        )
+        out["local_settle_seconds"] = round(time.perf_counter() - t0, 2)
+        out["local_kernel_seconds"] = round(sum(local_kernel), 2)
 
     t0 = time.perf_counter()
     spark = session(
@@ -83,42 +147,46 @@ def run(residents: int, workdir: Path, cores: int = 2, driver_memory: str = "6g"
         },
     )
     spark.sparkContext.setLogLevel("ERROR")
-    start_seconds = time.perf_counter() - t0
-    spark_kernel: list[float] = []
-    t0 = time.perf_counter()
-    on_spark, _ = settle_claims_explained(
-        wh, YEAR, REGION, adjudicate=_timed_kernel(spark_adjudicator(spark), spark_kernel)
-    )
-    spark_seconds = time.perf_counter() - t0
-    equal = on_spark.sort_by("encounter_id").equals(local.sort_by("encounter_id"))
-    if not equal:
-        raise SystemExit("Spark and single-process claims differ: no time reported")
+    out["spark_start_seconds"] = round(time.perf_counter() - t0, 1)
+    if local is not None:
+        spark_kernel: list[float] = []
+        t0 = time.perf_counter()
+        on_spark, _ = settle_claims_explained(
+            wh, YEAR, REGION, adjudicate=_timed_kernel(spark_adjudicator(spark), spark_kernel)
+        )
+        out["spark_settle_seconds"] = round(time.perf_counter() - t0, 2)
+        out["spark_kernel_seconds"] = round(sum(spark_kernel), 2)
+        if not on_spark.sort_by("encounter_id").equals(local.sort_by("encounter_id")):
+            raise SystemExit("Spark and single-process claims differ: no time reported")
+        out["spark_claims_per_core_s"] = round(local.num_rows / sum(spark_kernel) / cores)
+        del on_spark
 
-    load = [round(x, 2) for x in os.getloadavg()]
-    t0 = time.perf_counter()
-    indicators = compute(wh, [QUARTER], engine="spark", spark_session=spark)
-    indicator_seconds = time.perf_counter() - t0
+    with _TreePeak() as peak:
+        t0 = time.perf_counter()
+        built, _ = settle_on_spark(spark, wh, YEAR, REGION)
+        seconds = time.perf_counter() - t0
+    out["claims"] = built.num_rows
+    out["workers_settle_seconds"] = round(seconds, 1)
+    out["workers_claims_per_core_s"] = round(built.num_rows / seconds / cores)
+    out["workers_peak_tree_mib"] = peak.mib
+    if local is not None:
+        if not built.sort_by("encounter_id").equals(local.sort_by("encounter_id")):
+            raise SystemExit("claims built on the workers differ from one process's")
+        out["equal"] = True
+    del built, local
+
+    out["load_before_indicators"] = [round(x, 2) for x in os.getloadavg()]
+    with _TreePeak() as peak:
+        t0 = time.perf_counter()
+        indicators = compute(wh, [QUARTER], engine="spark", spark_session=spark)
+        seconds = time.perf_counter() - t0
     spark.stop()
-    claims = local.num_rows
-    return {
-        "residents": residents,
-        "encounters": encounters,
-        "claims": claims,
-        "cores": cores,
-        "synthesis_seconds": synth_seconds,
-        "local_settle_seconds": round(local_seconds, 2),
-        "local_kernel_seconds": round(sum(local_kernel), 2),
-        "spark_start_seconds": round(start_seconds, 1),
-        "spark_settle_seconds": round(spark_seconds, 2),
-        "spark_kernel_seconds": round(sum(spark_kernel), 2),
-        "spark_claims_per_core_s": round(claims / sum(spark_kernel) / cores),
-        "equal": equal,
-        "indicator_quarter": QUARTER,
-        "indicator_rows": indicators.num_rows,
-        "indicator_seconds": round(indicator_seconds, 1),
-        "indicator_encounters_per_core_s": round(encounters / indicator_seconds / cores),
-        "load_before_indicators": load,
-    }
+    out["indicator_quarter"] = QUARTER
+    out["indicator_rows"] = indicators.num_rows
+    out["indicator_seconds"] = round(seconds, 1)
+    out["indicator_encounters_per_core_s"] = round(encounters / seconds / cores)
+    out["indicator_peak_tree_mib"] = peak.mib
+    return out
 
 
 def section(runs: list[dict]) -> list[str]:

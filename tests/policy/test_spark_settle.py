@@ -26,30 +26,13 @@ from yigai.policy.spark_settle import (
     spark_adjudicator,
 )
 from yigai.policy.vectorised import adjudicate_table
-from yigai.synth import SynthConfig, generate
 from yigai.warehouse import Warehouse
 
 REGION = "hebei_wuji"
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("spark-settle")
-    generate(
-        Warehouse(root / "warehouse"),
-        SynthConfig(residents_per_county=3000, years=(2025,), seed=7),
-        key=b"test-spark-settle",
-    )
-    return root
-
-
-@pytest.fixture(scope="module")
-def local(home: Path) -> tuple[pa.Table, list[tuple[str, str]]]:
-    return settle_claims_explained(Warehouse(home / "warehouse"), 2025, REGION)
-
-
-@pytest.fixture(scope="module")
-def resident_claims(home: Path) -> pa.Table:
+def resident_claims(small_county: Path) -> pa.Table:
     """The 城乡居民 claim input settle.py builds for the county's year."""
     seen: dict[str, pa.Table] = {}
 
@@ -57,19 +40,19 @@ def resident_claims(home: Path) -> pa.Table:
         seen[region] = table
         return adjudicate_table(table, region, root=root)
 
-    settle_claims_explained(Warehouse(home / "warehouse"), 2025, REGION, adjudicate=keep)
+    settle_claims_explained(Warehouse(small_county / "warehouse"), 2025, REGION, adjudicate=keep)
     return seen[REGION]
 
 
 @pytest.mark.spark
 @pytest.mark.xdist_group("spark")
 def test_spark_claims_equal_the_single_process_claims_to_the_fen(
-    home: Path, local: tuple[pa.Table, list[tuple[str, str]]], spark: Any
+    small_county: Path, small_county_claims: tuple[pa.Table, list[tuple[str, str]]], spark: Any
 ) -> None:
     claims, dropped = settle_claims_explained(
-        Warehouse(home / "warehouse"), 2025, REGION, adjudicate=spark_adjudicator(spark, 8)
+        Warehouse(small_county / "warehouse"), 2025, REGION, adjudicate=spark_adjudicator(spark, 8)
     )
-    expected, expected_dropped = local
+    expected, expected_dropped = small_county_claims
     assert claims.num_rows == expected.num_rows > 10_000
     assert claims.sort_by("encounter_id").equals(expected.sort_by("encounter_id"))
     assert dropped == expected_dropped
@@ -116,10 +99,10 @@ def test_an_encounter_id_of_two_persons_in_two_buckets_is_refused(spark: Any) ->
 @pytest.mark.spark
 @pytest.mark.xdist_group("spark")
 def test_settle_command_on_spark_stores_the_single_process_claims(
-    home: Path, local: tuple[pa.Table, list[tuple[str, str]]], spark: Any, tmp_path: Path
+    small_county: Path, small_county_claims: tuple[pa.Table, list[tuple[str, str]]], spark: Any, tmp_path: Path
 ) -> None:
     copy = tmp_path / "home"
-    shutil.copytree(home / "warehouse", copy / "warehouse")
+    shutil.copytree(small_county / "warehouse", copy / "warehouse")
     result = CliRunner().invoke(
         _app(), ["--year", "2025", "--home", str(copy), "--engine", "spark"]
     )
@@ -127,7 +110,7 @@ def test_settle_command_on_spark_stores_the_single_process_claims(
     stored = Warehouse(copy / "warehouse").read("claims", months=Period.year(2025).month_keys())
     # what the settlement computes; the warehouse adds the person key when it stores rows
     computed = [*(f.name for f in CLAIMS.fields), "month"]
-    expected = local[0].select(computed).sort_by("encounter_id")
+    expected = small_county_claims[0].select(computed).sort_by("encounter_id")
     assert stored.select(computed).sort_by("encounter_id").equals(expected)
 
 

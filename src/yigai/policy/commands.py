@@ -340,12 +340,13 @@ ENGINES = ("local", "spark")
 
 
 def _engine(engine: str) -> dict[str, Any]:
-    """The ``adjudicate`` argument of the settlement run for ``engine`` (none: local)."""
+    """The ``claims`` argument of the settlement run for ``engine`` (none: local)."""
     if engine != "spark":
         return {}
-    from yigai.policy.spark_settle import session, spark_adjudicator
+    from yigai.policy.spark_claims import spark_claims
+    from yigai.policy.spark_settle import session
 
-    return {"adjudicate": spark_adjudicator(session())}
+    return {"claims": spark_claims(session())}
 
 
 #: The annual community assessment whose totals release the withheld share.

@@ -61,7 +61,7 @@ from yigai.policy.payments import (
     payments,
     release_rule,
 )
-from yigai.policy.settle import Adjudicator, settle_claims_explained
+from yigai.policy.settle import ClaimsEngine, settle_claims_explained
 from yigai.policy.stored_claims import (
     RATIO_PLACES,
     ClaimTotals,
@@ -72,7 +72,6 @@ from yigai.policy.stored_claims import (
     ratio,
     write_claims,
 )
-from yigai.policy.vectorised import adjudicate_table
 from yigai.warehouse import Warehouse
 
 # Re-exported: callers import the result types and helpers from the run module.
@@ -133,7 +132,7 @@ def settle(
     dip_fund_fen: int | None = None,
     budgets: Mapping[str, int] | None = None,
     scores: Mapping[str, Decimal | None] | None = None,
-    adjudicate: Adjudicator = adjudicate_table,
+    claims: ClaimsEngine = settle_claims_explained,
 ) -> SettlementRun:
     """Settle ``year`` of ``region`` over warehouse ``wh`` (see the module docstring).
 
@@ -141,7 +140,8 @@ def settle(
     the community budgets given by the insurance bureau; ``root`` is another parameter folder.
     ``scores`` (community id → annual assessment total, None while provisional) release the
     share of the budget withheld pending the assessment; a community without one is pending.
-    ``adjudicate`` runs the claims kernel (on Spark: :mod:`yigai.policy.spark_settle`).
+    ``claims`` builds and adjudicates the year's claims (on Spark:
+    :func:`yigai.policy.spark_claims.spark_claims`).
     """
     report = progress or (lambda description, done, total: None)
     months = Period.year(year).month_keys()
@@ -160,7 +160,7 @@ def settle(
 
     step = _CLAIMS_STEP
     report(step, 0, 3)
-    computed, dropped = settle_claims_explained(wh, year, region, root=root, adjudicate=adjudicate)
+    computed, dropped = claims(wh, year, region, root=root)
     if computed.num_rows == 0:
         raise SettlementError(
             f"{year} 年没有可结算的参保人就诊，无法结算 / "

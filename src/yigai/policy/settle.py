@@ -65,6 +65,9 @@ from yigai.records.versions import read_in_force
 
 #: Adjudicates one scheme's claim table (``adjudicate_table(table, scheme_region, root=)``).
 Adjudicator = Callable[..., pa.Table]
+#: Settles a year's claims (``(wh, year, region, root=)`` → claims, dropped encounters):
+#: :func:`settle_claims_explained`, or on Spark :func:`yigai.policy.spark_claims.spark_claims`.
+ClaimsEngine = Callable[..., tuple[pa.Table, list[tuple[str, str]]]]
 #: The encounter columns the batch reads to build claims (the desk's replay reads them too).
 ENCOUNTER_COLUMNS = [*STAY_COLUMNS, "cost_total_fen", "out_of_scope_fen"]
 
@@ -107,6 +110,22 @@ def settle_claims_explained(
     kernel on one scheme's claims (same contract as :func:`adjudicate_table`): on Spark,
     :func:`yigai.policy.spark_settle.spark_adjudicator`."""
     access.require_all(wh.root, "医保结算 / settlement")
+    return claims_of(wh, year, region, root=root, adjust=adjust, adjudicate=adjudicate)
+
+
+def claims_of(
+    records: Any,
+    year: int,
+    region: str,
+    *,
+    root: Path | None = None,
+    adjust: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    adjudicate: Adjudicator = adjudicate_table,
+) -> tuple[pa.Table, list[tuple[str, str]]]:
+    """The body of :func:`settle_claims_explained`, the grant already checked: ``records``
+    is anything with the warehouse's ``read(name, months=, columns=)`` — the warehouse, or on
+    a Spark worker one group of persons' records (:mod:`yigai.policy.spark_settle`)."""
+    wh = records
     # one chunk per column: the month files' chunks would make every take and lookup
     # below (and the kernel's) gather across dozens of pieces
     encounters = wh.read(

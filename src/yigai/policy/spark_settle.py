@@ -23,7 +23,7 @@ import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import pyarrow as pa
@@ -129,10 +129,7 @@ def adjudicate_on_spark(
         try:
             settled = tasks.map(_kernel(region, root)).collect()
         except Exception as exc:  # Spark wraps the worker's error in its own types
-            found = _claim_error(exc)
-            if found is None:
-                raise
-            raise found from None
+            raise_claim_error(exc)
         out = pa.concat_tables(pq.read_table(path, schema=_WIRE_SCHEMA) for path in settled)
     return _in_input_order(out, table)
 
@@ -153,11 +150,14 @@ def _kernel(region: str, root: Path | None) -> Any:
     return run
 
 
-def _claim_error(exc: Exception) -> ValueError | None:
-    """The worker's :class:`ClaimError` (its bilingual message) from Spark's wrapper, so the
-    CLI shows the claim at fault instead of a Java stack; None for other failures."""
+def raise_claim_error(exc: Exception) -> NoReturn:
+    """Raise the worker's :class:`ClaimError` (its bilingual message) out of Spark's wrapper
+    ``exc``, so the CLI shows the claim at fault instead of a Java stack; ``exc`` itself for
+    other failures."""
     found = _CLAIM_ERROR.findall(str(exc))
-    return ValueError(found[-1].strip()) if found else None
+    if not found:
+        raise exc
+    raise ValueError(found[-1].strip()) from None
 
 
 def _in_input_order(out: pa.Table, table: pa.Table) -> pa.Table:
@@ -174,6 +174,7 @@ __all__ = [
     "adjudicate_on_spark",
     "bucket_count",
     "person_buckets",
+    "raise_claim_error",
     "session",
     "spark_adjudicator",
 ]

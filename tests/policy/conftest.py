@@ -1,0 +1,34 @@
+"""A small synthetic county settled on one process: the reference the Spark paths must
+equal to the fen (tests/policy/test_spark_settle.py, tests/policy/test_spark_claims.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from yigai.policy.settle import settle_claims_explained
+from yigai.synth import SynthConfig, generate
+from yigai.warehouse import Warehouse
+
+REGION = "hebei_wuji"
+
+
+@pytest.fixture(scope="module")
+def small_county(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home folder whose warehouse holds a 3,000-resident county's 2025 (both schemes,
+    referrals, the uninsured)."""
+    root = tmp_path_factory.mktemp("small-county")
+    generate(
+        Warehouse(root / "warehouse"),
+        SynthConfig(residents_per_county=3000, years=(2025,), seed=7),
+        key=b"test-spark-settle",
+    )
+    return root
+
+
+@pytest.fixture(scope="module")
+def small_county_claims(small_county: Path) -> tuple[pa.Table, list[tuple[str, str]]]:
+    """Its 2025 claims and dropped encounters, settled on one process."""
+    return settle_claims_explained(Warehouse(small_county / "warehouse"), 2025, REGION)

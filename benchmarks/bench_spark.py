@@ -189,34 +189,44 @@ def run(residents: int, workdir: Path, cores: int = 2, driver_memory: str = "6g"
     return out
 
 
+def _cell(r: dict, key: str, fmt: str = "{}") -> str:
+    """A figure, or — for a step not run at that size."""
+    return fmt.format(r[key]) if r.get(key) is not None else "—"
+
+
 def section(runs: list[dict]) -> list[str]:
     """The results.md section."""
     return [
         "## Settlement and indicators on Spark (local mode)",
         "",
-        "Synthetic regions of one year (2025), generated once per size. *Build*: the claim "
-        "input built on one process (scheme on the date, levels, referral links); *kernel*: "
-        "the adjudication, on one process or on Spark `local[cores]`: the driver splits the "
-        "claims by person into one Parquet file per core and one Spark task runs the kernel "
-        "on each file (including writing and reading the files). Until 7 December 2026 Spark "
-        "grouped the claims itself (`groupBy(pmod(xxhash64(person_id), n)).applyInArrow`): "
-        "63.44 s for the 200,000-resident kernel, 8,658 claims/core·s, with the catalogue "
-        "quarter at 142.6 s on a machine loaded about five ways (docs/SCALE.md). "
-        "Spark's claims equal the single-process ones to "
-        "the fen before a time is reported. Indicators: the whole catalogue for one quarter "
-        "on the same session. Wall seconds; the 2 cores are shared with other work, so rates "
-        "are floors. Sizing of a province from these rates: docs/SCALE.md.",
+        "Synthetic regions of one year (2025), generated once per size (above "
+        f"{LOCAL_LIMIT:,} residents: the indicator benchmark's county). *Local*: the claims "
+        "built and adjudicated on one process; *kernel on Spark*: the claim input built on the "
+        "driver, split by person into one Parquet file per core, one Spark task running the "
+        "kernel on each; *built on workers* (`yigai settle --engine spark`, "
+        "`yigai.policy.spark_claims`): the driver deals the person records into groups with "
+        "DuckDB and each task runs the whole settlement on its group. Both Spark paths equal "
+        "the single-process claims to the fen before a time is reported (above "
+        f"{LOCAL_LIMIT:,} residents nothing runs on one process to compare with: the "
+        "equality is the tests' and the smaller sizes'). *Peak MiB*: resident memory of the "
+        "whole process tree (driver, JVM, Python workers), sampled every 0.5 s. Indicators: "
+        "the whole catalogue for one quarter on the same session. Wall seconds; the 2 cores "
+        "are shared with other work, so rates are floors. Sizing of a province: docs/SCALE.md.",
         "",
-        "| residents | encounters | claims | cores | local build+kernel s | local kernel s "
-        "| Spark settle s | Spark kernel s | claims/core·s (Spark) | indicators quarter s "
-        "| encounters/core·s (indicators) | equal |",
+        "| residents | encounters | claims | local s | kernel on Spark s (kernel) "
+        "| built on workers s | claims/core·s (workers) | peak MiB (workers) "
+        "| indicators quarter s | encounters/core·s (indicators) | peak MiB (indicators) "
+        "| equal |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
         *(
-            f"| {r['residents']:,} | {r['encounters']:,} | {r['claims']:,} | {r['cores']} | "
-            f"{r['local_settle_seconds']} | {r['local_kernel_seconds']} | "
-            f"{r['spark_settle_seconds']} | {r['spark_kernel_seconds']} | "
-            f"{r['spark_claims_per_core_s']:,} | {r['indicator_seconds']} | "
-            f"{r['indicator_encounters_per_core_s']:,} | {r['equal']} |"
+            f"| {r['residents']:,} | {r['encounters']:,} | {r['claims']:,} | "
+            f"{_cell(r, 'local_settle_seconds')} | "
+            f"{_cell(r, 'spark_settle_seconds')} ({_cell(r, 'spark_kernel_seconds')}) | "
+            f"{_cell(r, 'workers_settle_seconds')} | "
+            f"{_cell(r, 'workers_claims_per_core_s', '{:,}')} | "
+            f"{_cell(r, 'workers_peak_tree_mib', '{:,}')} | {r['indicator_seconds']} | "
+            f"{r['indicator_encounters_per_core_s']:,} | "
+            f"{_cell(r, 'indicator_peak_tree_mib', '{:,}')} | {_cell(r, 'equal')} |"
             for r in runs
         ),
         "",

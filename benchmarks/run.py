@@ -269,7 +269,7 @@ def write(results: dict) -> None:
     if whatif := results.get("whatif"):
         lines += bench_whatif.section(whatif)
     if spark := results.get("spark"):
-        lines += bench_spark.section(spark["runs"])
+        lines += bench_spark.section(spark["runs"]) + spark.get("notes", [])
     if cli := results.get("cli"):
         lines += bench_cli.markdown(cli)
     (HERE / "results.md").write_text("\n".join(lines))
@@ -348,10 +348,13 @@ def main() -> None:
     if args.only not in ("service", "web", "whatif", "spark", "cli") or "run_at" not in results:
         results.update(stamp)  # the service, web and what-if sections carry their own time
     if args.only in (None, "indicators"):
-        results["indicator_curve"] = [
-            vs_hand.run(_county(n, args.workdir).root, n, args.repeat)
-            for n in sorted(args.indicator_sizes)
-        ]
+        # sizes not run this time keep their earlier figures (10 M is run on its own)
+        curve = {c["residents"]: c for c in results.get("indicator_curve", [])}
+        curve |= {
+            n: vs_hand.run(_county(n, args.workdir).root, n, args.repeat)
+            for n in args.indicator_sizes
+        }
+        results["indicator_curve"] = [curve[n] for n in sorted(curve)]
         print(json.dumps(results["indicator_curve"], indent=2))
         results["indicators"] = bench_indicators(args.residents, args.workdir, args.repeat)
         print(json.dumps(results["indicators"], indent=2))

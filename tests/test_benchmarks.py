@@ -140,3 +140,31 @@ def test_hand_sql_and_engine_agree_on_a_small_county_joined_on_person_keys(
         return set(zip(*(t[c].to_pylist() for c in cols), strict=True))
 
     assert len(rows(hand)) > 100 and rows(engine) == rows(hand)
+
+
+def test_spark_section_marks_the_steps_not_run_above_the_single_process_limit() -> None:
+    from benchmarks import bench_spark
+
+    large = {
+        "residents": 10_000_000,
+        "encounters": 56_713_481,
+        "claims": 55_013_164,
+        "spark_start_seconds": 7.2,
+        "workers_settle_seconds": 240.9,
+        "workers_claims_per_core_s": 114_174,
+        "workers_peak_tree_mib": 14_588,
+        "load_before_indicators": [2.0, 2.0, 2.2],
+        "indicator_seconds": 280.0,
+        "indicator_encounters_per_core_s": 101_285,
+    }
+    text = "\n".join(bench_spark.section([large]))
+    assert "| 10,000,000 | 56,713,481 | 55,013,164 | — | — (—) | 240.9 | 114,174 | 14,588 |" in text
+    assert text.rstrip().endswith("[2.0, 2.0, 2.2].")
+
+
+def test_the_process_tree_memory_counts_this_process() -> None:
+    import os
+
+    from benchmarks.bench_spark import _tree_rss_kib
+
+    assert _tree_rss_kib(os.getpid()) > 10_000

@@ -99,7 +99,10 @@ def test_an_encounter_id_of_two_persons_in_two_buckets_is_refused(spark: Any) ->
 @pytest.mark.spark
 @pytest.mark.xdist_group("spark")
 def test_settle_command_on_spark_stores_the_single_process_claims(
-    small_county: Path, small_county_claims: tuple[pa.Table, list[tuple[str, str]]], spark: Any, tmp_path: Path
+    small_county: Path,
+    small_county_claims: tuple[pa.Table, list[tuple[str, str]]],
+    spark: Any,
+    tmp_path: Path,
 ) -> None:
     copy = tmp_path / "home"
     shutil.copytree(small_county / "warehouse", copy / "warehouse")

@@ -270,3 +270,25 @@ def test_each_month_reads_back_exactly_its_rows(batches: list[list[dt.date]]) ->
         for month, ids in expected.items():
             assert set(wh.read("followups", months=[month])["followup_id"].to_pylist()) == ids
         assert wh.read("followups").num_rows == sum(len(d) for d in batches)
+
+
+def test_a_batch_past_a_wave_is_written_in_waves_with_the_same_files_and_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Months are gathered and written a wave at a time; files, names and rows in key order
+    are what one wave gives."""
+    days = [dt.date(2025, m, d) for m in (3, 1, 2, 1, 3, 2, 1) for d in (9, 4)]
+    ids = [f"F{i:02d}" for i in range(len(days))][::-1]
+    monkeypatch.setattr(store, "FILE_ROWS", 3)
+    out = {}
+    for wave in (3, 10_000):
+        monkeypatch.setattr(store, "WAVE_ROWS", wave)
+        wh = Warehouse(tmp_path / f"wave-{wave}")
+        batch = wh.commit("followups", followups(days, ids), "b1", "test")
+        out[wave] = (batch.files, batch.months, wh.read("followups")["followup_id"].to_pylist())
+    assert out[3] == out[10_000]
+    files, months, read = out[3]
+    assert months == {202501: 6, 202502: 4, 202503: 4}
+    assert len(files) == 6  # 3 + 3 in January, 3 + 1 in each of February and March
+    january = sorted(i for i, d in zip(ids, days, strict=True) if d.month == 1)
+    assert read[:6] == january

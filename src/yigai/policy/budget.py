@@ -238,7 +238,9 @@ def resident_spending(
     membership = _membership(members, dt.date(year, 1, 1))
     in_year = pc.equal(pc.divide(_months(claims), 100), year).to_numpy(zero_copy_only=False)
     rows = np.flatnonzero(in_year)
-    claims = claims.select(["person_id", "institution_id", "fund_fen"]).take(pa.array(rows))
+    claims = claims.select(["person_id", "institution_id", "fund_fen"])
+    if rows.size != claims.num_rows:  # a settlement's claims are all of the year: no copy
+        claims = claims.take(pa.array(rows))
     _check_spending_rows(claims, residents, rows)
     # each claim's community: its person's home unit's on 1 January (none: not budgeted)
     units = pa.table(
@@ -252,14 +254,18 @@ def resident_spending(
     )
     at = pc.index_in(claims["person_id"], value_set=homes["person_id"])
     claims = claims.append_column("community", homes["community"].take(at))
-    sums = (
-        claims.filter(pc.is_valid(at))
-        .group_by(["community", "institution_id"])
-        .aggregate([("fund_fen", "sum"), ("fund_fen", "count")])
+    # claims of persons in no community fall in the null community's groups, left out
+    # below (grouping them is cheaper than copying the others out of a year's claims)
+    sums = claims.group_by(["community", "institution_id"]).aggregate(
+        [("fund_fen", "sum"), ("fund_fen", "count")]
     )
     spending: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for r in sums.to_pylist():
-        spending[r["community"]][r["institution_id"]] = [r["fund_fen_sum"], r["fund_fen_count"]]
+        if r["community"] is not None:
+            spending[r["community"]][r["institution_id"]] = [
+                r["fund_fen_sum"],
+                r["fund_fen_count"],
+            ]
     return spending
 
 

@@ -47,7 +47,6 @@ from pathlib import Path
 from types import MappingProxyType
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from yigai.periods import Period
 from yigai.policy.budget_step import CommunityBudget, MemberShare, assessed
@@ -70,6 +69,7 @@ from yigai.policy.stored_claims import (
     differing,
     input_batches,
     ratio,
+    read_stored,
     write_claims,
 )
 from yigai.warehouse import Warehouse
@@ -170,10 +170,15 @@ def settle(
     batch_id = f"settle-{region}-{year}-{batch_fingerprint(wh, year, region, root)[:32]}"
     written = write_claims(wh, computed, batch_id, region, year)
     report(step, 2, 3)
-    # one chunk per column (not one per month file): the sums, lookups and takes that
-    # follow each pass over it several times
-    stored = wh.read("claims", months=months).combine_chunks()
-    stored = stored.filter(pc.is_in(stored["encounter_id"], value_set=computed["encounter_id"]))
+    ids = computed["encounter_id"]
+    # Every claim just computed was stored as computed: none can differ, and the year's
+    # claims need not be held twice (computed and read back) from here on.
+    claims_differing = 0 if written == computed.num_rows else None
+    if claims_differing == 0:
+        del computed
+    stored = read_stored(wh, year, ids)
+    if claims_differing is None:
+        claims_differing = differing(stored, computed)
     report(step, 3, 3)
 
     paid = payments(
@@ -185,7 +190,7 @@ def settle(
         region=region,
         batch_id=batch_id,
         claims_written=written,
-        claims_differing=differing(stored, computed),
+        claims_differing=claims_differing,
         dropped=tuple(dropped),
         demo_parameters=tuple(demo_parameters(region, INPUT_PARAMETERS, root=root)),
         input_batches=tuple(input_batches(wh, year)),

@@ -146,9 +146,11 @@ def write_claims(wh: Warehouse, computed: pa.Table, batch_id: str, region: str, 
             return 0
         months = Period.year(year).month_keys()
         stored_ids = wh.read("claims", months=months, columns=["encounter_id"])
-        new = computed.filter(
-            pc.invert(pc.is_in(computed["encounter_id"], value_set=stored_ids["encounter_id"]))
-        )
+        new = computed  # a first run: no copy of a year's claims just to drop none of them
+        if stored_ids.num_rows:
+            new = computed.filter(
+                pc.invert(pc.is_in(computed["encounter_id"], value_set=stored_ids["encounter_id"]))
+            )
         if new.num_rows == 0:
             return 0
         for check in CLAIMS.checks:
@@ -162,6 +164,25 @@ def write_claims(wh: Warehouse, computed: pa.Table, batch_id: str, region: str, 
                 )
         wh.commit("claims", new, batch_id, f"settle:{region}:{year}")
         return new.num_rows
+
+
+def read_stored(wh: Warehouse, year: int, encounter_ids: pa.ChunkedArray) -> pa.Table:
+    """The stored claims of ``year`` for ``encounter_ids`` (all stored: call it after
+    :func:`write_claims`), one chunk per column (not one per
+    month file: the sums, lookups and takes of the payments pass over it several times). The
+    columns are combined one at a time, each chunked one dropped as its copy is made, so a
+    year's claims are held once, not twice, while they are."""
+    table = wh.read("claims", months=Period.year(year).month_keys())
+    # After :func:`write_claims` every id asked for is stored (once: the claims' key), so as
+    # many stored rows as ids are exactly those claims and need no look-up.
+    if table.num_rows != len(encounter_ids):
+        table = table.filter(pc.is_in(table["encounter_id"], value_set=encounter_ids))
+    combined: dict[str, pa.Array] = {}
+    schema = table.schema
+    for name in schema.names:
+        combined[name] = table[name].combine_chunks()
+        table = table.drop_columns([name])
+    return pa.table(combined, schema=schema)
 
 
 def differing(stored: pa.Table, computed: pa.Table) -> int:

@@ -69,6 +69,8 @@ ROW_GROUP_ROWS = 256 * 1024
 FILE_ROWS = 4 * 1024 * 1024
 #: Threads encoding Parquet files of one batch at once.
 WRITE_THREADS = max(1, min(4, os.cpu_count() or 1))
+#: Rows gathered (in key order) before their files are written: bounds the copy of a batch.
+WAVE_ROWS = 2 * FILE_ROWS
 
 
 def month_column(table: pa.Table, partition_by: str) -> pa.Array:
@@ -350,20 +352,27 @@ class Warehouse:
             # Keys before any file: every committed row's key is then in the map.
             data = _conform(rs, person_keys.assign(self.root, rs, table))
             files: list[str] = []
-            chunks: list[pa.Table] = []
             stats: list[str] = []
             months: dict[int, int] = {}
-            for month, part in _split(rs, data):
-                directory = f"month={month}" if rs.partitioned else UNPARTITIONED_DIR
-                for start in range(0, part.num_rows, FILE_ROWS):
-                    chunk = part.slice(start, FILE_ROWS)
-                    files.append(f"{name}/{directory}/{batch_id}-{len(files)}.parquet")
-                    chunks.append(chunk)
-                    stats.append(tables.stats(chunk.num_rows, month if rs.partitioned else None))
-                months[month] = part.num_rows
-            # Parquet encoding releases the GIL: files of different months encode in parallel.
+            # Parquet encoding releases the GIL: files of different months encode in parallel,
+            # in waves of about WAVE_ROWS rows, so a large batch is never held twice over.
+            wave: list[tuple[Path, pa.Table]] = []
             with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
-                list(pool.map(_write_file, [self.root / f for f in files], chunks))
+                for month, part in _split(rs, data):
+                    directory = f"month={month}" if rs.partitioned else UNPARTITIONED_DIR
+                    for start in range(0, part.num_rows, FILE_ROWS):
+                        chunk = part.slice(start, FILE_ROWS)
+                        files.append(f"{name}/{directory}/{batch_id}-{len(files)}.parquet")
+                        wave.append((self.root / files[-1], chunk))
+                        stats.append(
+                            tables.stats(chunk.num_rows, month if rs.partitioned else None)
+                        )
+                    months[month] = part.num_rows
+                    if sum(chunk.num_rows for _, chunk in wave) >= WAVE_ROWS:
+                        list(pool.map(_write_file, *zip(*wave, strict=True)))
+                        wave = []
+                if wave:
+                    list(pool.map(_write_file, *zip(*wave, strict=True)))
             batch = Batch(
                 id=batch_id,
                 record_set=name,
@@ -474,20 +483,27 @@ def is_sorted(table: pa.Table, columns: list[str]) -> bool:
     return bool(pc.all(pc.fill_null(ok, False)).as_py())
 
 
-def _split(rs: RecordSet, table: pa.Table) -> list[tuple[int, pa.Table]]:
-    """Sort by (month, key) and cut into one table per month (registries: month 0)."""
+def _split(rs: RecordSet, table: pa.Table) -> Iterator[tuple[int, pa.Table]]:
+    """Sort by (month, key) and cut into one table per month (registries: month 0). A
+    month's rows are gathered in order only when the caller takes it: the sort keeps one
+    index per row, not a sorted copy of the whole batch."""
     if table.num_rows == 0:
-        return []
+        return
     columns = [MONTH_COLUMN, *rs.key] if rs.partitioned else list(rs.key)
+    order = None
     if not is_sorted(table, columns):
-        order = [(c, "ascending") for c in columns]
-        table = table.take(pc.sort_indices(table, sort_keys=order))
+        keys = [(c, "ascending") for c in columns]
+        order = pc.sort_indices(table.select(columns), sort_keys=keys)
     if not rs.partitioned:
-        return [(0, table)]
-    months = table[MONTH_COLUMN].to_numpy()
+        yield 0, table if order is None else table.take(order)
+        return
+    month = table[MONTH_COLUMN] if order is None else table[MONTH_COLUMN].take(order)
+    months = month.to_numpy()
     starts = np.flatnonzero(np.r_[True, months[1:] != months[:-1]])
     ends = np.r_[starts[1:], len(months)]
-    return [(int(months[s]), table.slice(s, e - s)) for s, e in zip(starts, ends, strict=True)]
+    for s, e in zip(starts, ends, strict=True):
+        part = table.slice(s, e - s) if order is None else table.take(order.slice(s, e - s))
+        yield int(months[s]), part
 
 
 def _write_file(path: Path, table: pa.Table) -> None:

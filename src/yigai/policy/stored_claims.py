@@ -94,13 +94,13 @@ def ratio(numerator: int, denominator: int) -> Decimal | None:
 def claim_totals(claims: pa.Table) -> ClaimTotals:
     """Sum a ``claims`` table (columns of :data:`yigai.policy.claims.CLAIMS`)."""
 
-    def total(name: str, rows: pa.Table | None = None) -> int:
-        value = pc.sum((claims if rows is None else rows)[name]).as_py()
-        return int(value or 0)
+    def total(name: str) -> int:
+        return int(pc.sum(claims[name]).as_py() or 0)
 
-    inside = claims.filter(pc.fill_null(claims["in_county"], False))
+    # the one column summed, not the rows: a year's claims are not copied to add them up
+    inside = pc.filter(claims["fund_fen"], pc.fill_null(claims["in_county"], False))
     fund = total("fund_fen")
-    fund_inside = total("fund_fen", inside)
+    fund_inside = int(pc.sum(inside).as_py() or 0)
     return ClaimTotals(
         claims=claims.num_rows,
         total_cost_fen=total("cost_total_fen"),

@@ -22,10 +22,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from yigai.store.pg_temp import PostgresServer, PostgresUnavailable, temporary_postgres
 
 REQUIRE_ENV = "YIGAI_REQUIRE_POSTGRES"
+
+# No per-example deadline: tests assert behaviour, never speed (benchmarks/ measures speed),
+# and Hypothesis's default 200 ms failed round-trip tests on two cores shared with a second
+# full test run. A test that sets its own deadline keeps it.
+settings.register_profile("yigai", deadline=None)
+settings.load_profile("yigai")
 
 
 def _unavailable(reason: str) -> None:

@@ -80,8 +80,15 @@ def served(app: Any, start_seconds: float = 30) -> Iterator[str]:
         thread.join(timeout=10)
 
 
+#: How long a page may take to arrive: these tests check what is drawn, not how fast (speed is
+#: measured in benchmarks/); a role's home page computes its figures on the first visit, which
+#: took over Playwright's default 30 s on two cores shared with a second full test run.
+PAGE_WAIT_MS = 120_000
+
+
 def log_in_page(page, base: str, role: Role, after: str = "") -> None:  # type: ignore[no-untyped-def]
     """Log ``page`` in as the demo user of ``role`` (then to ``after``, else the role's home)."""
+    page.set_default_timeout(PAGE_WAIT_MS)
     page.goto(f"{base}/login" + (f"?next={after}" if after else ""))
     page.fill("#username", role.value)
     page.fill("#password", demo_password(role))

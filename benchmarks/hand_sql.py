@@ -19,7 +19,6 @@ implementation to maintain: it knows only the spine catalogue.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -29,6 +28,7 @@ from yigai.indicators.views import HOSPITAL_TYPES, KEY_GROUPS
 from yigai.orgs import hierarchy
 from yigai.orgs.model import PRIMARY_TYPES
 from yigai.periods import Period
+from yigai.warehouse.sql import file_list
 
 #: Growth bases: computed over last year's periods too.
 WIDE = ("outpatient_cost_per_visit", "inpatient_cost_per_stay")
@@ -66,10 +66,6 @@ def _versions(files: str, key: str, columns: str) -> str:
                         DATE '9999-12-31') AS vt, retired_reason
         FROM (SELECT *, coalesce(version_from, DATE '1900-01-01') AS vf
               FROM read_parquet({files}))"""
-
-
-def _files(paths: Sequence[Path]) -> str:
-    return "[" + ", ".join(f"'{p}'" for p in paths) + "]"
 
 
 def _sql(f: dict[str, str]) -> str:
@@ -198,7 +194,7 @@ def compute(wh: object, periods: Sequence[Period]) -> pa.Table:
     con.register("periods", per)
     con.register("narrow_periods", narrow)
     files = {
-        name: _files(wh.files(name, months if name == "encounters" else None))  # type: ignore[attr-defined]
+        name: file_list(wh.files(name, months if name == "encounters" else None))  # type: ignore[attr-defined]
         for name in ("encounters", "residents", "contracts", "org_units")
     }
     return con.sql(_sql(files)).to_arrow_table()

@@ -32,3 +32,19 @@ def small_county(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def small_county_claims(small_county: Path) -> tuple[pa.Table, list[tuple[str, str]]]:
     """Its 2025 claims and dropped encounters, settled on one process."""
     return settle_claims_explained(Warehouse(small_county / "warehouse"), 2025, REGION)
+
+
+def assert_the_single_process_claims(
+    got: tuple[pa.Table, list[tuple[str, str]]],
+    expected: tuple[pa.Table, list[tuple[str, str]]],
+) -> None:
+    """``got`` (claims, dropped encounters of the small county, settled some other way) equal
+    the single-process ones to the fen, on a county that exercises what a split by person must
+    keep whole: both schemes, the uninsured, deductibles carried through a person's year."""
+    claims, dropped = got
+    assert claims.num_rows == expected[0].num_rows > 10_000
+    assert claims.sort_by("encounter_id").equals(expected[0].sort_by("encounter_id"))
+    assert dropped == expected[1]
+    assert {reason for _, reason in dropped} >= {"uninsured"}
+    assert set(claims["scheme_region"].to_pylist()) == {REGION, f"{REGION}_employee"}
+    assert sum(claim > 0 for claim in claims["deductible_fen"].to_pylist()) > 100

@@ -18,6 +18,7 @@ from yigai.records import schemas
 from yigai.warehouse import Warehouse
 from yigai.warehouse.audit import AUDIT_DIR
 
+from .conftest import assert_the_single_process_claims
 from .test_settle_referrals import LINKED, _warehouse
 
 REGION = "hebei_wuji"
@@ -31,14 +32,7 @@ def test_claims_built_on_workers_equal_the_single_process_claims_to_the_fen(
     claims, dropped = settle_on_spark(
         spark, Warehouse(small_county / "warehouse"), 2025, REGION, buckets=8
     )
-    expected, expected_dropped = small_county_claims
-    assert claims.num_rows == expected.num_rows > 10_000
-    assert claims.sort_by("encounter_id").equals(expected.sort_by("encounter_id"))
-    assert dropped == expected_dropped
-    # the county exercises what dealing by person must keep whole
-    assert {reason for _, reason in dropped} >= {"uninsured"}
-    assert set(claims["scheme_region"].to_pylist()) == {REGION, f"{REGION}_employee"}
-    assert sum(claim > 0 for claim in claims["deductible_fen"].to_pylist()) > 100
+    assert_the_single_process_claims((claims, dropped), small_county_claims)
 
 
 @pytest.mark.spark

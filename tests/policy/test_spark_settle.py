@@ -28,6 +28,8 @@ from yigai.policy.spark_settle import (
 from yigai.policy.vectorised import adjudicate_table
 from yigai.warehouse import Warehouse
 
+from .conftest import assert_the_single_process_claims
+
 REGION = "hebei_wuji"
 
 
@@ -52,13 +54,7 @@ def test_spark_claims_equal_the_single_process_claims_to_the_fen(
     claims, dropped = settle_claims_explained(
         Warehouse(small_county / "warehouse"), 2025, REGION, adjudicate=spark_adjudicator(spark, 8)
     )
-    expected, expected_dropped = small_county_claims
-    assert claims.num_rows == expected.num_rows > 10_000
-    assert claims.sort_by("encounter_id").equals(expected.sort_by("encounter_id"))
-    assert dropped == expected_dropped
-    # the county exercises what hashing by person must keep whole
-    assert set(claims["scheme_region"].to_pylist()) == {REGION, f"{REGION}_employee"}
-    assert sum(claim > 0 for claim in claims["deductible_fen"].to_pylist()) > 100
+    assert_the_single_process_claims((claims, dropped), small_county_claims)
 
 
 @pytest.mark.spark

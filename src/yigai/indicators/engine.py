@@ -39,6 +39,7 @@ from yigai.periods import Period, parse
 from yigai.records import schemas, versions
 from yigai.records.fields import PERSON_ID, PERSON_KEY, RETIRED_REASON, VERSION_FROM
 from yigai.records.versions import VERSION_TO
+from yigai.warehouse.sql import file_list
 
 #: ``(description, done, total)``, the shape of :func:`yigai.console.progress_bar`'s callback.
 ProgressFn = Callable[[str, int, int | None], None]
@@ -166,7 +167,7 @@ def _busy_versions(paths: list[Path], key: tuple[str, ...]) -> pa.Table:
     import duckdb
 
     keys = ", ".join(f'"{k}"' for k in key)
-    files = "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
+    files = file_list(paths)
     sql = f"""
         WITH ids AS (SELECT {keys}, {VERSION_FROM}, {RETIRED_REASON} FROM read_parquet({files})),
         busy AS (SELECT {keys} FROM ids GROUP BY ALL

@@ -114,7 +114,7 @@ def settle_claims_explained(
 
 
 def claims_of(
-    records: Any,
+    wh: Any,
     year: int,
     region: str,
     *,
@@ -122,10 +122,9 @@ def claims_of(
     adjust: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
     adjudicate: Adjudicator = adjudicate_table,
 ) -> tuple[pa.Table, list[tuple[str, str]]]:
-    """The body of :func:`settle_claims_explained`, the grant already checked: ``records``
-    is anything with the warehouse's ``read(name, months=, columns=)`` — the warehouse, or on
-    a Spark worker one group of persons' records (:mod:`yigai.policy.spark_settle`)."""
-    wh = records
+    """The body of :func:`settle_claims_explained`, the grant already checked: ``wh`` is
+    anything with the warehouse's ``read(name, months=, columns=)`` — the warehouse, or on a
+    Spark worker one group of persons' records (:class:`yigai.policy.spark_claims.GroupRecords`)."""
     # one chunk per column: the month files' chunks would make every take and lookup
     # below (and the kernel's) gather across dozens of pieces
     encounters = wh.read(

@@ -35,8 +35,9 @@ from yigai import access
 from yigai.periods import Period
 from yigai.policy.claims import CLAIMS
 from yigai.policy.settle import ClaimsEngine, claims_of
-from yigai.policy.spark_settle import BUCKET_ROWS, raise_claim_error
+from yigai.policy.spark_settle import bucket_count, raise_claim_error
 from yigai.records import schemas
+from yigai.warehouse.sql import file_list, quoted
 
 #: The record sets dealt by person; the others a settlement reads are shared whole.
 BY_PERSON = ("encounters", "residents", "referrals")
@@ -94,7 +95,7 @@ def settle_on_spark(
         for name in BY_PERSON
     }
     rows = sum(pq.ParquetFile(p).metadata.num_rows for p in files["encounters"])
-    n = buckets or max(int(spark.sparkContext.defaultParallelism), -(-rows // BUCKET_ROWS), 1)
+    n = buckets or bucket_count(spark, rows)
     with tempfile.TemporaryDirectory(prefix="yigai-spark-claims-", dir=workdir) as tmp:
         shared = Path(tmp) / "shared"
         shared.mkdir()
@@ -130,12 +131,10 @@ def _deal(files: dict[str, list[Path]], n: int, tmp: Path) -> list[str]:
         for name, paths in files.items():
             if not paths:
                 continue
-            listed = ", ".join(_quoted(p) for p in paths)
-            out = _quoted(tmp / f"by-{name}")
             con.execute(
                 f"COPY (SELECT *, hash(person_id) % {n} AS grp "
-                f"FROM read_parquet([{listed}], union_by_name = true)) "
-                f"TO {out} (FORMAT parquet, PARTITION_BY (grp))"
+                f"FROM read_parquet({file_list(paths)}, union_by_name = true)) "
+                f"TO {quoted(tmp / f'by-{name}')} (FORMAT parquet, PARTITION_BY (grp))"
             )
     finally:
         con.close()
@@ -151,11 +150,6 @@ def _deal(files: dict[str, list[Path]], n: int, tmp: Path) -> list[str]:
                 part.rename(folder / name)
         groups.append(str(folder))
     return groups
-
-
-def _quoted(path: Path) -> str:
-    """``path`` as an SQL string literal."""
-    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _task(year: int, region: str, root: Path | None, shared: str) -> Any:
